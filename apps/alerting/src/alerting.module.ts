@@ -1,0 +1,25 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { CellLoadWindow } from '@airan/contracts';
+import { EventPipeline, type ServiceInfra } from '@airan/http';
+import { AlertRepository } from './alert.repository';
+import type { AlertingConfig } from './alerting.config';
+import { EvaluateWindowUseCase } from './evaluate-window.use-case';
+
+@Module({})
+export class AlertingModule {
+  static forRoot(infra: ServiceInfra<AlertingConfig>): DynamicModule {
+    return {
+      module: AlertingModule,
+      providers: [
+        AlertRepository,
+        EvaluateWindowUseCase,
+        {
+          provide: EventPipeline,
+          inject: [EvaluateWindowUseCase],
+          useFactory: (evaluate: EvaluateWindowUseCase) =>
+            new EventPipeline<CellLoadWindow>(infra, { groupId: infra.config.ALERTING_GROUP_ID, topics: [infra.topics.cellLoad], handle: (tx, batch) => evaluate.execute(tx, batch), relayOutbox: true }),
+        },
+      ],
+    };
+  }
+}

@@ -1,0 +1,6 @@
+import { runService } from '@airan/http';
+import { alertingConfigSchema } from './alerting.config';
+import { ALERTING_MIGRATIONS } from './alerting.migrations';
+import { AlertingModule } from './alerting.module';
+
+void runService({ name: 'alerting', configSchema: alertingConfigSchema, migrations: ALERTING_MIGRATIONS, module: (infra) => AlertingModule.forRoot(infra) });

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { commonEnv } from '@airan/config';
+
+export const ingestConfigSchema = z.object({
+  ...commonEnv(3001),
+  /** Records per request, across formats. */
+  INGEST_MAX_RECORDS: z.coerce.number().int().min(1).default(5000),
+  INGEST_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
+  /** How far ahead of the server clock a sample may be stamped. */
+  INGEST_MAX_FUTURE_MS: z.coerce.number().int().min(0).default(5 * 60_000),
+  /** How old a sample may be. */
+  INGEST_MAX_AGE_MS: z.coerce.number().int().min(0).default(7 * 24 * 3_600_000),
+  /** Upper bound on waiting for Kafka before answering 503. */
+  INGEST_KAFKA_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+});
+
+export type IngestConfig = z.output<typeof ingestConfigSchema>;

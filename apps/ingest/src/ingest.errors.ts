@@ -1,0 +1,24 @@
+import { HttpStatus } from '@nestjs/common';
+
+/** Whole-request failures of ingest; record-level problems are reported per record instead. */
+export type IngestErrorCode = 'INVALID_BATCH' | 'TOO_MANY_RECORDS' | 'ALL_RECORDS_REJECTED' | 'KAFKA_UNAVAILABLE';
+
+export class IngestError extends Error {
+  readonly feature = 'ingest';
+  constructor(
+    readonly code: IngestErrorCode,
+    message: string,
+    readonly details?: unknown,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = 'IngestError';
+  }
+}
+
+export const INGEST_HTTP_STATUS = {
+  INVALID_BATCH: HttpStatus.UNPROCESSABLE_ENTITY,
+  TOO_MANY_RECORDS: HttpStatus.PAYLOAD_TOO_LARGE,
+  ALL_RECORDS_REJECTED: HttpStatus.UNPROCESSABLE_ENTITY,
+  KAFKA_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
+} as const satisfies Record<IngestErrorCode, HttpStatus>;

@@ -1,0 +1,14 @@
+import { runService } from '@airan/http';
+import { ingestConfigSchema } from './ingest.config';
+import { INGEST_HTTP_STATUS } from './ingest.errors';
+import { INGEST_MIGRATIONS } from './ingest.migrations';
+import { IngestModule } from './ingest.module';
+
+void runService({
+  name: 'ingest',
+  configSchema: ingestConfigSchema,
+  migrations: INGEST_MIGRATIONS,
+  module: (infra) => IngestModule.forRoot(infra),
+  httpStatusMaps: { ingest: INGEST_HTTP_STATUS },
+  bodyLimitBytes: (config) => config.INGEST_MAX_BODY_BYTES,
+});

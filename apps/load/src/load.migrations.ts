@@ -1,0 +1,83 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Raw cell samples (each identity once), the per-partition watermark, windows awaiting close,
+ * and closed windows with their latest revision.
+ */
+class LoadWindows1764320300000 implements MigrationInterface {
+  name = 'LoadWindows1764320300000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE load.cell_samples (
+        cell_id            text NOT NULL,
+        ts                 timestamptz NOT NULL,
+        operator_id        text NOT NULL,
+        site_id            text NOT NULL,
+        interval_ms        integer NOT NULL,
+        prb_dl_pct         double precision,
+        prb_ul_pct         double precision,
+        thp_dl_mbps        double precision,
+        thp_ul_mbps        double precision,
+        rrc_connected_ues  double precision,
+        inference_requests bigint,
+        inference_tokens   bigint,
+        gpu_ms             double precision,
+        latency_p95_ms     double precision,
+        traceparent        text,
+        received_at        timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (cell_id, ts)
+      )`);
+    await q.query(`
+      CREATE TABLE load.partition_watermarks (
+        topic          text    NOT NULL,
+        partition      integer NOT NULL,
+        max_event_time timestamptz NOT NULL,
+        PRIMARY KEY (topic, partition)
+      )`);
+    await q.query(`
+      CREATE TABLE load.open_windows (
+        cell_id      text NOT NULL,
+        window_start timestamptz NOT NULL,
+        window_end   timestamptz NOT NULL,
+        topic        text NOT NULL,
+        partition    integer NOT NULL,
+        operator_id  text NOT NULL,
+        site_id      text NOT NULL,
+        PRIMARY KEY (cell_id, window_start)
+      )`);
+    await q.query('CREATE INDEX open_windows_by_end ON load.open_windows (topic, partition, window_end)');
+    await q.query(`
+      CREATE TABLE load.cell_windows (
+        cell_id           text NOT NULL,
+        window_start      timestamptz NOT NULL,
+        window_end        timestamptz NOT NULL,
+        revision          integer NOT NULL,
+        operator_id       text NOT NULL,
+        site_id           text NOT NULL,
+        sample_count      integer NOT NULL,
+        coverage          double precision NOT NULL,
+        inference_load    double precision,
+        radio_load        double precision,
+        headroom          double precision,
+        requests          bigint NOT NULL,
+        tokens            bigint NOT NULL,
+        tokens_per_sec    double precision NOT NULL,
+        latency_p95_ms    double precision,
+        prb_dl_pct        double precision,
+        prb_ul_pct        double precision,
+        thp_dl_mbps       double precision,
+        thp_ul_mbps       double precision,
+        rrc_connected_ues double precision,
+        event_id          uuid NOT NULL,
+        closed_at         timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (cell_id, window_start)
+      )`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE load.cell_windows, load.open_windows, load.partition_watermarks, load.cell_samples');
+  }
+}
+
+export const LOAD_MIGRATIONS = [LoadWindows1764320300000];

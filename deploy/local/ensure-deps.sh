@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what the project needs on a fresh machine with Node, Java and Maven: npm packages (when
+# node_modules is missing or older than the lockfile) and a running local Postgres.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "[deps] installing npm packages (npm ci)..." >&2
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+pg_answers() { node -e "
+  const { Client } = require('pg');
+  const c = new Client({ connectionString: process.env.TEST_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/postgres', connectionTimeoutMillis: 3000 });
+  c.connect().then(() => c.end()).then(() => process.exit(0), () => process.exit(1));"; }
+
+if ! pg_answers; then
+  if command -v pg_ctlcluster >/dev/null 2>&1; then
+    echo "[deps] starting the local PostgreSQL cluster..." >&2
+    version=$(ls /etc/postgresql | sort -V | tail -1)
+    pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+  fi
+  pg_answers || { echo "[deps] PostgreSQL 15 is required on 127.0.0.1:5432 (user postgres, trust auth), or set TEST_POSTGRES_URL / DATABASE_URL" >&2; exit 1; }
+fi

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# `npm test`: the whole suite on a fresh clone. Installs dependencies if missing, builds, makes sure
+# Postgres answers, starts the local Kafka broker (deploy/local/kafka.sh, reused when running) and
+# runs unit and integration tests. Extra arguments go to Jest.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+bash deploy/local/ensure-deps.sh
+npm run --silent build
+
+mkdir -p .test-results
+# Integration tests spawn the built services as real processes against the real broker and database.
+exec npx jest --ci --json --outputFile=.test-results/jest.json "$@"

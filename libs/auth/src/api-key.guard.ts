@@ -1,0 +1,48 @@
+import { type CanActivate, type ExecutionContext, type Provider, SetMetadata } from '@nestjs/common';
+import { APP_GUARD, Reflector } from '@nestjs/core';
+import { IS_PUBLIC } from '@airan/observability';
+import { apiKeyId, type Principal, type Role } from './api-key';
+import { ApiKeyRepository } from './api-key.repository';
+import { AuthError } from './auth.errors';
+
+const ROLES_KEY = 'airan:roles';
+/** Restricts a route or controller to the given roles. */
+export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
+
+export const API_KEY_REPOSITORY = Symbol('API_KEY_REPOSITORY');
+
+/** The request's authenticated caller, set by the guard. */
+export type AuthenticatedRequest = { headers: Record<string, string | string[] | undefined>; principal?: Principal };
+
+/** Bearer API-key authentication on every route not marked @Public, and role checks from @Roles. */
+export class ApiKeyGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly keys: ApiKeyRepository,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const header = request.headers.authorization;
+    const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    if (!token) throw new AuthError('MISSING_CREDENTIALS', 'Authorization: Bearer <api key> is required');
+    const principal = apiKeyId(token) ? await this.keys.findActive(token) : undefined;
+    if (!principal) throw new AuthError('INVALID_CREDENTIALS', 'API key is unknown or revoked');
+    const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
+    if (allowed && !allowed.includes(principal.role)) {
+      throw new AuthError('FORBIDDEN', `role ${principal.role} may not call this endpoint (allowed: ${allowed.join(', ')})`);
+    }
+    request.principal = principal;
+    return true;
+  }
+}
+
+/** Providers that authenticate every route of an app against the API keys in `schema`. */
+export function apiKeyAuthProviders(dataSource: import('typeorm').DataSource, schema: string): Provider[] {
+  return [
+    { provide: API_KEY_REPOSITORY, useValue: new ApiKeyRepository(dataSource, schema) },
+    { provide: APP_GUARD, useFactory: (reflector: Reflector, keys: ApiKeyRepository) => new ApiKeyGuard(reflector, keys), inject: [Reflector, API_KEY_REPOSITORY] },
+  ];
+}

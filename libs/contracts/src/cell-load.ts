@@ -1,0 +1,32 @@
+import type { EventEnvelope } from './event';
+
+export const CELL_LOAD_SCHEMA = 'airan.cell-load/1';
+
+/** One closed event-time window of one cell: the value of `airan.cell-load.v1`, keyed by cellId. */
+export interface CellLoadWindow extends EventEnvelope<typeof CELL_LOAD_SCHEMA> {
+  readonly operatorId: string;
+  readonly siteId: string;
+  readonly cellId: string;
+  readonly windowStart: string;
+  readonly windowEnd: string;
+  /** 0 for the first emission; late samples re-open the window and emit revision + 1. */
+  readonly revision: number;
+  readonly sampleCount: number;
+  /** Fraction of the window covered by samples, 0–1. */
+  readonly coverage: number;
+  /** AI GPU time ÷ GPU capacity allocated to the cell; above 1 means demand beyond allocation. */
+  readonly inferenceLoad: number | null;
+  readonly radioLoad: number | null;
+  readonly headroom: number | null;
+  readonly requests: number;
+  readonly tokens: number;
+  readonly tokensPerSec: number;
+  readonly latencyP95Ms: number | null;
+  readonly prbDlPct: number | null;
+  readonly prbUlPct: number | null;
+  readonly thpDlMbps: number | null;
+  readonly thpUlMbps: number | null;
+  readonly rrcConnectedUes: number | null;
+  /** Trace ids of the ingest requests whose samples built this window (span links). */
+  readonly sourceTraceIds: readonly string[];
+}

@@ -1,0 +1,75 @@
+import { Client } from 'pg';
+import { DataSource, type MigrationInterface } from 'typeorm';
+
+/** Raised when Postgres cannot be reached or prepared at start-up; names the address. */
+export class DatabaseUnavailableError extends Error {
+  constructor(address: string, cause: unknown) {
+    super(`Postgres unreachable at ${address} (DATABASE_URL): ${(cause as Error).message || String(cause)}`);
+    this.name = 'DatabaseUnavailableError';
+  }
+}
+
+export function describeDatabaseUrl(url: string): { address: string; database: string } {
+  const parsed = new URL(url);
+  return { address: `${parsed.hostname}:${parsed.port || '5432'}`, database: decodeURIComponent(parsed.pathname.slice(1)) };
+}
+
+/** Creates the database named in `url` when it does not exist yet. */
+export async function ensureDatabase(url: string): Promise<void> {
+  const { address, database } = describeDatabaseUrl(url);
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new Client({ connectionString: admin.toString(), connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new DatabaseUnavailableError(address, error);
+  }
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (!rowCount) {
+      // Identifiers cannot be bound as parameters; the config schema restricts the name to [A-Za-z0-9_].
+      await client.query(`CREATE DATABASE "${database}"`).catch((error: { code?: string }) => {
+        // Created concurrently by another service: 42P04 duplicate_database, or 23505 from the catalog index.
+        if (error.code !== '42P04' && error.code !== '23505') throw error;
+      });
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+export interface ServiceDatabaseOptions {
+  readonly url: string;
+  /** The Postgres schema this service owns. */
+  readonly schema: string;
+  readonly migrations: Array<new () => MigrationInterface>;
+  readonly poolSize?: number;
+}
+
+/**
+ * Opens the service's data source and applies its committed migrations (never `synchronize`).
+ * The migrations table lives in the service's own schema.
+ */
+export async function openServiceDatabase(options: ServiceDatabaseOptions): Promise<DataSource> {
+  await ensureDatabase(options.url);
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url: options.url,
+    schema: options.schema,
+    migrations: options.migrations,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: false,
+    extra: { max: options.poolSize ?? 10, application_name: `airan-${options.schema}` },
+  });
+  try {
+    await dataSource.initialize();
+  } catch (error) {
+    throw new DatabaseUnavailableError(describeDatabaseUrl(options.url).address, error);
+  }
+  await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
+  await dataSource.runMigrations();
+  return dataSource;
+}

@@ -1,0 +1,58 @@
+import type { DataSource, EntityManager } from 'typeorm';
+
+export interface OutboxEvent {
+  readonly eventId: string;
+  readonly topic: string;
+  readonly key: string;
+  readonly value: unknown;
+  readonly headers: Record<string, string>;
+}
+
+export interface PendingOutboxRow {
+  readonly seq: string;
+  readonly topic: string;
+  readonly key: string;
+  readonly value: string;
+  readonly headers: Record<string, string>;
+}
+
+/** The transactional outbox of one service schema. */
+export class OutboxRepository {
+  constructor(private readonly schema: string) {}
+
+  /** Adds events inside the caller's transaction; an event id already present is ignored (replays are harmless). */
+  async add(tx: EntityManager, events: readonly OutboxEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await tx.query(
+      `INSERT INTO "${this.schema}".outbox (event_id, topic, key, value, headers)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[])
+       ON CONFLICT (event_id) DO NOTHING`,
+      [
+        events.map((e) => e.eventId),
+        events.map((e) => e.topic),
+        events.map((e) => e.key),
+        events.map((e) => JSON.stringify(e.value)),
+        events.map((e) => JSON.stringify(e.headers)),
+      ],
+    );
+  }
+
+  /**
+   * Claims up to `limit` unpublished rows in order, hands them to `publish`, and marks them published
+   * in the same transaction. A crash before the commit leaves them unpublished: delivered at least once,
+   * consumers de-duplicate by event id.
+   */
+  async publishPending(dataSource: DataSource, limit: number, publish: (rows: PendingOutboxRow[]) => Promise<void>): Promise<number> {
+    return dataSource.transaction(async (tx) => {
+      const rows: PendingOutboxRow[] = await tx.query(
+        `SELECT seq, topic, key, value, headers FROM "${this.schema}".outbox
+         WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [limit],
+      );
+      if (rows.length === 0) return 0;
+      await publish(rows);
+      await tx.query(`UPDATE "${this.schema}".outbox SET published_at = now() WHERE seq = ANY($1::bigint[])`, [rows.map((r) => r.seq)]);
+      return rows.length;
+    });
+  }
+}

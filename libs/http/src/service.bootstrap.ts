@@ -1,0 +1,97 @@
+import 'reflect-metadata';
+import { type DynamicModule, Global, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { MigrationInterface } from 'typeorm';
+import type { z } from 'zod';
+import { type CommonConfig, ConfigError, loadConfig } from '@airan/config';
+import { topicNames } from '@airan/contracts';
+import { DatabaseUnavailableError, infrastructureMigration, openServiceDatabase } from '@airan/database';
+import { KafkaUnavailableError, connectAndProvision, createKafka } from '@airan/kafka';
+import { NestPinoLogger, ObservabilityController, READINESS_CHECKS, type ReadinessCheck, createLogger, initTracing, shutdownTracing } from '@airan/observability';
+import { AUTH_HTTP_STATUS, HttpErrorFilter, type HttpStatusMaps } from './http-error.filter';
+import { INFRA, type ServiceInfra } from './service.infra';
+
+export interface ServiceSpec<S extends z.ZodTypeAny> {
+  /** Deployable name; also the Postgres schema it owns and the Kafka client id. */
+  readonly name: 'ingest' | 'load' | 'alerting' | 'api';
+  readonly configSchema: S;
+  readonly migrations: Array<new () => MigrationInterface>;
+  /** The app's feature module, built from the prepared infrastructure. */
+  readonly module: (infra: ServiceInfra<z.output<S> & CommonConfig>) => DynamicModule;
+  readonly httpStatusMaps?: HttpStatusMaps;
+  readonly bodyLimitBytes?: (config: z.output<S>) => number;
+}
+
+/** Errors at start-up that are the operator's to fix: print the message, no stack, exit 1. */
+const STARTUP_ERRORS = [ConfigError, DatabaseUnavailableError, KafkaUnavailableError];
+
+/**
+ * The start-up sequence every app shares: validated config, tracing, logs, Postgres (database,
+ * schema, migrations), Kafka (reachability, topics), then the Nest app on fastify with health,
+ * metrics and the HTTP error mapper. SIGINT/SIGTERM close it cleanly.
+ */
+export async function runService<S extends z.ZodTypeAny>(spec: ServiceSpec<S>): Promise<void> {
+  try {
+    const app = await startService(spec);
+    const stop = async () => {
+      await app.close();
+      await shutdownTracing();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  } catch (error) {
+    const known = STARTUP_ERRORS.some((type) => error instanceof type);
+    process.stderr.write(`${spec.name} failed to start: ${known ? (error as Error).message : (error as Error).stack}\n`);
+    process.exit(1);
+  }
+}
+
+export async function startService<S extends z.ZodTypeAny>(spec: ServiceSpec<S>): Promise<NestFastifyApplication> {
+  const config = loadConfig(spec.configSchema) as z.output<S> & CommonConfig;
+  initTracing(`airan-${spec.name}`, config.OTEL_EXPORTER_OTLP_ENDPOINT);
+  const logger = createLogger(spec.name, config.LOG_LEVEL);
+  const dataSource = await openServiceDatabase({ url: config.DATABASE_URL, schema: spec.name, migrations: [infrastructureMigration(spec.name), ...spec.migrations] });
+  const kafka = createKafka({ clientId: `airan-${spec.name}`, brokers: config.KAFKA_BROKERS, connectTimeoutMs: config.KAFKA_CONNECT_TIMEOUT_MS }, logger);
+  await connectAndProvision(kafka, config.KAFKA_BROKERS, config.KAFKA_TOPIC_PREFIX, config.KAFKA_REPLICATION_FACTOR);
+  const infra: ServiceInfra<typeof config> = { name: spec.name, config, logger, dataSource, kafka, topics: topicNames(config.KAFKA_TOPIC_PREFIX) };
+
+  const admin = kafka.admin();
+  await admin.connect();
+  const checks: ReadinessCheck[] = [
+    { name: 'postgres', check: async () => void (await dataSource.query('SELECT 1')) },
+    { name: 'kafka', check: async () => void (await admin.describeCluster()) },
+  ];
+
+  /** Closes shared connections last: features stop their consumers and producers in onModuleDestroy, before this. */
+  class InfraLifecycle implements OnApplicationShutdown {
+    async onApplicationShutdown(): Promise<void> {
+      await admin.disconnect();
+      await dataSource.destroy();
+    }
+  }
+
+  @Global()
+  @Module({
+    controllers: [ObservabilityController],
+    providers: [
+      { provide: INFRA, useValue: infra },
+      InfraLifecycle,
+      { provide: READINESS_CHECKS, useValue: checks },
+      { provide: APP_FILTER, useValue: new HttpErrorFilter({ auth: AUTH_HTTP_STATUS, ...spec.httpStatusMaps }, logger) },
+    ],
+    exports: [INFRA],
+  })
+  class InfraModule {}
+
+  @Module({ imports: [InfraModule, spec.module(infra)] })
+  class RootModule {}
+
+  const adapter = new FastifyAdapter({ bodyLimit: spec.bodyLimitBytes?.(config) ?? 1024 * 1024 });
+  const app = await NestFactory.create<NestFastifyApplication>(RootModule, adapter, { logger: new NestPinoLogger(logger), bufferLogs: false });
+  await app.listen(config.PORT, config.HTTP_HOST);
+  logger.info({ address: await app.getUrl() }, `${spec.name} listening`);
+  return app;
+}

@@ -1,0 +1,17 @@
+import type { DataSource } from 'typeorm';
+import type { Kafka } from 'kafkajs';
+import type { CommonConfig } from '@airan/config';
+import type { TopicNames } from '@airan/contracts';
+import type { Logger } from '@airan/observability';
+
+/** What start-up prepared for a service, handed to its Nest module. */
+export interface ServiceInfra<C extends CommonConfig = CommonConfig> {
+  readonly name: string;
+  readonly config: C;
+  readonly logger: Logger;
+  readonly dataSource: DataSource;
+  readonly kafka: Kafka;
+  readonly topics: TopicNames;
+}
+
+export const INFRA = Symbol('INFRA');

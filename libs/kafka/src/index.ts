@@ -1,0 +1,7 @@
+export * from './kafka.client';
+export * from './kafka.connect';
+export * from './topic.provisioner';
+export * from './kafka.producer';
+export * from './exactly-once.consumer';
+export * from './outbox.relay';
+export type { Kafka } from 'kafkajs';

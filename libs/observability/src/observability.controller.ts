@@ -1,0 +1,29 @@
+import { Controller, Get, Header, HttpStatus, Inject, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { READINESS_CHECKS, type ReadinessCheck, runReadinessChecks } from './health';
+import { metricsRegistry } from './metrics';
+import { Public } from './public.decorator';
+
+/** `/health/live`, `/health/ready` and `/metrics`, the same on every app. Unauthenticated by design: probes and scrapers. */
+@Public()
+@Controller()
+export class ObservabilityController {
+  constructor(@Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[]) {}
+
+  @Get('health/live')
+  live() {
+    return { status: 'ok' };
+  }
+
+  @Get('health/ready')
+  async ready(@Res() reply: FastifyReply) {
+    const report = await runReadinessChecks(this.checks);
+    await reply.status(report.status === 'ok' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).send(report);
+  }
+
+  @Get('metrics')
+  @Header('Content-Type', metricsRegistry.contentType)
+  metrics() {
+    return metricsRegistry.metrics();
+  }
+}

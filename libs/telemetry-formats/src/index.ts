@@ -1,0 +1,3 @@
+export * from './record-error';
+export * from './site-batch';
+export * from './native.parser';

@@ -1,0 +1,127 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Client } from 'pg';
+import { adminDatabaseUrl } from './global-setup';
+
+const ROOT = join(__dirname, '../..');
+export type AppName = 'ingest' | 'load' | 'alerting' | 'api';
+
+/** A test run's private corner of the shared broker and Postgres: its own database and topic prefix. */
+export interface Isolation {
+  readonly id: string;
+  readonly databaseUrl: string;
+  readonly topicPrefix: string;
+  readonly env: Record<string, string>;
+}
+
+export function isolate(): Isolation {
+  const id = `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  const base = new URL(adminDatabaseUrl());
+  base.pathname = `/airan_${id}`;
+  const databaseUrl = base.toString();
+  const topicPrefix = `${id}.`;
+  return { id, databaseUrl, topicPrefix, env: { DATABASE_URL: databaseUrl, KAFKA_TOPIC_PREFIX: topicPrefix, KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092', LOG_LEVEL: 'warn' } };
+}
+
+export async function dropDatabase(isolation: Isolation): Promise<void> {
+  const client = new Client({ connectionString: adminDatabaseUrl() });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "airan_${isolation.id}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** One airan app as a real process, built by `npm run build` into dist/. */
+export class ServiceProcess {
+  private output = '';
+  private exit?: Promise<number | null>;
+
+  private constructor(
+    readonly app: AppName,
+    readonly url: string,
+    private readonly child: ChildProcess,
+  ) {
+    child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    this.exit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  }
+
+  static spawn(app: AppName, env: Record<string, string>): ServiceProcess {
+    const port = env.PORT ?? '0';
+    const child = spawn(process.execPath, [join(ROOT, 'dist/apps', app, 'src/main.js')], {
+      cwd: ROOT,
+      env: { ...process.env, ...env, PORT: port, HTTP_HOST: '127.0.0.1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return new ServiceProcess(app, `http://127.0.0.1:${port}`, child);
+  }
+
+  /** Starts the app on a free port and resolves once `/health/ready` answers 200. */
+  static async start(app: AppName, env: Record<string, string>): Promise<ServiceProcess> {
+    const service = ServiceProcess.spawn(app, { ...env, PORT: String(await freePort()) });
+    await service.waitReady();
+    return service;
+  }
+
+  get logs(): string {
+    return this.output;
+  }
+
+  exitCode(): Promise<number | null> {
+    return this.exit!;
+  }
+
+  private async waitReady(timeoutMs = 60_000): Promise<void> {
+    const exited = this.exit!.then((code) => {
+      throw new Error(`${this.app} exited with ${code} before it was ready:\n${this.output}`);
+    });
+    const ready = eventually(async () => {
+      const res = await fetch(`${this.url}/health/ready`);
+      if (res.status !== 200) throw new Error(`ready answered ${res.status}`);
+    }, timeoutMs);
+    await Promise.race([ready, exited]);
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill('SIGTERM');
+    await this.exit;
+  }
+}
+
+/** Retries `probe` until it stops throwing or the deadline passes (waiting on a condition, not a fixed sleep). */
+export async function eventually<T>(probe: () => Promise<T>, timeoutMs = 30_000, intervalMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await probe();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  }
+}
+
+/** Creates an API key with the project's own CLI, as an admin would. */
+export async function createApiKey(isolation: Isolation, schema: 'ingest' | 'api', role: string, subject: string): Promise<{ id: string; key: string }> {
+  const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'dist/libs/auth/src/keys.cli.js'), 'create', schema, role, subject], {
+    env: { ...process.env, DATABASE_URL: isolation.databaseUrl },
+  });
+  return JSON.parse(stdout) as { id: string; key: string };
+}
