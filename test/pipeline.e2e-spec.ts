@@ -1,7 +1,7 @@
 import type { AlertEvent, CellLoadWindow } from '@airan/contracts';
 import { fingerprint } from '@airan/rule-engine';
 import { Client } from 'pg';
-import { type AppName, ServiceProcess, createApiKey, dropDatabase, eventually, isolate } from './support/stack';
+import { type AppName, ServiceProcess, createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
 import { TopicReader } from './support/topic-reader';
 
 /**
@@ -41,8 +41,8 @@ describe('one batch end to end', () => {
   });
 
   it('turns a posted batch into a firing alert on the api, with exact values and the ingest trace', async () => {
-    const operatorKey = await createApiKey(isolation, 'ingest', 'operator', 'skt');
-    const opsKey = await createApiKey(isolation, 'api', 'ops', 'noc');
+    const operatorKey = await createApiKey(isolation, 'operator', 'skt');
+    const opsKey = await createApiKey(isolation, 'ops', 'noc');
 
     // Four 15 s samples fill the window (t0, t0 + 60 s]; one is sent twice; a heartbeat moves the watermark past the end.
     const samples = [
@@ -57,11 +57,7 @@ describe('one batch end to end', () => {
     });
     const records = [...samples.map(cellRecord), cellRecord(samples[1]), { type: 'heartbeat', siteId: site, ts: at(WINDOW_MS + OUT_OF_ORDER_MS) }];
 
-    const response = await fetch(`${ingest.url}/v1/telemetry`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${operatorKey.key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ records }),
-    });
+    const response = await postWithNewKey(`${ingest.url}/v1/telemetry`, operatorKey.key, { records });
     const receipt = (await response.json()) as { accepted: number; rejected: number; traceId: string };
     expect(response.status).toBe(202);
     expect(receipt).toMatchObject({ accepted: 6, rejected: 0 });

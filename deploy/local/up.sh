@@ -48,9 +48,9 @@ for app in ingest load alerting api; do
   curl -fsS "$url" >/dev/null 2>&1 || { echo "[up] $app did not become ready; see $LOGS/$app.log" >&2; tail -20 "$LOGS/$app.log" >&2; exit 1; }
 done
 
-key() { node dist/libs/auth/src/keys.cli.js create "$@" | node -e 'process.stdin.on("data", d => process.stdout.write(JSON.parse(d).key))'; }
-sim_keys="skt=$(key ingest operator skt simulator),kt=$(key ingest operator kt simulator),lguplus=$(key ingest operator lguplus simulator)"
-dashboard_key=$(key api ops dashboard)
+key() { node dist/apps/api/src/cli/keys.cli.js create "$@" | node -e 'process.stdin.on("data", d => process.stdout.write(JSON.parse(d).key))'; }
+sim_keys="skt=$(key operator skt simulator),kt=$(key operator kt simulator),lguplus=$(key operator lguplus simulator)"
+dashboard_key=$(key ops dashboard)
 
 SIM_KEYS="$sim_keys" INGEST_URL="http://127.0.0.1:3001" node dist/apps/simulator/src/main.js >"$LOGS/simulator.log" 2>&1 &
 pids+=($!)

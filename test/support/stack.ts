@@ -118,10 +118,22 @@ export async function eventually<T>(probe: () => Promise<T>, timeoutMs = 30_000,
   }
 }
 
-/** Creates an API key with the project's own CLI, as an admin would. */
-export async function createApiKey(isolation: Isolation, schema: 'ingest' | 'api', role: string, subject: string): Promise<{ id: string; key: string }> {
-  const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'dist/libs/auth/src/keys.cli.js'), 'create', schema, role, subject], {
-    env: { ...process.env, DATABASE_URL: isolation.databaseUrl },
+/** Creates an API key with the project's own CLI, as an admin would (the api must have started once). */
+export async function createApiKey(isolation: Isolation, role: 'admin' | 'ops' | 'partner' | 'operator', subject: string): Promise<{ id: string; key: string }> {
+  const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'dist/apps/api/src/cli/keys.cli.js'), 'create', role, subject], {
+    env: { ...process.env, DATABASE_URL: isolation.databaseUrl, KAFKA_TOPIC_PREFIX: isolation.topicPrefix },
   });
   return JSON.parse(stdout) as { id: string; key: string };
+}
+
+/**
+ * Posts to ingest until the operator key is known there: keys travel from the api to ingest over
+ * the registry topic, so a brand-new key answers 401 for a moment.
+ */
+export async function postWithNewKey(url: string, key: string, body: unknown): Promise<Response> {
+  return eventually(async () => {
+    const response = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (response.status === 401) throw new Error('key not known to ingest yet');
+    return response;
+  });
 }

@@ -36,4 +36,30 @@ class AlertsReadModel1764320500000 implements MigrationInterface {
   }
 }
 
-export const API_MIGRATIONS = [apiKeysMigration('api'), AlertsReadModel1764320500000];
+/** The pilot registry: one row per entity, its body validated by the api, located by operator and site. */
+class Registry1764320600000 implements MigrationInterface {
+  name = 'Registry1764320600000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE api.registry_entities (
+        type        text NOT NULL,
+        id          text NOT NULL,
+        operator_id text,
+        site_id     text,
+        body        jsonb NOT NULL,
+        version     integer NOT NULL,
+        created_at  timestamptz NOT NULL DEFAULT now(),
+        updated_at  timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (type, id)
+      )`);
+    await q.query('CREATE INDEX registry_by_operator ON api.registry_entities (type, operator_id, id)');
+    await q.query('CREATE INDEX registry_by_site ON api.registry_entities (type, site_id, id)');
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE api.registry_entities');
+  }
+}
+
+export const API_MIGRATIONS = [apiKeysMigration('api'), AlertsReadModel1764320500000, Registry1764320600000];

@@ -1,28 +1,39 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { TELEMETRY_DLQ_SCHEMA, TELEMETRY_SCHEMA, type TelemetryDeadLetter, type TelemetryReport } from '@airan/contracts';
+import { type FieldError, TELEMETRY_DLQ_SCHEMA, TELEMETRY_SCHEMA, type TelemetryDeadLetter, type TelemetryReport } from '@airan/contracts';
 import type { Principal } from '@airan/auth';
 import { INFRA, type ServiceInfra } from '@airan/http';
+import { RegistryCache } from '@airan/kafka';
 import { counter } from '@airan/observability';
-import { type RecordError, parseNativeRecords } from '@airan/telemetry-formats';
+import { parseNativeRecords } from '@airan/telemetry-formats';
 import type { IngestConfig } from './ingest.config';
 import { IngestError } from './ingest.errors';
+import { screenSites } from './site-access';
 import { SiteLivenessRepository } from './site-liveness.repository';
 import { TelemetryPublisher } from './telemetry.publisher';
 
 export interface IngestResult {
   readonly accepted: number;
   readonly rejected: number;
-  readonly errors: ReadonlyArray<RecordError & { index: number }>;
+  readonly errors: ReadonlyArray<FieldError & { index: number }>;
+}
+
+interface Rejection {
+  readonly index: number;
+  readonly siteId: string | null;
+  readonly errors: readonly FieldError[];
+  readonly raw: unknown;
 }
 
 const records = counter('airan_ingest_records_total', 'Records received, by format and outcome', ['format', 'outcome']);
+const recordPath = (index: number) => `$.records[${index}]`;
 
-/** `POST /v1/telemetry`: validate each record, publish good ones per site and bad ones to the DLQ, then acknowledge. */
+/** `POST /v1/telemetry`: check site access and each record, publish good ones per site and bad ones to the DLQ, then acknowledge. */
 @Injectable()
 export class IngestNativeBatchUseCase {
   constructor(
     @Inject(INFRA) private readonly infra: ServiceInfra<IngestConfig>,
+    private readonly registry: RegistryCache,
     private readonly publisher: TelemetryPublisher,
     private readonly liveness: SiteLivenessRepository,
   ) {}
@@ -38,8 +49,26 @@ export class IngestNativeBatchUseCase {
       throw new IngestError('TOO_MANY_RECORDS', `a batch holds at most ${config.INGEST_MAX_RECORDS} records (INGEST_MAX_RECORDS), got ${list.length}`);
     }
 
+    const screen = screenSites(this.registry, principal, list, recordPath);
+    if (screen.admitted.length === 0 && screen.refused.every((r) => r.errors[0].code === 'SITE_NOT_OWNED')) {
+      // Nothing of this request is the key's to write: refuse it whole, write nothing.
+      throw new IngestError('SITE_NOT_OWNED', `key ${principal.keyId} may not write these sites`, screen.refused.map(({ index, errors }) => ({ index, ...errors[0] })));
+    }
+
     const now = Date.now();
-    const parsed = parseNativeRecords(list, { now, maxFutureMs: config.INGEST_MAX_FUTURE_MS, maxAgeMs: config.INGEST_MAX_AGE_MS });
+    const parsed = parseNativeRecords(
+      screen.admitted.map((a) => a.record),
+      { now, maxFutureMs: config.INGEST_MAX_FUTURE_MS, maxAgeMs: config.INGEST_MAX_AGE_MS },
+    );
+    // The parser numbers the admitted records from 0: give its findings their place in the request.
+    const rejected: Rejection[] = [
+      ...screen.refused,
+      ...parsed.rejected.map((r) => {
+        const index = screen.admitted[r.index].index;
+        return { ...r, index, errors: r.errors.map((e) => ({ ...e, path: recordPath(index) + e.path.slice(recordPath(r.index).length) })) };
+      }),
+    ].sort((a, b) => a.index - b.index);
+
     const reports: TelemetryReport[] = parsed.sites.map((site) => ({
       schema: TELEMETRY_SCHEMA,
       id: randomUUID(),
@@ -51,7 +80,7 @@ export class IngestNativeBatchUseCase {
       gpus: site.gpus,
       heartbeats: site.heartbeats,
     }));
-    const deadLetters: TelemetryDeadLetter[] = parsed.rejected.map((r) => ({
+    const deadLetters: TelemetryDeadLetter[] = rejected.map((r) => ({
       schema: TELEMETRY_DLQ_SCHEMA,
       id: randomUUID(),
       reason: r.errors[0].code,
@@ -67,10 +96,10 @@ export class IngestNativeBatchUseCase {
     await this.publisher.publish(reports, deadLetters);
     await this.liveness.touch(principal.subject, principal.keyId, reports.map((r) => r.siteId), new Date(now));
     records.inc({ format: 'native', outcome: 'accepted' }, parsed.accepted);
-    records.inc({ format: 'native', outcome: 'rejected' }, parsed.rejected.length);
+    records.inc({ format: 'native', outcome: 'rejected' }, rejected.length);
 
-    const errors = parsed.rejected.flatMap((r) => r.errors.map((e) => ({ index: r.index, ...e })));
+    const errors = rejected.flatMap((r) => r.errors.map((e) => ({ index: r.index, ...e })));
     if (parsed.accepted === 0) throw new IngestError('ALL_RECORDS_REJECTED', 'no record was valid; each is in the dead-letter topic', errors);
-    return { accepted: parsed.accepted, rejected: parsed.rejected.length, errors };
+    return { accepted: parsed.accepted, rejected: rejected.length, errors };
   }
 }

@@ -1,5 +1,4 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { apiKeysMigration } from '@airan/auth';
 
 /** Last time each site reported anything: the basis of "site silent" alerts. */
 class SiteLiveness1764320200000 implements MigrationInterface {
@@ -20,4 +19,4 @@ class SiteLiveness1764320200000 implements MigrationInterface {
   }
 }
 
-export const INGEST_MIGRATIONS = [apiKeysMigration('ingest'), SiteLiveness1764320200000];
+export const INGEST_MIGRATIONS = [SiteLiveness1764320200000];

@@ -1,7 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { apiKeyAuthProviders } from '@airan/auth';
-import type { ServiceInfra } from '@airan/http';
+import { type ServiceInfra, createRegistryCache, registryCacheProviders } from '@airan/http';
 import { IngestNativeBatchUseCase } from './ingest-native-batch.use-case';
+import { RegistryKeyLookup } from './registry-key.lookup';
 import { SiteLivenessRepository } from './site-liveness.repository';
 import { TelemetryController } from './telemetry.controller';
 import { TelemetryPublisher } from './telemetry.publisher';
@@ -9,11 +10,13 @@ import { TelemetryPublisher } from './telemetry.publisher';
 @Module({})
 export class IngestModule {
   static forRoot(infra: ServiceInfra): DynamicModule {
+    const registry = createRegistryCache(infra);
     return {
       module: IngestModule,
       controllers: [TelemetryController],
       providers: [
-        ...apiKeyAuthProviders(infra.dataSource, 'ingest'),
+        ...registryCacheProviders(infra, registry),
+        ...apiKeyAuthProviders(new RegistryKeyLookup(registry)),
         TelemetryPublisher,
         SiteLivenessRepository,
         IngestNativeBatchUseCase,

@@ -1,6 +1,6 @@
 /**
  * airan site simulator: posts native telemetry batches for the simulated pilot fleet
- * (simulator.fleet.ts) to ingest's `POST /v1/telemetry`, one batch per operator per interval.
+ * (libs/demo-fleet) to ingest's `POST /v1/telemetry`, one batch per operator per interval.
  *
  *   SIM_KEYS='skt=airan_…,kt=airan_…,lguplus=airan_…' node dist/apps/simulator/src/main.js
  *
@@ -20,7 +20,7 @@
  */
 import { z } from 'zod';
 import { ConfigError, loadConfig } from '@airan/config';
-import { OPERATOR_IDS, hash32, isOperatorId, type OperatorId } from './simulator.fleet';
+import { OPERATOR_IDS, hash32, isOperatorId, type OperatorId } from '@airan/demo-fleet';
 import { buildOperatorBatch, createPrng } from './simulator.samples';
 
 /** Treats an empty variable (`FOO=`) as unset, as compose files and shells often produce them. */

@@ -1,6 +1,6 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 import { NATIVE_BATCH_SCHEMA, NATIVE_RECORD_SCHEMAS, type NativeRecordType } from '@airan/contracts';
-import { CELL_GPU_ALLOCATION, FLEET, OPERATOR_IDS, buildFleet, type OperatorId } from './simulator.fleet';
+import { CELL_GPU_ALLOCATION, FLEET, OPERATOR_IDS, buildFleet, type OperatorId } from '@airan/demo-fleet';
 import { buildOperatorBatch, createPrng, inferenceLoadOf, type NativeCellRecord, type NativeGpuRecord } from './simulator.samples';
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;

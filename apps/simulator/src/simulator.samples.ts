@@ -21,7 +21,7 @@ import {
   type SimCell,
   type SimOperator,
   type SimSite,
-} from './simulator.fleet';
+} from '@airan/demo-fleet';
 
 /** A uniform PRNG on [0, 1). */
 export type Prng = () => number;

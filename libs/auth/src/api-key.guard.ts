@@ -2,7 +2,6 @@ import { type CanActivate, type ExecutionContext, type Provider, SetMetadata } f
 import { APP_GUARD, Reflector } from '@nestjs/core';
 import { IS_PUBLIC } from '@airan/observability';
 import { apiKeyId, type Principal, type Role } from './api-key';
-import { ApiKeyRepository } from './api-key.repository';
 import { AuthError } from './auth.errors';
 
 const ROLES_KEY = 'airan:roles';
@@ -11,6 +10,11 @@ export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 
 export const API_KEY_REPOSITORY = Symbol('API_KEY_REPOSITORY');
 
+/** Finds the active principal of a presented key (by its hash), wherever keys are kept. */
+export interface PrincipalLookup {
+  findActive(key: string): Promise<Principal | undefined>;
+}
+
 /** The request's authenticated caller, set by the guard. */
 export type AuthenticatedRequest = { headers: Record<string, string | string[] | undefined>; principal?: Principal };
 
@@ -18,7 +22,7 @@ export type AuthenticatedRequest = { headers: Record<string, string | string[] |
 export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly keys: ApiKeyRepository,
+    private readonly keys: PrincipalLookup,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -39,10 +43,10 @@ export class ApiKeyGuard implements CanActivate {
   }
 }
 
-/** Providers that authenticate every route of an app against the API keys in `schema`. */
-export function apiKeyAuthProviders(dataSource: import('typeorm').DataSource, schema: string): Provider[] {
+/** Providers that authenticate every route of an app with `lookup` (by default the API keys in `schema`). */
+export function apiKeyAuthProviders(lookup: PrincipalLookup): Provider[] {
   return [
-    { provide: API_KEY_REPOSITORY, useValue: new ApiKeyRepository(dataSource, schema) },
-    { provide: APP_GUARD, useFactory: (reflector: Reflector, keys: ApiKeyRepository) => new ApiKeyGuard(reflector, keys), inject: [Reflector, API_KEY_REPOSITORY] },
+    { provide: API_KEY_REPOSITORY, useValue: lookup },
+    { provide: APP_GUARD, useFactory: (reflector: Reflector, keys: PrincipalLookup) => new ApiKeyGuard(reflector, keys), inject: [Reflector, API_KEY_REPOSITORY] },
   ];
 }

@@ -5,3 +5,4 @@ export * from './dlq';
 export * from './cell-load';
 export * from './alerts';
 export * from './native-batch.schema';
+export * from './registry';

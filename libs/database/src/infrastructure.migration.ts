@@ -4,7 +4,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * Tables every event-driven service needs in its own schema:
  * - `consumer_offsets`: the next Kafka offset to apply per (group, topic, partition), written in the
  *   same transaction as the state it produced (exactly-once effect).
- * - `outbox`: events derived from state, written in that same transaction and relayed to Kafka.
+ * - `outbox`: events derived from state, written in that same transaction and relayed to Kafka
+ *   (a NULL value is a tombstone).
  */
 export function infrastructureMigration(schema: string): new () => MigrationInterface {
   return class InfrastructureMigration implements MigrationInterface {
@@ -26,7 +27,7 @@ export function infrastructureMigration(schema: string): new () => MigrationInte
           event_id     uuid        NOT NULL UNIQUE,
           topic        text        NOT NULL,
           key          text        NOT NULL,
-          value        text        NOT NULL,
+          value        text,
           headers      jsonb       NOT NULL DEFAULT '{}',
           created_at   timestamptz NOT NULL DEFAULT now(),
           published_at timestamptz

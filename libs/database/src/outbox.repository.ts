@@ -4,6 +4,7 @@ export interface OutboxEvent {
   readonly eventId: string;
   readonly topic: string;
   readonly key: string;
+  /** `null` publishes a tombstone (deletes the key from a compacted topic). */
   readonly value: unknown;
   readonly headers: Record<string, string>;
 }
@@ -12,13 +13,18 @@ export interface PendingOutboxRow {
   readonly seq: string;
   readonly topic: string;
   readonly key: string;
-  readonly value: string;
+  readonly value: string | null;
   readonly headers: Record<string, string>;
 }
 
 /** The transactional outbox of one service schema. */
 export class OutboxRepository {
   constructor(private readonly schema: string) {}
+
+  /** Postgres channel notified (at commit) whenever events are added: relays LISTEN on it. */
+  get channel(): string {
+    return `airan_outbox_${this.schema}`;
+  }
 
   /** Adds events inside the caller's transaction; an event id already present is ignored (replays are harmless). */
   async add(tx: EntityManager, events: readonly OutboxEvent[]): Promise<void> {
@@ -31,10 +37,11 @@ export class OutboxRepository {
         events.map((e) => e.eventId),
         events.map((e) => e.topic),
         events.map((e) => e.key),
-        events.map((e) => JSON.stringify(e.value)),
+        events.map((e) => (e.value === null ? null : JSON.stringify(e.value))),
         events.map((e) => JSON.stringify(e.headers)),
       ],
     );
+    await tx.query('SELECT pg_notify($1, $2)', [this.channel, '']);
   }
 
   /**

@@ -30,14 +30,14 @@ export class EventPipeline<T> implements OnApplicationBootstrap, OnModuleDestroy
       infra.dataSource,
       new OffsetRepository(infra.name),
       // Groups are namespaced like topics, so isolated deployments (and test runs) never share one.
-      { groupId: infra.config.KAFKA_TOPIC_PREFIX + spec.groupId, topics: spec.topics, decode: decodeJson, handle: spec.handle, afterCommit: () => this.relay?.kick() },
+      { groupId: infra.config.KAFKA_TOPIC_PREFIX + spec.groupId, topics: spec.topics, decode: decodeJson, handle: spec.handle },
       infra.logger,
     );
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.producer?.connect();
-    this.relay?.start();
+    await this.relay?.start();
     await this.consumer.start();
   }
 

@@ -56,7 +56,6 @@ export async function startService<S extends z.ZodTypeAny>(spec: ServiceSpec<S>)
   const dataSource = await openServiceDatabase({ url: config.DATABASE_URL, schema: spec.name, migrations: [infrastructureMigration(spec.name), ...spec.migrations] });
   const kafka = createKafka({ clientId: `airan-${spec.name}`, brokers: config.KAFKA_BROKERS, connectTimeoutMs: config.KAFKA_CONNECT_TIMEOUT_MS }, logger);
   await connectAndProvision(kafka, config.KAFKA_BROKERS, config.KAFKA_TOPIC_PREFIX, config.KAFKA_REPLICATION_FACTOR);
-  const infra: ServiceInfra<typeof config> = { name: spec.name, config, logger, dataSource, kafka, topics: topicNames(config.KAFKA_TOPIC_PREFIX) };
 
   const admin = kafka.admin();
   await admin.connect();
@@ -64,6 +63,7 @@ export async function startService<S extends z.ZodTypeAny>(spec: ServiceSpec<S>)
     { name: 'postgres', check: async () => void (await dataSource.query('SELECT 1')) },
     { name: 'kafka', check: async () => void (await admin.describeCluster()) },
   ];
+  const infra: ServiceInfra<typeof config> = { name: spec.name, config, logger, dataSource, kafka, topics: topicNames(config.KAFKA_TOPIC_PREFIX), readinessChecks: checks };
 
   /** Closes shared connections last: features stop their consumers and producers in onModuleDestroy, before this. */
   class InfraLifecycle implements OnApplicationShutdown {

@@ -21,8 +21,6 @@ export interface ExactlyOnceConsumerOptions<T> {
   readonly topics: readonly string[];
   readonly decode: (value: Buffer) => T;
   readonly handle: BatchHandler<T>;
-  /** Called after each committed batch (e.g. to wake an outbox relay). */
-  readonly afterCommit?: () => void;
 }
 
 const poison = counter('airan_consumer_undecodable_total', 'Messages skipped because their value could not be decoded', ['topic']);
@@ -80,7 +78,6 @@ export class ExactlyOnceConsumer<T> {
     resolveOffset(batch.lastOffset());
     await this.consumer.commitOffsets([{ topic, partition, offset: (lastOffset + 1n).toString() }]);
     await heartbeat();
-    this.options.afterCommit?.();
   }
 
   private decode(topic: string, partition: number, m: KafkaMessage): ConsumedMessage<T>[] {

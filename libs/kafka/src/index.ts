@@ -5,3 +5,4 @@ export * from './kafka.producer';
 export * from './exactly-once.consumer';
 export * from './outbox.relay';
 export type { Kafka } from 'kafkajs';
+export * from './registry.cache';

@@ -3,7 +3,7 @@ import { injectTraceHeaders } from '@airan/observability';
 
 export interface OutgoingMessage {
   readonly key: string;
-  /** Serialized as JSON unless already a string. */
+  /** Serialized as JSON unless already a string; `null` is a tombstone. */
   readonly value: unknown;
   /** Extra headers; the active W3C trace context is added unless `traceparent` is given. */
   readonly headers?: Record<string, string>;
@@ -41,7 +41,7 @@ export class DurableProducer {
       const list = byTopic.get(topic) ?? [];
       list.push({
         key: message.key,
-        value: typeof message.value === 'string' ? message.value : JSON.stringify(message.value),
+        value: message.value === null || typeof message.value === 'string' ? message.value : JSON.stringify(message.value),
         headers: { ...trace, ...message.headers },
       });
       byTopic.set(topic, list);

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { OutboxRepository } from '@airan/database';
 import { counter, type Logger } from '@airan/observability';
@@ -6,14 +7,16 @@ import type { DurableProducer } from './kafka.producer';
 const relayed = counter('airan_outbox_relayed_total', 'Outbox events published to Kafka');
 
 /**
- * Publishes a service's outbox to Kafka. Woken by `kick()` right after a transaction that wrote
- * events commits; the periodic sweep only picks up what a crash or a broker outage left behind.
+ * Publishes a service's outbox to Kafka. Woken by Postgres NOTIFY as soon as a transaction that
+ * added events commits (from this process or any other, such as the key CLI); the periodic sweep
+ * only picks up what a crash or a broker outage left behind.
  */
 export class OutboxRelay {
   private running = false;
   private wake?: () => void;
   private loop?: Promise<void>;
   private pendingKick = false;
+  private listener?: Client;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -23,12 +26,18 @@ export class OutboxRelay {
     private readonly options: { batchSize: number; sweepMs: number } = { batchSize: 500, sweepMs: 1000 },
   ) {}
 
-  start(): void {
+  async start(): Promise<void> {
+    this.listener = new Client({ connectionString: (this.dataSource.options as { url: string }).url });
+    await this.listener.connect();
+    this.listener.on('notification', () => this.kick());
+    // A lost LISTEN connection only costs latency: the sweep still publishes everything.
+    this.listener.on('error', (error) => this.logger.warn({ err: error.message }, 'outbox LISTEN connection lost; relying on the sweep'));
+    await this.listener.query(`LISTEN ${this.outbox.channel}`);
     this.running = true;
     this.loop = this.run();
   }
 
-  kick(): void {
+  private kick(): void {
     this.pendingKick = true;
     this.wake?.();
   }
@@ -37,6 +46,7 @@ export class OutboxRelay {
     this.running = false;
     this.wake?.();
     await this.loop;
+    await this.listener?.end().catch(() => undefined);
   }
 
   private async run(): Promise<void> {

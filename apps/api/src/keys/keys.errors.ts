@@ -1,0 +1,21 @@
+import { HttpStatus } from '@nestjs/common';
+
+export type KeysErrorCode = 'INVALID_KEY_REQUEST' | 'UNKNOWN_OPERATOR' | 'KEY_NOT_FOUND';
+
+export class KeysError extends Error {
+  readonly feature = 'keys';
+  constructor(
+    readonly code: KeysErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'KeysError';
+  }
+}
+
+export const KEYS_HTTP_STATUS = {
+  INVALID_KEY_REQUEST: HttpStatus.UNPROCESSABLE_ENTITY,
+  UNKNOWN_OPERATOR: HttpStatus.UNPROCESSABLE_ENTITY,
+  KEY_NOT_FOUND: HttpStatus.NOT_FOUND,
+} as const satisfies Record<KeysErrorCode, HttpStatus>;

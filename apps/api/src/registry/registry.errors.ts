@@ -1,0 +1,25 @@
+import { HttpStatus } from '@nestjs/common';
+
+export type RegistryErrorCode = 'UNKNOWN_TYPE' | 'INVALID_ID' | 'INVALID_ENTITY' | 'NOT_FOUND' | 'REFERENCE_MISSING' | 'STILL_REFERENCED' | 'INVALID_QUERY';
+
+export class RegistryError extends Error {
+  readonly feature = 'registry';
+  constructor(
+    readonly code: RegistryErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'RegistryError';
+  }
+}
+
+export const REGISTRY_HTTP_STATUS = {
+  UNKNOWN_TYPE: HttpStatus.NOT_FOUND,
+  INVALID_ID: HttpStatus.BAD_REQUEST,
+  INVALID_ENTITY: HttpStatus.UNPROCESSABLE_ENTITY,
+  NOT_FOUND: HttpStatus.NOT_FOUND,
+  REFERENCE_MISSING: HttpStatus.UNPROCESSABLE_ENTITY,
+  STILL_REFERENCED: HttpStatus.CONFLICT,
+  INVALID_QUERY: HttpStatus.BAD_REQUEST,
+} as const satisfies Record<RegistryErrorCode, HttpStatus>;
