@@ -1,12 +1,16 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { adminDatabaseUrl } from './global-setup';
 
-const ROOT = join(__dirname, '../..');
+/** The repository root (holder of nest-cli.json), whether this runs from test/ or compiled in dist/test/. */
+const ROOT = (function findRoot(dir: string): string {
+  return existsSync(join(dir, 'nest-cli.json')) ? dir : findRoot(dirname(dir));
+})(__dirname);
 export type AppName = 'ingest' | 'load' | 'alerting' | 'api';
 
 /** A test run's private corner of the shared broker and Postgres: its own database and topic prefix. */

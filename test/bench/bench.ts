@@ -1,0 +1,111 @@
+/**
+ * `npm run bench`: brings up ingest (with the api that owns the registry) on the local broker and
+ * Postgres, drives it, and writes bench-results/bench-<time>.{json,md}. Not part of `npm test`:
+ * speed is measured here, never asserted in tests.
+ *
+ *   BENCH_SECONDS      seconds per phase (default 20)
+ *   BENCH_CONCURRENCY  requests in flight (default 8)
+ *   BENCH_BATCH        records per native batch (default 500)
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FLEET } from '@airan/demo-fleet';
+import { ServiceProcess, createApiKey, dropDatabase, isolate, postWithNewKey } from '../support/stack';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const BATCH = Number(process.env.BENCH_BATCH ?? 500);
+
+interface PhaseResult {
+  readonly phase: string;
+  readonly requests: number;
+  readonly records: number;
+  readonly seconds: number;
+  readonly recordsPerSec: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly failures: number;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+/** Runs `send` with CONCURRENCY in flight for SECONDS, with a progress bar on stderr. */
+async function drive(phase: string, recordsPerRequest: number, send: (i: number) => Promise<Response>): Promise<PhaseResult> {
+  const latencies: number[] = [];
+  let failures = 0;
+  let issued = 0;
+  const started = performance.now();
+  const deadline = started + SECONDS * 1000;
+  const progress = setInterval(() => {
+    const done = Math.min(1, (performance.now() - started) / (SECONDS * 1000));
+    const bar = '#'.repeat(Math.round(done * 30)).padEnd(30, '.');
+    process.stderr.write(`\r${phase.padEnd(22)} [${bar}] ${latencies.length} requests`);
+  }, 250);
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < deadline) {
+        const i = issued++;
+        const t0 = performance.now();
+        const response = await send(i);
+        await response.arrayBuffer();
+        latencies.push(performance.now() - t0);
+        if (response.status !== 202) failures++;
+      }
+    }),
+  );
+  clearInterval(progress);
+  process.stderr.write('\n');
+  const seconds = (performance.now() - started) / 1000;
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const ok = latencies.length - failures;
+  return { phase, requests: latencies.length, records: ok * recordsPerRequest, seconds, recordsPerSec: (ok * recordsPerRequest) / seconds, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), failures };
+}
+
+function nativeBatch(i: number): string {
+  const site = FLEET[0].sites[0];
+  const base = Math.floor(Date.now() / 1000) * 1000 - 60_000;
+  const records = Array.from({ length: BATCH }, (_, k) => {
+    const cell = site.cells[k % site.cells.length];
+    return {
+      type: 'cell', siteId: site.id, cellId: cell.id, ts: new Date(base + ((i * BATCH + k) % 60_000)).toISOString(), intervalMs: 1000,
+      prbDlPct: 41.5, prbUlPct: 22.25, thpDlMbps: 310.5, rrcConnectedUes: 120, inferenceRequests: 14, inferenceTokens: 5200, gpuMs: 220.5, latencyP95Ms: 61,
+    };
+  });
+  return JSON.stringify({ records });
+}
+
+async function main(): Promise<void> {
+  const isolation = isolate();
+  const env = { ...isolation.env, LOG_LEVEL: 'error', INGEST_MAX_RECORDS: String(Math.max(5000, BATCH)) };
+  const services = await Promise.all([ServiceProcess.start('api', env), ServiceProcess.start('ingest', env)]);
+  const [, ingest] = services;
+  try {
+    const { key } = await createApiKey(isolation, 'operator', FLEET[0].id);
+    const url = `${ingest.url}/v1/telemetry`;
+    await postWithNewKey(url, key, { records: [{ type: 'heartbeat', siteId: FLEET[0].sites[0].id, ts: new Date().toISOString() }] });
+    const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+    const results: PhaseResult[] = [];
+    results.push(await drive(`native batches of ${BATCH}`, BATCH, (i) => fetch(url, { method: 'POST', headers, body: nativeBatch(i) })));
+    report(results);
+  } finally {
+    await Promise.all(services.map((s) => s.stop()));
+    await dropDatabase(isolation);
+  }
+}
+
+function report(results: PhaseResult[]): void {
+  const dir = join(__dirname, '../../../bench-results');
+  mkdirSync(dir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const meta = { at: new Date().toISOString(), seconds: SECONDS, concurrency: CONCURRENCY, batch: BATCH, node: process.version };
+  writeFileSync(join(dir, `bench-${stamp}.json`), JSON.stringify({ meta, results }, null, 2));
+  const rows = results.map((r) => `| ${r.phase} | ${r.requests} | ${Math.round(r.recordsPerSec).toLocaleString('en')} | ${r.p50Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} | ${r.failures} |`);
+  const table = ['| phase | requests | records/s | p50 ms | p99 ms | failures |', '|---|---|---|---|---|---|', ...rows].join('\n');
+  writeFileSync(join(dir, `bench-${stamp}.md`), `# airan bench ${meta.at}\n\n${JSON.stringify(meta)}\n\n${table}\n`);
+  process.stdout.write(`\n${table}\n\nwritten to bench-results/bench-${stamp}.{json,md}\n`);
+}
+
+main().catch((error) => {
+  process.stderr.write(`${(error as Error).stack}\n`);
+  process.exit(1);
+});
