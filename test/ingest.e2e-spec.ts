@@ -1,4 +1,5 @@
 import type { TelemetryDeadLetter, TelemetryReport } from '@airan/contracts';
+import { Client } from 'pg';
 import { ServiceProcess, createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
 import { TopicReader } from './support/topic-reader';
 
@@ -120,6 +121,43 @@ describe('ingest: native batches', () => {
     });
     const mentions = [...telemetry.messages, ...dlq.messages].filter((m) => JSON.stringify(m.value).includes(marker));
     expect(mentions).toEqual([]);
+  });
+
+  it('records when each site last reported, and by which key', async () => {
+    const db = new Client({ connectionString: isolation.databaseUrl });
+    await db.connect();
+    try {
+      const before = Date.now();
+      expect((await post({ records: [{ type: 'heartbeat', siteId: SITE, ts: now() }] })).status).toBe(202);
+      const { rows } = await db.query('SELECT operator_id, last_key_id, last_seen_at FROM ingest.site_liveness WHERE site_id = $1', [SITE]);
+      expect(rows).toEqual([{ operator_id: 'skt', last_key_id: skt.id, last_seen_at: expect.any(Date) }]);
+      expect(rows[0].last_seen_at.getTime()).toBeGreaterThanOrEqual(before - 1000);
+    } finally {
+      await db.end();
+    }
+  });
+
+  it('takes keys issued and revoked by an admin through the api', async () => {
+    const admin = await createApiKey(isolation, 'admin', 'root');
+    const adminHeaders = { authorization: `Bearer ${admin.key}`, 'content-type': 'application/json' };
+    const issued = await fetch(`${api.url}/v1/admin/keys`, { method: 'POST', headers: adminHeaders, body: JSON.stringify({ role: 'operator', subject: 'skt', name: 'gangnam gateway' }) });
+    expect(issued.status).toBe(201);
+    const key = (await issued.json()) as { id: string; key: string };
+    const heartbeat = { records: [{ type: 'heartbeat', siteId: SITE, ts: now() }] };
+    expect((await postWithNewKey(url(), key.key, heartbeat)).status).toBe(202);
+
+    const revoked = await fetch(`${api.url}/v1/admin/keys/${key.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${admin.key}` } });
+    expect(revoked.status).toBe(204);
+    await eventually(async () => {
+      const response = await post(heartbeat, key.key);
+      if (response.status !== 401) throw new Error(`still ${response.status}`);
+    });
+    // Only admins issue keys; unknown operators get none.
+    const asOperator = await fetch(`${api.url}/v1/admin/keys`, { method: 'POST', headers: { ...adminHeaders, authorization: `Bearer ${skt.key}` }, body: '{}' });
+    expect(asOperator.status).toBe(403);
+    const unknown = await fetch(`${api.url}/v1/admin/keys`, { method: 'POST', headers: adminHeaders, body: JSON.stringify({ role: 'operator', subject: 'nobody', name: 'x' }) });
+    expect(unknown.status).toBe(422);
+    expect(await unknown.json()).toMatchObject({ error: { code: 'UNKNOWN_OPERATOR' } });
   });
 
   it.each([

@@ -1,0 +1,264 @@
+import { FormatError } from './format-error';
+import type { TimeBounds } from './native.parser';
+import { parsePrometheusText, type PrometheusContext, parseSampleLine } from './prometheus.parser';
+
+const NOW = Date.parse('2026-11-28T09:00:00Z');
+const bounds: TimeBounds = { now: NOW, maxFutureMs: 300_000, maxAgeMs: 7 * 86_400_000 };
+const SCRAPE = NOW - 30_000;
+const context: PrometheusContext = { siteId: 'site-muc-01', scrapeTs: SCRAPE, intervalMs: 30_000 };
+
+const L0 = 'gpu="0",UUID="GPU-5b0e4e38-2ad6-4c5e-9e3b-1b6c1f0e2a11",pci_bus_id="00000000:07:00.0",device="nvidia0",modelName="NVIDIA A100-SXM4-80GB",Hostname="aerial-01",DCGM_FI_DRIVER_VERSION="550.90.07"';
+const L1 = 'gpu="1",UUID="GPU-9a7d21c4-0f55-4b8e-8a4c-77e2d0b3c912",pci_bus_id="00000000:0F:00.0",device="nvidia1",modelName="NVIDIA A100-SXM4-80GB",Hostname="aerial-01",DCGM_FI_DRIVER_VERSION="550.90.07"';
+const MIG = (id: number): string => `${L1},GPU_I_PROFILE="3g.40gb",GPU_I_ID="${id}"`;
+
+/** What dcgm-exporter serves for two A100s, the second split into two 3g.40gb MIG slices. */
+const DCGM_SCRAPE = `# HELP DCGM_FI_DEV_SM_CLOCK SM clock frequency (in MHz).
+# TYPE DCGM_FI_DEV_SM_CLOCK gauge
+DCGM_FI_DEV_SM_CLOCK{${L0}} 1410
+DCGM_FI_DEV_SM_CLOCK{${L1}} 1410
+# HELP DCGM_FI_DEV_GPU_TEMP GPU temperature (in C).
+# TYPE DCGM_FI_DEV_GPU_TEMP gauge
+DCGM_FI_DEV_GPU_TEMP{${L0}} 64
+DCGM_FI_DEV_GPU_TEMP{${L1}} 58
+# HELP DCGM_FI_DEV_POWER_USAGE Power draw (in W).
+# TYPE DCGM_FI_DEV_POWER_USAGE gauge
+DCGM_FI_DEV_POWER_USAGE{${L0}} 312.512000
+DCGM_FI_DEV_POWER_USAGE{${L1}} 198.250000
+# HELP DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION Total energy consumption since boot (in mJ).
+# TYPE DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION counter
+DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION{${L0}} 8234567890123
+DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION{${L1}} 6123456789012
+# HELP DCGM_FI_DEV_GPU_UTIL GPU utilization (in %).
+# TYPE DCGM_FI_DEV_GPU_UTIL gauge
+DCGM_FI_DEV_GPU_UTIL{${L0}} 71
+# HELP DCGM_FI_DEV_FB_USED Framebuffer memory used (in MiB).
+# TYPE DCGM_FI_DEV_FB_USED gauge
+DCGM_FI_DEV_FB_USED{${L0}} 40211
+DCGM_FI_DEV_FB_USED{${MIG(1)}} 9876
+DCGM_FI_DEV_FB_USED{${MIG(2)}} 31000
+# HELP DCGM_FI_PROF_GR_ENGINE_ACTIVE Ratio of time the graphics engine is active (in %).
+# TYPE DCGM_FI_PROF_GR_ENGINE_ACTIVE gauge
+DCGM_FI_PROF_GR_ENGINE_ACTIVE{${L0}} 0.712345
+DCGM_FI_PROF_GR_ENGINE_ACTIVE{${MIG(1)}} 0.570000
+DCGM_FI_PROF_GR_ENGINE_ACTIVE{${MIG(2)}} 0.250000
+# HELP DCGM_FI_PROF_PIPE_TENSOR_ACTIVE Ratio of cycles the tensor (HMMA) pipe is active (in %).
+# TYPE DCGM_FI_PROF_PIPE_TENSOR_ACTIVE gauge
+DCGM_FI_PROF_PIPE_TENSOR_ACTIVE{${L0}} 0.310000
+DCGM_FI_PROF_PIPE_TENSOR_ACTIVE{${MIG(1)}} 0.420000
+DCGM_FI_PROF_PIPE_TENSOR_ACTIVE{${MIG(2)}} 0.050000
+
+`;
+
+function formatError(fn: () => unknown): FormatError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof FormatError) return error;
+    throw error;
+  }
+  throw new Error('expected a FormatError');
+}
+
+/** Parses the lines and returns [index, errors, raw] of each rejected record. */
+function rejections(...lines: string[]): unknown[] {
+  return parsePrometheusText(lines.join('\n'), bounds, context).rejected.map((r) => [r.index, r.errors, r.raw]);
+}
+
+describe('parsePrometheusText', () => {
+  it('maps a realistic DCGM exporter scrape with MIG slices', () => {
+    const result = parsePrometheusText(DCGM_SCRAPE, bounds, context);
+    const sampleLines = DCGM_SCRAPE.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#')).length;
+    expect(result).toEqual({
+      sites: [
+        {
+          siteId: 'site-muc-01',
+          cells: [],
+          gpus: [
+            // DCGM_FI_DEV_GPU_UTIL wins over DCGM_FI_PROF_GR_ENGINE_ACTIVE where both exist.
+            { node: 'aerial-01', device: '0', ts: SCRAPE, utilPct: 71, memUsedMiB: 40211, powerW: 312.512 },
+            // MIG mode: power per physical GPU, utilisation and memory per slice.
+            { node: 'aerial-01', device: '1', ts: SCRAPE, powerW: 198.25 },
+            { node: 'aerial-01', device: '1/mig1', ts: SCRAPE, utilPct: 57, memUsedMiB: 9876 },
+            { node: 'aerial-01', device: '1/mig2', ts: SCRAPE, utilPct: 25, memUsedMiB: 31000 },
+          ],
+          heartbeats: [],
+        },
+      ],
+      rejected: [],
+      accepted: sampleLines,
+      ignoredMetrics: ['DCGM_FI_DEV_SM_CLOCK', 'DCGM_FI_DEV_GPU_TEMP', 'DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION', 'DCGM_FI_PROF_PIPE_TENSOR_ACTIVE'],
+      ignoredRecords: 9,
+    });
+    expect(sampleLines).toBe(18);
+  });
+
+  it('rejects only the junk lines of a scrape (DCGM blanks, NaN) and keeps the rest', () => {
+    const text = [
+      '# TYPE DCGM_FI_DEV_FB_USED gauge',
+      `DCGM_FI_DEV_FB_USED{${L0}} 40211`,
+      `DCGM_FI_DEV_FB_USED{${L1}} 9223372036854775794`,
+      `DCGM_FI_DEV_POWER_USAGE{${L0}} 140737488355328`,
+      `DCGM_FI_DEV_POWER_USAGE{${L1}} 2147483634`,
+      `DCGM_FI_DEV_GPU_UTIL{${L1}} NaN`,
+      `DCGM_FI_DEV_GPU_UTIL{${L0}} +Inf`,
+      `DCGM_FI_DEV_GPU_TEMP{${L0}} NaN`,
+    ].join('\n');
+    const result = parsePrometheusText(text, bounds, context);
+    expect(result.sites[0].gpus).toEqual([{ node: 'aerial-01', device: '0', ts: SCRAPE, memUsedMiB: 40211 }]);
+    expect(result.accepted).toBe(2);
+    expect(result.rejected.map((r) => [r.index, r.errors])).toEqual([
+      [3, [{ path: 'line 3', code: 'SENTINEL_VALUE', message: 'DCGM_FI_DEV_FB_USED: 9223372036854775794 is an int64 sentinel (≥ 9.2e18, DCGM_INT64_BLANK family), not a reading' }]],
+      [4, [{ path: 'line 4', code: 'SENTINEL_VALUE', message: 'DCGM_FI_DEV_POWER_USAGE: 140737488355328 is DCGM_FP64_BLANK, not a reading' }]],
+      [5, [{ path: 'line 5', code: 'SENTINEL_VALUE', message: 'DCGM_FI_DEV_POWER_USAGE: 2147483634 is DCGM_INT32_NOT_SUPPORTED, not a reading' }]],
+      [6, [{ path: 'line 6', code: 'INVALID_VALUE', message: 'DCGM_FI_DEV_GPU_UTIL: NaN is not a measurement (NaN and ±Infinity are rejected)' }]],
+      [7, [{ path: 'line 7', code: 'INVALID_VALUE', message: 'DCGM_FI_DEV_GPU_UTIL: +Inf is not a measurement (NaN and ±Infinity are rejected)' }]],
+    ]);
+    expect(result.rejected[0]).toMatchObject({ siteId: 'site-muc-01', raw: `DCGM_FI_DEV_FB_USED{${L1}} 9223372036854775794` });
+  });
+
+  it('maps cell series by their cell label, with Prometheus-safe names and the context interval', () => {
+    const text = [
+      '# HELP RRU_PrbTotDl PRB use DL (%).',
+      '# TYPE RRU_PrbTotDl gauge',
+      'RRU_PrbTotDl{cell="nrcell-1"} 63.5',
+      'DRB_UEThpDl{cell="nrcell-1"} 152340',
+      'airan_inference_requests{cell="nrcell-1"} 1200',
+      'RRU_PrbUsedUl{cell="nrcell-2"} 10',
+      'RRU_PrbAvailUl{cell="nrcell-2"} 40',
+      'airan_gpu_radio_share{Hostname="aerial-01",gpu="0"} 0.45',
+    ].join('\n');
+    expect(parsePrometheusText(text, bounds, context).sites).toEqual([
+      {
+        siteId: 'site-muc-01',
+        cells: [
+          { cellId: 'nrcell-1', ts: SCRAPE, intervalMs: 30_000, prbDlPct: 63.5, thpDlMbps: 152.34, inferenceRequests: 1200 },
+          { cellId: 'nrcell-2', ts: SCRAPE, intervalMs: 30_000, prbUlPct: 25 },
+        ],
+        gpus: [{ node: 'aerial-01', device: '0', ts: SCRAPE, radioShare: 0.45 }],
+        heartbeats: [],
+      },
+    ]);
+  });
+
+  it('uses a line timestamp when present, the lowercase hostname label, CRLF line ends and blank lines', () => {
+    const text = `\r\nDCGM_FI_DEV_GPU_UTIL{hostname="aerial-02",gpu="3"} 10 ${NOW - 1000}\r\n\r\n  DCGM_FI_DEV_GPU_UTIL { hostname = "aerial-02" , gpu = "3" , } 12\r\n`;
+    const result = parsePrometheusText(text, bounds, context);
+    expect(result.rejected).toEqual([]);
+    expect(result.sites[0].gpus).toEqual([
+      { node: 'aerial-02', device: '3', ts: NOW - 1000, utilPct: 10 },
+      { node: 'aerial-02', device: '3', ts: SCRAPE, utilPct: 12 },
+    ]);
+  });
+
+  it('merges series of the same GPU and time, accepting equal repeats (one series per Kubernetes pod)', () => {
+    const text = [`DCGM_FI_DEV_GPU_UTIL{${L0},pod="du-0",namespace="ran"} 71`, `DCGM_FI_DEV_GPU_UTIL{${L0},pod="llm-0",namespace="ai"} 71`, `DCGM_FI_DEV_POWER_USAGE{${L0}} 300`].join('\n');
+    const result = parsePrometheusText(text, bounds, context);
+    expect(result.rejected).toEqual([]);
+    expect(result.sites[0].gpus).toEqual([{ node: 'aerial-01', device: '0', ts: SCRAPE, utilPct: 71, powerW: 300 }]);
+  });
+
+  it('accepts an empty text', () => {
+    expect(parsePrometheusText('', bounds, context)).toEqual({ sites: [], rejected: [], accepted: 0, ignoredMetrics: [], ignoredRecords: 0 });
+  });
+
+  describe('record errors', () => {
+    it.each([
+      ['a missing closing brace', 'DCGM_FI_DEV_GPU_UTIL{gpu="0" 71', 'expected , or } after the value of label gpu at column 30'],
+      ['an unterminated label value', 'DCGM_FI_DEV_GPU_UTIL{gpu="0} 71', 'unterminated value of label gpu'],
+      ['an invalid escape', 'DCGM_FI_DEV_GPU_UTIL{Hostname="a\\tb"} 71', 'invalid escape sequence \\t in the value of label Hostname (only \\\\, \\" and \\n)'],
+      ['a duplicate label', 'DCGM_FI_DEV_GPU_UTIL{gpu="0",gpu="1"} 71', 'duplicate label gpu'],
+      ['an unquoted label value', 'DCGM_FI_DEV_GPU_UTIL{gpu=0} 71', 'expected " to open the value of label gpu at column 26'],
+      ['a label without =', 'DCGM_FI_DEV_GPU_UTIL{gpu} 71', 'expected = after label gpu at column 25'],
+      ['an invalid label name', 'DCGM_FI_DEV_GPU_UTIL{0gpu="0"} 71', 'expected a label name at column 22'],
+      ['an unterminated label set', 'DCGM_FI_DEV_GPU_UTIL{gpu="0",', 'unterminated label set: missing }'],
+      ['a missing value', 'DCGM_FI_DEV_GPU_UTIL', 'missing value after DCGM_FI_DEV_GPU_UTIL'],
+      ['a missing value after labels', 'DCGM_FI_DEV_GPU_UTIL{gpu="0"}', 'missing value after DCGM_FI_DEV_GPU_UTIL'],
+      ['an invalid value', 'DCGM_FI_DEV_GPU_UTIL{gpu="0"} 7l', 'invalid sample value "7l"'],
+      ['a fractional timestamp', 'DCGM_FI_DEV_GPU_UTIL{gpu="0"} 71 1795856370000.5', 'invalid timestamp "1795856370000.5": expected integer milliseconds since the epoch'],
+      ['text after the timestamp', 'DCGM_FI_DEV_GPU_UTIL{gpu="0"} 71 1795856370000 x', 'unexpected text after the timestamp at column 48'],
+      ['an invalid metric name', '1DCGM 71', 'expected a metric name at column 1'],
+      ['a dash in a metric name', 'dcgm-util 71', 'unexpected character "-" in metric name at column 5'],
+      ['a TYPE with an unknown type', '# TYPE DCGM_FI_DEV_GPU_UTIL gauges', '# TYPE DCGM_FI_DEV_GPU_UTIL: type must be one of counter, gauge, histogram, summary, untyped, got "gauges"'],
+      ['a TYPE without a name', '# TYPE', '# TYPE needs a metric name, got ""'],
+      ['a HELP with an invalid name', '# HELP dcgm-util GPU utilization', '# HELP needs a metric name, got "dcgm-util"'],
+    ])('rejects %s as SYNTAX_ERROR with the line as path and raw', (_what, line, message) => {
+      expect(rejections('# a comment', '', line)).toEqual([[3, [{ path: 'line 3', code: 'SYNTAX_ERROR', message }], line]]);
+    });
+
+    it('rejects a second TYPE line for the same metric', () => {
+      expect(rejections('# TYPE x gauge', '# TYPE x counter')).toEqual([[2, [{ path: 'line 2', code: 'SYNTAX_ERROR', message: 'second # TYPE line for x' }], '# TYPE x counter']]);
+    });
+
+    it('rejects a per-interval counter typed counter with CUMULATIVE_NOT_SUPPORTED', () => {
+      expect(rejections('# TYPE airan_inference_tokens counter', 'airan_inference_tokens{cell="c1"} 5000')).toEqual([
+        [2, [{ path: 'line 2', code: 'CUMULATIVE_NOT_SUPPORTED', message: "airan_inference_tokens is a per-interval amount but is typed counter (cumulative): expose it as a gauge holding the interval's amount" }], 'airan_inference_tokens{cell="c1"} 5000'],
+      ]);
+    });
+
+    it.each([
+      ['a cell metric without cell label', 'RRU_PrbTotDl{site="x"} 5', [{ path: 'line 1', code: 'MISSING_FIELD', message: 'cell metric RRU_PrbTotDl needs a cell label' }]],
+      ['an invalid cell id', 'RRU_PrbTotDl{cell="cell 1"} 5', [{ path: 'line 1', code: 'INVALID_VALUE', message: 'label cell="cell 1" must be 1–128 characters of [A-Za-z0-9._:-], starting with a letter or digit' }]],
+      ['a GPU metric without node or device', 'DCGM_FI_DEV_GPU_UTIL{UUID="GPU-1"} 5', [
+        { path: 'line 1', code: 'MISSING_FIELD', message: 'GPU metric DCGM_FI_DEV_GPU_UTIL needs a Hostname or hostname label' },
+        { path: 'line 1', code: 'MISSING_FIELD', message: 'GPU metric DCGM_FI_DEV_GPU_UTIL needs a gpu label' },
+      ]],
+      ['PRB use above 100 %', 'RRU_PrbTotDl{cell="c1"} 100.01', [{ path: 'line 1', code: 'OUT_OF_RANGE', message: 'RRU_PrbTotDl: prbDlPct 100.01 exceeds 100' }]],
+      ['a negative power', 'DCGM_FI_DEV_POWER_USAGE{Hostname="n",gpu="0"} -1', [{ path: 'line 1', code: 'OUT_OF_RANGE', message: 'DCGM_FI_DEV_POWER_USAGE: -1 is negative' }]],
+      ['a GR engine ratio above 1', 'DCGM_FI_PROF_GR_ENGINE_ACTIVE{Hostname="n",gpu="0"} 1.5', [{ path: 'line 1', code: 'OUT_OF_RANGE', message: 'DCGM_FI_PROF_GR_ENGINE_ACTIVE: utilPct 150 (from 1.5) exceeds 100' }]],
+      ['a timestamp too far ahead', `DCGM_FI_DEV_GPU_UTIL{Hostname="n",gpu="0"} 5 ${NOW + 300_001}`, [{ path: 'line 1', code: 'TIMESTAMP_OUT_OF_RANGE', message: `sample timestamp ${NOW + 300_001} is more than 300000 ms ahead of the server clock` }]],
+      ['a timestamp too old', `DCGM_FI_DEV_GPU_UTIL{Hostname="n",gpu="0"} 5 ${NOW - 7 * 86_400_000 - 1}`, [{ path: 'line 1', code: 'TIMESTAMP_OUT_OF_RANGE', message: `sample timestamp ${NOW - 7 * 86_400_000 - 1} is older than 604800000 ms` }]],
+    ])('rejects %s', (_what, line, errors) => {
+      expect(rejections(line)).toEqual([[1, errors, line]]);
+    });
+
+    it('rejects a scrape time out of range on every mapped line', () => {
+      const result = parsePrometheusText('DCGM_FI_DEV_GPU_UTIL{Hostname="n",gpu="0"} 5\nDCGM_FI_DEV_SM_CLOCK{Hostname="n",gpu="0"} 5', bounds, { ...context, scrapeTs: NOW - 8 * 86_400_000 });
+      expect(result.rejected.map((r) => r.errors)).toEqual([[{ path: 'line 1', code: 'TIMESTAMP_OUT_OF_RANGE', message: `scrape time ${NOW - 8 * 86_400_000} is older than 604800000 ms` }]]);
+      expect(result.accepted).toBe(1);
+    });
+
+    it('rejects a different value for the same field of the same GPU and time', () => {
+      const lines = ['DCGM_FI_DEV_GPU_UTIL{Hostname="n",gpu="0",pod="a"} 40', 'DCGM_FI_DEV_GPU_UTIL{Hostname="n",gpu="0",pod="b"} 41'];
+      expect(rejections(...lines)).toEqual([[2, [{ path: 'line 2', code: 'CONFLICTING_VALUE', message: `DCGM_FI_DEV_GPU_UTIL 41 conflicts with 40 from DCGM_FI_DEV_GPU_UTIL (record 1) for the same GPU n/0 at ${SCRAPE}` }], lines[1]]]);
+    });
+
+    it('rejects a PRB used count without its available count', () => {
+      expect(rejections('RRU_PrbUsedDl{cell="c1"} 10', 'RRU_PrbTotUl{cell="c1"} 5')).toEqual([
+        [1, [{ path: 'line 1', code: 'MISSING_FIELD', message: `RRU_PrbUsedDl needs RRU_PrbAvailDl for the same cell and time (c1 at ${SCRAPE}) to derive prbDlPct` }], 'RRU_PrbUsedDl{cell="c1"} 10'],
+      ]);
+    });
+  });
+
+  describe('whole-request errors', () => {
+    it('throws MALFORMED_BODY when the text is not a string', () => {
+      const error = formatError(() => parsePrometheusText(Buffer.from('x') as unknown as string, bounds, context));
+      expect(error.code).toBe('MALFORMED_BODY');
+      expect(error.errors).toEqual([{ path: '$', code: 'INVALID_TYPE', message: 'expected a string, got object' }]);
+    });
+
+    it('throws INVALID_CONTEXT for an invalid site, scrape time or interval', () => {
+      const error = formatError(() => parsePrometheusText('', bounds, { siteId: 'site a', scrapeTs: 1.5, intervalMs: 0 }));
+      expect(error.code).toBe('INVALID_CONTEXT');
+      expect(error.errors.map((e) => [e.path, e.code])).toEqual([
+        ['context.siteId', 'INVALID_VALUE'],
+        ['context.scrapeTs', 'INVALID_TIMESTAMP'],
+        ['context.intervalMs', 'OUT_OF_RANGE'],
+      ]);
+    });
+  });
+});
+
+describe('parseSampleLine', () => {
+  it('unescapes \\\\, \\" and \\n in label values and keeps every label', () => {
+    const sample = parseSampleLine('DCGM_FI_DEV_GPU_UTIL{Hostname="a\\\\b",modelName="say \\"hi\\"",note="x\\ny"} 5');
+    expect(sample).toEqual({ name: 'DCGM_FI_DEV_GPU_UTIL', labels: new Map([['Hostname', 'a\\b'], ['modelName', 'say "hi"'], ['note', 'x\ny']]), value: 5, text: '5' });
+  });
+
+  it('reads NaN, ±Inf, exponents, and an optional negative timestamp', () => {
+    expect(parseSampleLine('x NaN')).toMatchObject({ value: NaN });
+    expect(parseSampleLine('x +Inf')).toMatchObject({ value: Infinity });
+    expect(parseSampleLine('x -Inf')).toMatchObject({ value: -Infinity });
+    expect(parseSampleLine('x 1.5e3 -1000')).toEqual({ name: 'x', labels: new Map(), value: 1500, text: '1.5e3', timestamp: -1000 });
+    expect(parseSampleLine('x{} 1')).toEqual({ name: 'x', labels: new Map(), value: 1, text: '1' });
+  });
+});
