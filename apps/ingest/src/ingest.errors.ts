@@ -3,7 +3,13 @@ import { HttpStatus } from '@nestjs/common';
 /** Whole-request failures of ingest; record-level problems are reported per record instead. */
 export type IngestErrorCode =
   | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'INVALID_BATCH' | 'TOO_MANY_RECORDS' | 'SITE_NOT_OWNED' | 'ALL_RECORDS_REJECTED' | 'KAFKA_UNAVAILABLE';
+  | 'INVALID_BATCH'
+  | 'INVALID_FORMAT'
+  | 'UNKNOWN_SITE'
+  | 'TOO_MANY_RECORDS'
+  | 'SITE_NOT_OWNED'
+  | 'ALL_RECORDS_REJECTED'
+  | 'KAFKA_UNAVAILABLE';
 
 export class IngestError extends Error {
   readonly feature = 'ingest';
@@ -21,6 +27,8 @@ export class IngestError extends Error {
 export const INGEST_HTTP_STATUS = {
   UNSUPPORTED_MEDIA_TYPE: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   INVALID_BATCH: HttpStatus.UNPROCESSABLE_ENTITY,
+  INVALID_FORMAT: HttpStatus.BAD_REQUEST,
+  UNKNOWN_SITE: HttpStatus.UNPROCESSABLE_ENTITY,
   TOO_MANY_RECORDS: HttpStatus.PAYLOAD_TOO_LARGE,
   SITE_NOT_OWNED: HttpStatus.FORBIDDEN,
   ALL_RECORDS_REJECTED: HttpStatus.UNPROCESSABLE_ENTITY,

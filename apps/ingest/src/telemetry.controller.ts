@@ -1,8 +1,8 @@
 import { Body, Controller, Headers, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
 import { type AuthenticatedRequest, Roles } from '@airan/auth';
 import { SpanKind, withSpan } from '@airan/observability';
-import { IngestError } from './ingest.errors';
 import { IngestNativeBatchUseCase } from './ingest-native-batch.use-case';
+import { requireMediaType } from './media-type';
 
 @Controller('v1/telemetry')
 export class TelemetryController {
@@ -15,16 +15,9 @@ export class TelemetryController {
   ingest(@Req() request: AuthenticatedRequest, @Headers('content-type') contentType: string | undefined, @Body() body: unknown) {
     requireMediaType(contentType, 'application/json');
     const principal = request.principal!;
-    return withSpan('ingest.native-batch', { kind: SpanKind.SERVER, attributes: { 'airan.key_id': principal.keyId } }, async (span) => {
+    return withSpan('ingest.native', { kind: SpanKind.SERVER, attributes: { 'airan.key_id': principal.keyId } }, async (span) => {
       const result = await this.ingestNativeBatch.execute(principal, body);
       return { ...result, traceId: span.spanContext().traceId };
     });
-  }
-}
-
-/** The media type a route takes (parameters such as charset allowed), or 415. */
-export function requireMediaType(contentType: string | undefined, expected: string): void {
-  if (contentType?.split(';')[0].trim().toLowerCase() !== expected) {
-    throw new IngestError('UNSUPPORTED_MEDIA_TYPE', `content-type must be ${expected}, got ${contentType ?? 'none'}`);
   }
 }

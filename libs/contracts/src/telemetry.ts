@@ -39,6 +39,19 @@ export interface GpuSample {
   readonly powerW?: number;
 }
 
+/** A site alarm raised or cleared (VES `fault` events): kept with the site's telemetry for alerting. */
+export interface SiteFault {
+  readonly sourceName: string;
+  readonly eventId: string;
+  readonly sequence: number;
+  readonly ts: number;
+  readonly startTs: number;
+  readonly alarmCondition: string;
+  /** CRITICAL, MAJOR, MINOR, WARNING; NORMAL clears. */
+  readonly eventSeverity: string;
+  readonly specificProblem: string;
+}
+
 /** A normalised site report: the value of `airan.telemetry.v1`, keyed by siteId. */
 export interface TelemetryReport extends EventEnvelope<typeof TELEMETRY_SCHEMA> {
   readonly operatorId: string;
@@ -50,4 +63,5 @@ export interface TelemetryReport extends EventEnvelope<typeof TELEMETRY_SCHEMA> 
   readonly gpus: readonly GpuSample[];
   /** Heartbeat times (epoch ms): liveness and watermark progress without KPIs. */
   readonly heartbeats: readonly number[];
+  readonly faults?: readonly SiteFault[];
 }

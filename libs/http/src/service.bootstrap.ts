@@ -10,7 +10,7 @@ import { topicNames } from '@airan/contracts';
 import { DatabaseUnavailableError, infrastructureMigration, openServiceDatabase } from '@airan/database';
 import { KafkaUnavailableError, connectAndProvision, createKafka } from '@airan/kafka';
 import { NestPinoLogger, ObservabilityController, READINESS_CHECKS, type ReadinessCheck, createLogger, initTracing, shutdownTracing } from '@airan/observability';
-import { AUTH_HTTP_STATUS, HttpErrorFilter, type HttpStatusMaps } from './http-error.filter';
+import { AUTH_HTTP_STATUS, HTTP_LOGGER, HTTP_STATUS_MAPS, HttpErrorFilter, type HttpStatusMaps } from './http-error.filter';
 import { INFRA, type ServiceInfra } from './service.infra';
 
 export interface ServiceSpec<S extends z.ZodTypeAny> {
@@ -80,9 +80,11 @@ export async function startService<S extends z.ZodTypeAny>(spec: ServiceSpec<S>)
       { provide: INFRA, useValue: infra },
       InfraLifecycle,
       { provide: READINESS_CHECKS, useValue: checks },
-      { provide: APP_FILTER, useValue: new HttpErrorFilter({ auth: AUTH_HTTP_STATUS, ...spec.httpStatusMaps }, logger) },
+      { provide: HTTP_STATUS_MAPS, useValue: { auth: AUTH_HTTP_STATUS, ...spec.httpStatusMaps } },
+      { provide: HTTP_LOGGER, useValue: logger },
+      { provide: APP_FILTER, useClass: HttpErrorFilter },
     ],
-    exports: [INFRA],
+    exports: [INFRA, HTTP_STATUS_MAPS, HTTP_LOGGER],
   })
   class InfraModule {}
 

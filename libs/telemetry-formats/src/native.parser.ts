@@ -1,6 +1,6 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { type CellSample, type GpuSample, NATIVE_RECORD_SCHEMAS, type NativeRecordType } from '@airan/contracts';
-import type { RecordError, RecordErrorCode, RejectedRecord } from './record-error';
+import type { RecordError, RecordErrorCode, RejectedRecord, SiteAdmission } from './record-error';
 import { groupBySite, type SiteBatch } from './site-batch';
 
 export interface TimeBounds {
@@ -35,14 +35,21 @@ const CODE_BY_KEYWORD: Record<string, RecordErrorCode> = {
  * Validates and normalises the records of a native batch (`{records: [...]}`, already checked to be
  * an array). Each record stands alone: good ones are grouped by site, bad ones are returned with
  * their JSON paths and codes.
+ *
+ * `admitSite`, if given, is called for each record that passed the schema and timestamp checks, with
+ * its siteId and path `$.records[i].siteId`; an error it returns rejects that record (and only it).
  */
-export function parseNativeRecords(records: readonly unknown[], bounds: TimeBounds): ParsedBatch {
+export function parseNativeRecords(records: readonly unknown[], bounds: TimeBounds, admitSite?: SiteAdmission): ParsedBatch {
   const sites = new Map<string, SiteBatch>();
   const rejected: RejectedRecord[] = [];
   records.forEach((raw, index) => {
     const path = `$.records[${index}]`;
     const errors = validateRecord(raw, path, bounds);
     const siteId = typeof (raw as { siteId?: unknown })?.siteId === 'string' ? (raw as { siteId: string }).siteId : null;
+    if (errors.length === 0 && admitSite) {
+      const refusal = admitSite(siteId as string, `${path}.siteId`);
+      if (refusal) errors.push(refusal);
+    }
     if (errors.length > 0) {
       rejected.push({ index, siteId, errors, raw });
       return;

@@ -1,6 +1,7 @@
 import { FormatError } from './format-error';
 import type { TimeBounds } from './native.parser';
 import { parseOtlpMetrics } from './otlp.parser';
+import type { RecordError, SiteAdmission } from './record-error';
 
 const NOW = Date.parse('2026-11-28T09:00:00Z');
 const bounds: TimeBounds = { now: NOW, maxFutureMs: 300_000, maxAgeMs: 7 * 86_400_000 };
@@ -339,5 +340,118 @@ describe('parseOtlpMetrics', () => {
     it('throws INVALID_CONTEXT for an invalid defaultCellIntervalMs', () => {
       expect(formatError(() => parseOtlpMetrics({}, bounds, { defaultCellIntervalMs: 0 })).code).toBe('INVALID_CONTEXT');
     });
+  });
+});
+
+describe('parseOtlpMetrics: site admission', () => {
+  /** Admits every site but two: site-kt-01 (another operator's) and nowhere-01 (not in the registry). */
+  function refusingAdmission(): jest.Mock<RecordError | undefined, Parameters<SiteAdmission>> {
+    return jest.fn((siteId: string, path: string): RecordError | undefined => {
+      if (siteId === 'site-kt-01') return { path, code: 'SITE_NOT_OWNED', message: `site "${siteId}" belongs to another operator` };
+      if (siteId === 'nowhere-01') return { path, code: 'UNKNOWN_SITE', message: `site "${siteId}" is not in the pilot registry` };
+      return undefined;
+    });
+  }
+  const scope = { name: 'airan-test' };
+  const resource = (attributes: unknown[], metrics: unknown[]): Json => ({ resource: { attributes }, scopeMetrics: [{ scope, metrics }] });
+  /** The one-point raw of a rejected point: its resource, scope and metric with only that point. */
+  const raw = (attributes: unknown[], name: string, point: unknown): Json => ({ resourceMetrics: [resource(attributes, [gauge(name, [point])])] });
+
+  const muc = [attr('service.name', 'ran-exporter'), attr('host.name', 'aerial-01'), attr('airan.site.id', 'site-muc-01')];
+  const kt = [attr('airan.site.id', 'site-kt-01')];
+  const nowhereBad = [attr('host.name', 'x'), attr('airan.site.id', 'nowhere-01')];
+  const nowhere = [attr('airan.site.id', 'nowhere-01')];
+  const numbered = [attr('airan.site.id', { intValue: '4711' })];
+  const points = {
+    muc: cellPoint('c1', { asDouble: 40 }),
+    ktBad: cellPoint('c2', { asDouble: 101 }),
+    kt1: cellPoint('c1', { asDouble: 50 }),
+    kt3: cellPoint('c3', { asDouble: 60 }),
+    ktUnknown: { asDouble: 1 },
+    ktNoValue: cellPoint('c1', {}, { flags: 1 }),
+    ktPrbHalf: cellPoint('c4', { asInt: '9' }),
+    nowhereBad: cellPoint('c1', { asDouble: 'x' }),
+    nowhereGpu: gpuPoint('0', { asInt: '71' }),
+    numbered: { asDouble: 2 },
+    noSite: { asDouble: 3 },
+  };
+  const body = {
+    resourceMetrics: [
+      resource(muc, [gauge('RRU.PrbTotDl', [points.muc])]), // 0
+      resource(kt, [
+        gauge('RRU.PrbTotDl', [points.ktBad, points.kt1, points.kt3]), // 1 (invalid anyway), 2, 3
+        gauge('kt.vendor.temp', [points.ktUnknown]), // 4: unknown metric
+        gauge('RRC.ConnMean', [points.ktNoValue]), // 5: "no recorded value"
+        gauge('RRU.PrbUsedDl', [points.ktPrbHalf]), // 6: a PRB half, never staged
+      ]),
+      resource(nowhereBad, [gauge('RRU.PrbTotDl', [points.nowhereBad])]), // 7: invalid anyway, so this resource is never asked
+      resource(nowhere, [gauge('DCGM_FI_DEV_GPU_UTIL', [points.nowhereGpu])]), // 8
+      resource(numbered, [gauge('vendor.temp', [points.numbered])]), // 9: ignored, site "4711" admitted
+      resource([], [gauge('vendor.temp', [points.noSite])]), // 10: ignored, no site to ask about
+    ],
+  };
+  const R = (i: number, k: number, m: number): string => `$.resourceMetrics[${i}].scopeMetrics[0].metrics[${k}].gauge.dataPoints[${m}]`;
+  const ktError = { path: '$.resourceMetrics[1].resource.attributes[0].value.stringValue', code: 'SITE_NOT_OWNED', message: 'site "site-kt-01" belongs to another operator' };
+
+  it("rejects every point of a refused resource that would be accepted, each with its index, the site error at the site attribute's value and its one-point raw", () => {
+    const result = parseOtlpMetrics(body, bounds, { admitSite: refusingAdmission() });
+    expect(result.rejected).toEqual([
+      { index: 1, siteId: 'site-kt-01', errors: [expect.objectContaining({ path: `${R(1, 0, 0)}.asDouble`, code: 'OUT_OF_RANGE' })], raw: raw(kt, 'RRU.PrbTotDl', points.ktBad) },
+      { index: 2, siteId: 'site-kt-01', errors: [ktError], raw: raw(kt, 'RRU.PrbTotDl', points.kt1) },
+      { index: 3, siteId: 'site-kt-01', errors: [ktError], raw: raw(kt, 'RRU.PrbTotDl', points.kt3) },
+      { index: 4, siteId: 'site-kt-01', errors: [ktError], raw: raw(kt, 'kt.vendor.temp', points.ktUnknown) },
+      { index: 5, siteId: 'site-kt-01', errors: [ktError], raw: raw(kt, 'RRC.ConnMean', points.ktNoValue) },
+      { index: 6, siteId: 'site-kt-01', errors: [ktError], raw: raw(kt, 'RRU.PrbUsedDl', points.ktPrbHalf) },
+      { index: 7, siteId: 'nowhere-01', errors: [expect.objectContaining({ path: `${R(2, 0, 0)}.asDouble`, code: 'INVALID_VALUE' })], raw: raw(nowhereBad, 'RRU.PrbTotDl', points.nowhereBad) },
+      {
+        index: 8,
+        siteId: 'nowhere-01',
+        errors: [{ path: '$.resourceMetrics[3].resource.attributes[0].value.stringValue', code: 'UNKNOWN_SITE', message: 'site "nowhere-01" is not in the pilot registry' }],
+        raw: raw(nowhere, 'DCGM_FI_DEV_GPU_UTIL', points.nowhereGpu),
+      },
+    ]);
+    expect(result.accepted).toBe(3);
+    expect(result.ignoredRecords).toBe(2);
+    expect(result.ignoredMetrics).toEqual(['vendor.temp']); // not kt.vendor.temp: its only point was refused
+    expect(result.sites).toEqual([{ siteId: 'site-muc-01', cells: [{ cellId: 'c1', ts: TS, intervalMs: 60_000, prbDlPct: 40 }], gpus: [], heartbeats: [] }]);
+  });
+
+  it('asks once per resource, at its first point that would be accepted, and never for a resource without one', () => {
+    const admitSite = refusingAdmission();
+    parseOtlpMetrics(body, bounds, { admitSite });
+    expect(admitSite.mock.calls).toEqual([
+      ['site-muc-01', '$.resourceMetrics[0].resource.attributes[2].value.stringValue'],
+      ['site-kt-01', '$.resourceMetrics[1].resource.attributes[0].value.stringValue'],
+      ['nowhere-01', '$.resourceMetrics[3].resource.attributes[0].value.stringValue'],
+      ['4711', '$.resourceMetrics[4].resource.attributes[0].value.intValue'],
+    ]);
+  });
+
+  it('never asks about a resource whose points all fail on their own, nor about a missing or invalid site', () => {
+    const admitSite = refusingAdmission();
+    const result = parseOtlpMetrics(
+      {
+        resourceMetrics: [
+          resource(kt, [gauge('RRU.PrbTotDl', [cellPoint('c1', { asDouble: -1 }), cellPoint('c2', {})])]),
+          resource([attr('airan.site.id', 'site a')], [gauge('RRU.PrbTotDl', [cellPoint('c1', { asDouble: 1 })]), gauge('vendor.temp', [{ asDouble: 1 }])]),
+          resource([attr('airan.site.id', { boolValue: true })], [gauge('vendor.temp', [{ asDouble: 1 }])]),
+        ],
+      },
+      bounds,
+      { admitSite },
+    );
+    expect(admitSite).not.toHaveBeenCalled();
+    expect(result.rejected.map((r) => [r.index, r.errors.map((e) => e.code)])).toEqual([
+      [0, ['OUT_OF_RANGE']],
+      [1, ['MISSING_FIELD']],
+      [2, ['INVALID_VALUE']],
+    ]);
+    expect(result).toMatchObject({ accepted: 2, ignoredRecords: 2 });
+  });
+
+  it('leaves the result unchanged when every site is admitted', () => {
+    const admitSite = jest.fn(() => undefined);
+    expect(parseOtlpMetrics(body, bounds, { admitSite })).toEqual(parseOtlpMetrics(body, bounds));
+    expect(admitSite).toHaveBeenCalledTimes(4); // resources 0, 1, 3, 4: resource 2 has no valid point, resource 5 no site
   });
 });

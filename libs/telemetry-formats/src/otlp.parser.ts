@@ -2,7 +2,7 @@ import { at, checkTimeBounds, DEVICE_PATTERN, DEVICE_RULE, type FormatParseResul
 import { FormatError } from './format-error';
 import { checkMetricValue, lookupMetric, type MetricDefinition, type MetricDictionary, resolveUnit, sentinelOf } from './metric-dictionary';
 import type { TimeBounds } from './native.parser';
-import type { RecordError, RejectedRecord } from './record-error';
+import type { RecordError, RejectedRecord, SiteAdmission } from './record-error';
 import { type CellTarget, type Contribution, type GpuTarget, SampleAccumulator } from './sample-accumulator';
 
 /**
@@ -37,6 +37,15 @@ export interface OtlpParseOptions {
   readonly defaultCellIntervalMs?: number;
   /** Metric dictionary to use instead of the default one. */
   readonly dictionary?: MetricDictionary;
+  /**
+   * Site admission: called at most once per `resourceMetrics[i]`, when its first data point that would
+   * otherwise be accepted (valid, or ignored as unknown metric / no recorded value) is reached, with the
+   * site and the path of the attribute value that named it
+   * (`$.resourceMetrics[i].resource.attributes[a].value.stringValue` or `….intValue`). If it returns an
+   * error, every such point of the resource is rejected with that error (its own index, one-point raw);
+   * points that are invalid anyway keep their own errors.
+   */
+  readonly admitSite?: SiteAdmission;
 }
 
 export interface OtlpParseResult extends FormatParseResult {
@@ -51,7 +60,7 @@ export interface OtlpParseResult extends FormatParseResult {
  * data point. Unknown JSON fields are ignored, as OTLP/JSON requires.
  */
 export function parseOtlpMetrics(body: unknown, bounds: TimeBounds, options: OtlpParseOptions = {}): OtlpParseResult {
-  const { defaultCellIntervalMs, dictionary } = options;
+  const { defaultCellIntervalMs, dictionary, admitSite } = options;
   if (defaultCellIntervalMs !== undefined && !(Number.isInteger(defaultCellIntervalMs) && defaultCellIntervalMs >= 1 && defaultCellIntervalMs <= MAX_INTERVAL_MS)) {
     throw new FormatError('INVALID_CONTEXT', 'defaultCellIntervalMs must be an integer from 1 to 3600000', [{ path: 'defaultCellIntervalMs', code: 'OUT_OF_RANGE', message: `got ${defaultCellIntervalMs}` }]);
   }
@@ -85,6 +94,15 @@ export function parseOtlpMetrics(body: unknown, bounds: TimeBounds, options: Otl
     if (rm.resource !== undefined && object(rm.resource, `${rmPath}.resource`)) resourceAttributes = list(rm.resource.attributes, `${rmPath}.resource.attributes`);
     const resourceAttributesPath = `${rmPath}.resource.attributes`;
     const site = idAttribute(resourceAttributes, resourceAttributesPath, [OTLP_SITE_ATTRIBUTE]);
+    /** Admission of the resource's site: asked lazily, once, for the first point that would be accepted. */
+    let admission: { refusal: RecordError | undefined } | undefined;
+    const refusal = (): RecordError | undefined => {
+      if (!admitSite) return undefined;
+      admission ??= { refusal: admitSite(site.value as string, site.path as string) };
+      return admission.refusal;
+    };
+    /** The site is checkable: present, well typed, a valid id (always the case for a valid point). */
+    const siteValid = typeof site.value === 'string' && !site.error && ID_PATTERN.test(site.value);
 
     list(rm.scopeMetrics, `${rmPath}.scopeMetrics`).forEach((sm, j) => {
       const smPath = at(`${rmPath}.scopeMetrics`, j);
@@ -106,20 +124,28 @@ export function parseOtlpMetrics(body: unknown, bounds: TimeBounds, options: Otl
         list(data.dataPoints, `${dataPath}.dataPoints`).forEach((point, m) => {
           const index = records++;
           if (typeof name !== 'string' || name === '') return;
+          const siteId = typeof site.value === 'string' ? site.value : null;
           const definition = lookupMetric(name, dictionary);
-          if (!definition) {
-            ignored.add(name);
-            ignoredRecords++;
-            return;
-          }
-          if (isObject(point) && typeof point.flags === 'number' && (point.flags & FLAG_NO_RECORDED_VALUE) !== 0) {
+          const noValue = isObject(point) && typeof point.flags === 'number' && (point.flags & FLAG_NO_RECORDED_VALUE) !== 0;
+          if (!definition || noValue) {
+            // Ignored (accepted, nothing to map) — unless its resource names a site the caller refuses.
+            const refused = siteValid ? refusal() : undefined;
+            if (refused) {
+              rejected.push({ index, siteId, errors: [refused], raw: rawPoint(rm, sm, metric, type, point) });
+              return;
+            }
+            if (!definition) ignored.add(name);
             ignoredRecords++;
             return;
           }
           const ctx: PointContext = { index, name, definition, metric, metricPath, type, data, dataPath, pointPath: at(`${dataPath}.dataPoints`, m), site, resourceAttributes, resourceAttributesPath, bounds, defaultCellIntervalMs };
           const outcome = parsePoint(point, ctx);
-          const errors = outcome.errors.length > 0 ? outcome.errors : accumulator.stage(index, outcome.contributions);
-          const siteId = typeof site.value === 'string' ? site.value : null;
+          let errors = outcome.errors;
+          if (errors.length === 0) {
+            // A valid point has a valid site: ask before staging, so a refused point never reaches the accumulator.
+            const refused = refusal();
+            errors = refused ? [refused] : accumulator.stage(index, outcome.contributions);
+          }
           if (errors.length > 0) rejected.push({ index, siteId, errors, raw: rawPoint(rm, sm, metric, type, point) });
           else if (definition.part) halves.set(index, { siteId: siteId as string, raw: () => rawPoint(rm, sm, metric, type, point) });
         });

@@ -29,7 +29,10 @@ const LABEL_START = /[a-zA-Z_]/;
 const LABEL_CHAR = /[a-zA-Z0-9_]/;
 
 export interface PrometheusContext {
-  /** The site the text belongs to (from the request, not the text); same rule as native ids. */
+  /**
+   * The site the text belongs to (from the request, not the text); same rule as native ids. The caller
+   * checks that it may write this site (once per request) before calling the parser.
+   */
   readonly siteId: string;
   /** Epoch ms given to samples without their own timestamp (DCGM exporter never writes one). */
   readonly scrapeTs: number;
@@ -59,6 +62,10 @@ export interface PrometheusSample {
 /**
  * Parses Prometheus text. Throws `FormatError` when `text` is not a string (MALFORMED_BODY) or the
  * context is invalid (INVALID_CONTEXT); every other problem rejects only its line.
+ *
+ * Site admission: unlike the other parsers this one takes no `SiteAdmission`. The single site comes
+ * from the caller's `context.siteId` (the request), never from the text, so the caller checks it once
+ * per request, before parsing, and refuses the whole request if the key may not write that site.
  */
 export function parsePrometheusText(text: string, bounds: TimeBounds, context: PrometheusContext): PrometheusParseResult {
   if (typeof text !== 'string') throw new FormatError('MALFORMED_BODY', 'the body must be Prometheus text', [{ path: '$', code: 'INVALID_TYPE', message: `expected a string, got ${typeName(text)}` }]);

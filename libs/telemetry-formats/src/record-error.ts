@@ -22,7 +22,12 @@ export type RecordErrorCode =
   /** An OTLP metric `unit` the dictionary cannot convert from. */
   | 'UNIT_MISMATCH'
   /** A known metric reported for the wrong kind of entity (a cell counter in a VES `gpu:` entry, or the reverse). */
-  | 'WRONG_ENTITY';
+  | 'WRONG_ENTITY'
+  // Site admission codes: returned by the caller's `SiteAdmission`, never produced by a parser itself.
+  /** The site is not in the registry. */
+  | 'UNKNOWN_SITE'
+  /** The site exists but the caller (API key) may not write it. */
+  | 'SITE_NOT_OWNED';
 
 export interface RecordError extends FieldError {
   readonly code: RecordErrorCode;
@@ -35,3 +40,15 @@ export interface RejectedRecord {
   readonly errors: readonly RecordError[];
   readonly raw: unknown;
 }
+
+/**
+ * Per-record site admission, supplied by the caller (ingest: "may this API key write this site?").
+ * Returns the error that rejects the record — normally `UNKNOWN_SITE` or `SITE_NOT_OWNED` with the
+ * given `path` — or `undefined` to admit it. The error is used as returned.
+ *
+ * Parsers call it only for a record that is otherwise valid (so a bad record is reported with its own
+ * errors, not with the site's), before the record's values are merged into the result; `siteId` then
+ * satisfies the id rule and `path` is the JSON path of the value that named the site. It must be
+ * synchronous; an exception propagates out of the parser.
+ */
+export type SiteAdmission = (siteId: string, path: string) => RecordError | undefined;

@@ -1,5 +1,6 @@
 import { FormatError } from './format-error';
 import type { TimeBounds } from './native.parser';
+import type { RecordError, SiteAdmission } from './record-error';
 import { buildVesRequestError } from './ves-request-error';
 import { parseVesEvents } from './ves.parser';
 
@@ -503,5 +504,90 @@ describe('buildVesRequestError', () => {
     expect(body.requestError.ServiceException.variables).toHaveLength(20);
     expect(body.requestError.ServiceException.text).toMatch(/%20 \(and 3 more\)$/);
     expect(body.fieldErrors).toHaveLength(23);
+  });
+});
+
+describe('parseVesEvents: site admission', () => {
+  /** Admits every site but two: site-kt-01 (another operator's) and nowhere-01 (not in the registry). */
+  function refusingAdmission(): jest.Mock<RecordError | undefined, Parameters<SiteAdmission>> {
+    return jest.fn((siteId: string, path: string): RecordError | undefined => {
+      if (siteId === 'site-kt-01') return { path, code: 'SITE_NOT_OWNED', message: `site "${siteId}" belongs to another operator` };
+      if (siteId === 'nowhere-01') return { path, code: 'UNKNOWN_SITE', message: `site "${siteId}" is not in the pilot registry` };
+      return undefined;
+    });
+  }
+  const site = (siteId: string): Json => ({ additionalFields: { siteId } });
+  const prb = (value: string): Json => ({ name: 'c1', hashMap: { 'RRU.PrbTotDl': value } });
+
+  const events = [
+    measurement([prb('40')], site('site-muc-01')),
+    measurement([prb('50')], {}, { sourceName: 'site-kt-01' }), // site from sourceName
+    measurement([prb('60')], site('nowhere-01')), // site from additionalFields
+    measurement([prb('101')], site('site-kt-01')), // invalid anyway
+    measurement([{ name: 'c2', hashMap: { 'RRU.PrbUsedDl': '9' } }], site('nowhere-01')), // PRB half without its pair: invalid on its own
+    measurement([{ name: 'c3', hashMap: { 'vendor.temp': '61' } }], {}, { sourceName: 'site-muc-01' }), // valid, only an unknown metric
+  ];
+
+  it('rejects a whole event of a refused site with the returned error at the siteId path, and keeps the others', () => {
+    const result = parseVesEvents({ eventList: events }, bounds, { batch: true, admitSite: refusingAdmission() });
+    expect(result.accepted).toBe(2);
+    expect(result.sites).toEqual([{ siteId: 'site-muc-01', cells: [{ cellId: 'c1', ts: TS, intervalMs: 900_000, prbDlPct: 40 }], gpus: [], heartbeats: [] }]);
+    expect(result.rejected).toEqual([
+      { index: 1, siteId: 'site-kt-01', errors: [{ path: '$.eventList[1].commonEventHeader.sourceName', code: 'SITE_NOT_OWNED', message: 'site "site-kt-01" belongs to another operator' }], raw: events[1] },
+      { index: 2, siteId: 'nowhere-01', errors: [{ path: '$.eventList[2].measurementFields.additionalFields.siteId', code: 'UNKNOWN_SITE', message: 'site "nowhere-01" is not in the pilot registry' }], raw: events[2] },
+      { index: 3, siteId: 'site-kt-01', errors: [expect.objectContaining({ path: "$.eventList[3].measurementFields.additionalMeasurements[0].hashMap['RRU.PrbTotDl']", code: 'OUT_OF_RANGE' })], raw: events[3] },
+      { index: 4, siteId: 'nowhere-01', errors: [expect.objectContaining({ path: "$.eventList[4].measurementFields.additionalMeasurements[0].hashMap['RRU.PrbUsedDl']", code: 'MISSING_FIELD' })], raw: events[4] },
+    ]);
+  });
+
+  it('asks only for events that are otherwise valid, once each, with the path the siteId came from', () => {
+    const admitSite = refusingAdmission();
+    parseVesEvents({ eventList: [...events, 7, measurement([prb('x')], site('site-kt-01'))] }, bounds, { batch: true, admitSite });
+    expect(admitSite.mock.calls).toEqual([
+      ['site-muc-01', '$.eventList[0].measurementFields.additionalFields.siteId'],
+      ['site-kt-01', '$.eventList[1].commonEventHeader.sourceName'],
+      ['nowhere-01', '$.eventList[2].measurementFields.additionalFields.siteId'],
+      ['site-muc-01', '$.eventList[5].commonEventHeader.sourceName'],
+    ]);
+  });
+
+  it('leaves the result unchanged when every site is admitted', () => {
+    const admitSite = jest.fn(() => undefined);
+    expect(parseVesEvents({ eventList: events }, bounds, { batch: true, admitSite })).toEqual(parseVesEvents({ eventList: events }, bounds, { batch: true }));
+    expect(admitSite).toHaveBeenCalledTimes(4);
+  });
+
+  it('rejects a heartbeat of a refused site', () => {
+    const event = { commonEventHeader: header({ domain: 'heartbeat' }), heartbeatFields: { heartbeatFieldsVersion: '3.0', heartbeatInterval: 60, additionalFields: { siteId: 'site-kt-01' } } };
+    const result = parseVesEvents({ event }, bounds, { batch: false, admitSite: refusingAdmission() });
+    expect(result).toMatchObject({ accepted: 0, sites: [] });
+    expect(result.rejected).toEqual([
+      { index: 0, siteId: 'site-kt-01', errors: [{ path: '$.event.heartbeatFields.additionalFields.siteId', code: 'SITE_NOT_OWNED', message: 'site "site-kt-01" belongs to another operator' }], raw: event },
+    ]);
+  });
+
+  it('rejects a fault of a refused site instead of returning it, and asks only for valid faults', () => {
+    const faultFields = { alarmCondition: 'gpuXidError', eventSeverity: 'MAJOR', eventSourceType: 'host', faultFieldsVersion: '4.0', specificProblem: 'XID 79', vfStatus: 'Active' };
+    const fault = (fields: Json, headerOverrides: Json = {}): Json => ({ commonEventHeader: header({ domain: 'fault', ...headerOverrides }), faultFields: { ...faultFields, ...fields } });
+    const list = [
+      fault({ alarmAdditionalInformation: { siteId: 'site-muc-01' } }),
+      fault({ alarmAdditionalInformation: { siteId: 'site-kt-01' } }),
+      fault({}, { sourceName: 'nowhere-01' }),
+      fault({ eventSeverity: 'FATAL', alarmAdditionalInformation: { siteId: 'site-kt-01' } }),
+    ];
+    const admitSite = refusingAdmission();
+    const result = parseVesEvents({ eventList: list }, bounds, { batch: true, admitSite });
+    expect(result.accepted).toBe(1);
+    expect(result.faults.map((f) => [f.index, f.siteId])).toEqual([[0, 'site-muc-01']]);
+    expect(result.rejected).toEqual([
+      { index: 1, siteId: 'site-kt-01', errors: [{ path: '$.eventList[1].faultFields.alarmAdditionalInformation.siteId', code: 'SITE_NOT_OWNED', message: 'site "site-kt-01" belongs to another operator' }], raw: list[1] },
+      { index: 2, siteId: 'nowhere-01', errors: [{ path: '$.eventList[2].commonEventHeader.sourceName', code: 'UNKNOWN_SITE', message: 'site "nowhere-01" is not in the pilot registry' }], raw: list[2] },
+      { index: 3, siteId: 'site-kt-01', errors: [expect.objectContaining({ path: '$.eventList[3].faultFields.eventSeverity', code: 'INVALID_VALUE' })], raw: list[3] },
+    ]);
+    expect(admitSite.mock.calls).toEqual([
+      ['site-muc-01', '$.eventList[0].faultFields.alarmAdditionalInformation.siteId'],
+      ['site-kt-01', '$.eventList[1].faultFields.alarmAdditionalInformation.siteId'],
+      ['nowhere-01', '$.eventList[2].commonEventHeader.sourceName'],
+    ]);
   });
 });

@@ -17,7 +17,7 @@ import {
 import { FormatError } from './format-error';
 import { checkMetricValue, DCGM_STRING_BLANK, lookupMetric, type MetricDefinition, type MetricDictionary } from './metric-dictionary';
 import type { TimeBounds } from './native.parser';
-import type { RecordError, RejectedRecord } from './record-error';
+import type { RecordError, RejectedRecord, SiteAdmission } from './record-error';
 import { type CellTarget, type Contribution, type GpuTarget, SampleAccumulator } from './sample-accumulator';
 
 /**
@@ -81,6 +81,13 @@ export interface VesParseOptions {
   readonly batch: boolean;
   /** Metric dictionary to use instead of the default one. */
   readonly dictionary?: MetricDictionary;
+  /**
+   * Site admission: called once for each event that is otherwise valid (measurement, heartbeat or
+   * fault), with its resolved siteId and the path it came from (`…additionalFields.siteId`,
+   * `…alarmAdditionalInformation.siteId`, or `…commonEventHeader.sourceName`). An error it returns
+   * rejects the whole event; a refused fault is rejected too and not returned in `faults`.
+   */
+  readonly admitSite?: SiteAdmission;
 }
 
 export interface VesParseResult extends FormatParseResult {
@@ -161,6 +168,11 @@ export function parseVesEvents(body: unknown, bounds: TimeBounds, options: VesPa
     const path = options.batch ? at('$.eventList', index) : '$.event';
     const outcome = parseEvent(raw, index, path, bounds, dictionary, ignored);
     let errors = outcome.errors;
+    if (errors.length === 0 && outcome.apply && options.admitSite) {
+      // Before apply: a refused event's values never reach the accumulator (nor conflict with others).
+      const refusal = options.admitSite(outcome.siteId as string, outcome.siteIdPath);
+      if (refusal) errors = [refusal];
+    }
     if (errors.length === 0 && outcome.apply) errors = outcome.apply(accumulator, faults);
     if (errors.length > 0) rejected.push({ index, siteId: outcome.siteId, errors, raw });
   });
@@ -211,7 +223,12 @@ function checkDomains(events: readonly unknown[], batch: boolean): void {
 interface EventOutcome {
   readonly errors: RecordError[];
   readonly siteId: string | null;
-  /** Applies a valid event; may still fail (conflicts with events already accepted). */
+  /** JSON path of the value that gave `siteId` (the override, else `commonEventHeader.sourceName`). */
+  readonly siteIdPath: string;
+  /**
+   * Present only for a valid event (then `siteId` is a valid id): applies it; may still fail
+   * (conflicts with events already accepted).
+   */
   readonly apply?: (accumulator: SampleAccumulator, faults: VesFault[]) => RecordError[];
 }
 
@@ -225,7 +242,7 @@ interface Header {
 }
 
 function parseEvent(raw: unknown, index: number, path: string, bounds: TimeBounds, dictionary: MetricDictionary | undefined, ignored: NameSet): EventOutcome {
-  if (!isObject(raw)) return { errors: [{ path, code: 'INVALID_TYPE', message: `an event must be an object, got ${typeName(raw)}` }], siteId: null };
+  if (!isObject(raw)) return { errors: [{ path, code: 'INVALID_TYPE', message: `an event must be an object, got ${typeName(raw)}` }], siteId: null, siteIdPath: path };
   const errors: RecordError[] = [];
   const check = new Checker(errors);
   const headerPath = key(path, 'commonEventHeader');
@@ -254,15 +271,18 @@ function parseEvent(raw: unknown, index: number, path: string, bounds: TimeBound
   switch (header.domain) {
     case 'measurement': {
       const measurement = checkMeasurement(check, blockValue, key(path, 'measurementFields'), dictionary, ignored);
-      if (errors.length > 0 || !measurement) return { errors, siteId };
-      return { errors, siteId, apply: (accumulator) => applyMeasurement(accumulator, index, siteId as string, ts as number, measurement) };
+      if (errors.length > 0 || !measurement) return { errors, siteId, siteIdPath };
+      const resolved = resolveMeasurement(index, siteId as string, ts as number, measurement);
+      if ('errors' in resolved) return { errors: resolved.errors, siteId, siteIdPath };
+      return { errors, siteId, siteIdPath, apply: (accumulator) => accumulator.stage(index, resolved.contributions) };
     }
     case 'heartbeat':
       checkHeartbeat(check, blockValue, key(path, 'heartbeatFields'));
-      if (errors.length > 0) return { errors, siteId };
+      if (errors.length > 0) return { errors, siteId, siteIdPath };
       return {
         errors,
         siteId,
+        siteIdPath,
         apply: (accumulator) => {
           accumulator.heartbeat(siteId as string, ts as number);
           return [];
@@ -270,7 +290,7 @@ function parseEvent(raw: unknown, index: number, path: string, bounds: TimeBound
       };
     case 'fault': {
       const fault = checkFault(check, blockValue, key(path, 'faultFields'));
-      if (errors.length > 0 || !fault) return { errors, siteId };
+      if (errors.length > 0 || !fault) return { errors, siteId, siteIdPath };
       const h = header as Required<Header>;
       const value: VesFault = {
         index,
@@ -285,6 +305,7 @@ function parseEvent(raw: unknown, index: number, path: string, bounds: TimeBound
       return {
         errors,
         siteId,
+        siteIdPath,
         apply: (_accumulator, faults) => {
           faults.push(value);
           return [];
@@ -293,7 +314,7 @@ function parseEvent(raw: unknown, index: number, path: string, bounds: TimeBound
     }
     default:
       // No valid domain: the header errors say why. A valid but unsupported domain was refused for the whole request.
-      return { errors, siteId };
+      return { errors, siteId, siteIdPath };
   }
 }
 
@@ -428,7 +449,11 @@ function entryTarget(check: Checker, name: string, path: string): MeasurementEnt
   return { kind: 'cell', cellId: name };
 }
 
-function applyMeasurement(accumulator: SampleAccumulator, index: number, siteId: string, ts: number, m: Measurement): RecordError[] {
+/**
+ * Resolves a measurement event on its own (intra-event conflicts, PRB pairs live in one hashMap): its
+ * errors reject the event; otherwise the contributions to merge into the request's accumulator.
+ */
+function resolveMeasurement(index: number, siteId: string, ts: number, m: Measurement): { errors: RecordError[] } | { contributions: Contribution[] } {
   const contributions: Contribution[] = [];
   for (const entry of m.entries) {
     const target: CellTarget | GpuTarget = entry.target.kind === 'cell' ? { kind: 'cell', cellId: entry.target.cellId, intervalMs: m.intervalMs, intervalPath: m.intervalPath } : entry.target;
@@ -447,13 +472,12 @@ function applyMeasurement(accumulator: SampleAccumulator, index: number, siteId:
       });
     }
   }
-  // Resolve the event on its own first (PRB pairs live in one hashMap), then merge it into the request.
   const local = new SampleAccumulator();
   const errors = local.stage(index, contributions);
-  if (errors.length > 0) return errors;
+  if (errors.length > 0) return { errors };
   const partErrors = [...local.resolvePrbParts().values()].flat();
-  if (partErrors.length > 0) return partErrors;
-  return accumulator.stage(index, local.contributions());
+  if (partErrors.length > 0) return { errors: partErrors };
+  return { contributions: local.contributions() };
 }
 
 function checkHeartbeat(check: Checker, value: unknown, path: string): void {

@@ -1,0 +1,34 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Principal } from '@airan/auth';
+import { INFRA, type ServiceInfra } from '@airan/http';
+import { RegistryCache } from '@airan/kafka';
+import { parseOtlpMetrics } from '@airan/telemetry-formats';
+import type { IngestConfig } from './ingest.config';
+import { IngestError } from './ingest.errors';
+import { rethrowFormatError } from './ingest-ves.use-case';
+import { type PublishOutcome, PublishTelemetryUseCase } from './publish-telemetry.use-case';
+import { refuseIfNothingOwned, siteAdmission } from './site-access';
+import { timeBounds } from './time-bounds';
+
+/** `POST /v1/metrics`: OTLP/HTTP JSON metrics (gauges and delta sums), one record per data point. */
+@Injectable()
+export class IngestOtlpUseCase {
+  constructor(
+    @Inject(INFRA) private readonly infra: ServiceInfra<IngestConfig>,
+    private readonly registry: RegistryCache,
+    private readonly publish: PublishTelemetryUseCase,
+  ) {}
+
+  async execute(principal: Principal, body: unknown): Promise<PublishOutcome> {
+    const now = Date.now();
+    const parsed = rethrowFormatError(() => parseOtlpMetrics(body, timeBounds(this.infra.config, now), { admitSite: siteAdmission(this.registry, principal) }));
+    const records = parsed.accepted + parsed.rejected.length;
+    if (records > this.infra.config.INGEST_MAX_RECORDS) {
+      throw new IngestError('TOO_MANY_RECORDS', `a request holds at most ${this.infra.config.INGEST_MAX_RECORDS} data points (INGEST_MAX_RECORDS), got ${records}`);
+    }
+    refuseIfNothingOwned(parsed, principal);
+    const outcome = await this.publish.execute(principal, 'otlp', parsed, now);
+    if (outcome.accepted === 0 && outcome.rejected > 0) throw new IngestError('ALL_RECORDS_REJECTED', 'no data point was valid; each is in the dead-letter topic', outcome.errors);
+    return outcome;
+  }
+}

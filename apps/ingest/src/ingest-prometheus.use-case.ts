@@ -1,0 +1,50 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Principal } from '@airan/auth';
+import { INFRA, type ServiceInfra } from '@airan/http';
+import { RegistryCache } from '@airan/kafka';
+import { parsePrometheusText } from '@airan/telemetry-formats';
+import { z } from 'zod';
+import type { IngestConfig } from './ingest.config';
+import { IngestError } from './ingest.errors';
+import { rethrowFormatError } from './ingest-ves.use-case';
+import { type PublishOutcome, PublishTelemetryUseCase } from './publish-telemetry.use-case';
+import { siteAdmission } from './site-access';
+import { timeBounds } from './time-bounds';
+
+const context = z
+  .object({
+    site: z.string().min(1).max(128),
+    /** The exporter's collection interval (DCGM's default is 30 s). */
+    intervalMs: z.coerce.number().int().min(1).max(3_600_000).default(30_000),
+  })
+  .strict();
+
+/** `POST /v1/prometheus?site=<siteId>`: a site pushes what its DCGM exporter serves (Prometheus text 0.0.4). */
+@Injectable()
+export class IngestPrometheusUseCase {
+  constructor(
+    @Inject(INFRA) private readonly infra: ServiceInfra<IngestConfig>,
+    private readonly registry: RegistryCache,
+    private readonly publish: PublishTelemetryUseCase,
+  ) {}
+
+  async execute(principal: Principal, query: Record<string, string>, text: string): Promise<PublishOutcome> {
+    const parsedQuery = context.safeParse(query);
+    if (!parsedQuery.success) {
+      throw new IngestError('INVALID_FORMAT', 'query must name the site: ?site=<siteId>[&intervalMs=<ms>]', parsedQuery.error.issues.map((i) => ({ path: `query.${i.path.join('.')}`, code: 'INVALID_VALUE', message: i.message })));
+    }
+    const { site, intervalMs } = parsedQuery.data;
+    // The whole exposition belongs to one site, so access is decided once for the request.
+    const refusal = siteAdmission(this.registry, principal)(site, 'query.site');
+    if (refusal) throw new IngestError(refusal.code === 'SITE_NOT_OWNED' ? 'SITE_NOT_OWNED' : 'UNKNOWN_SITE', refusal.message, [refusal]);
+    const now = Date.now();
+    const parsed = rethrowFormatError(() => parsePrometheusText(text, timeBounds(this.infra.config, now), { siteId: site, scrapeTs: now, intervalMs }));
+    const records = parsed.accepted + parsed.rejected.length;
+    if (records > this.infra.config.INGEST_MAX_RECORDS) {
+      throw new IngestError('TOO_MANY_RECORDS', `an exposition holds at most ${this.infra.config.INGEST_MAX_RECORDS} samples (INGEST_MAX_RECORDS), got ${records}`);
+    }
+    const outcome = await this.publish.execute(principal, 'prometheus', parsed, now);
+    if (outcome.accepted === 0 && outcome.rejected > 0) throw new IngestError('ALL_RECORDS_REJECTED', 'no sample line was valid; each is in the dead-letter topic', outcome.errors);
+    return outcome;
+  }
+}

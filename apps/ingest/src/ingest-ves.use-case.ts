@@ -1,0 +1,43 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Principal } from '@airan/auth';
+import { INFRA, type ServiceInfra } from '@airan/http';
+import { RegistryCache } from '@airan/kafka';
+import { FormatError, parseVesEvents } from '@airan/telemetry-formats';
+import type { IngestConfig } from './ingest.config';
+import { IngestError } from './ingest.errors';
+import { type PublishOutcome, PublishTelemetryUseCase } from './publish-telemetry.use-case';
+import { refuseIfNothingOwned, siteAdmission } from './site-access';
+import { timeBounds } from './time-bounds';
+
+/** `POST /eventListener/v7` and `/eventListener/v7/eventBatch`: VES 7.x events. Faults travel with their site's report. */
+@Injectable()
+export class IngestVesUseCase {
+  constructor(
+    @Inject(INFRA) private readonly infra: ServiceInfra<IngestConfig>,
+    private readonly registry: RegistryCache,
+    private readonly publish: PublishTelemetryUseCase,
+  ) {}
+
+  async execute(principal: Principal, body: unknown, batch: boolean): Promise<PublishOutcome> {
+    const events = batch ? (body as { eventList?: unknown })?.eventList : undefined;
+    if (Array.isArray(events) && events.length > this.infra.config.INGEST_MAX_RECORDS) {
+      throw new IngestError('TOO_MANY_RECORDS', `a batch holds at most ${this.infra.config.INGEST_MAX_RECORDS} events (INGEST_MAX_RECORDS), got ${events.length}`);
+    }
+    const now = Date.now();
+    const parsed = rethrowFormatError(() => parseVesEvents(body, timeBounds(this.infra.config, now), { batch, admitSite: siteAdmission(this.registry, principal) }));
+    refuseIfNothingOwned(parsed, principal);
+    const outcome = await this.publish.execute(principal, 'ves', parsed, now, parsed.faults);
+    if (outcome.accepted === 0) throw new IngestError('ALL_RECORDS_REJECTED', 'no event was valid; each is in the dead-letter topic', outcome.errors);
+    return outcome;
+  }
+}
+
+/** A request-level format problem (malformed body, mixed domains, ...) as ingest's own error. */
+export function rethrowFormatError<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof FormatError) throw new IngestError('INVALID_FORMAT', error.message, error.errors);
+    throw error;
+  }
+}

@@ -1,0 +1,41 @@
+import { Body, Controller, Headers, HttpCode, HttpStatus, Post, Req, Res, UseFilters } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { type AuthenticatedRequest, Roles } from '@airan/auth';
+import { SpanKind, withSpan } from '@airan/observability';
+import { buildVesRequestError } from '@airan/telemetry-formats';
+import { IngestVesUseCase } from './ingest-ves.use-case';
+import { requireMediaType } from './media-type';
+import { VesErrorFilter } from './ves-error.filter';
+
+/**
+ * The VES 7.x event listener. 202 with an empty body when every event was accepted; when some were
+ * rejected, 202 still (the good ones are held) with a `requestError` body naming the rejected fields.
+ */
+@Controller('eventListener/v7')
+@UseFilters(VesErrorFilter)
+@Roles('operator')
+export class VesController {
+  constructor(private readonly ingestVes: IngestVesUseCase) {}
+
+  @Post()
+  @HttpCode(HttpStatus.ACCEPTED)
+  event(@Req() request: AuthenticatedRequest, @Headers('content-type') contentType: string | undefined, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.handle(request, contentType, body, false, reply);
+  }
+
+  @Post('eventBatch')
+  @HttpCode(HttpStatus.ACCEPTED)
+  eventBatch(@Req() request: AuthenticatedRequest, @Headers('content-type') contentType: string | undefined, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.handle(request, contentType, body, true, reply);
+  }
+
+  private handle(request: AuthenticatedRequest, contentType: string | undefined, body: unknown, batch: boolean, reply: FastifyReply) {
+    requireMediaType(contentType, 'application/json');
+    const principal = request.principal!;
+    return withSpan('ingest.ves', { kind: SpanKind.SERVER, attributes: { 'airan.key_id': principal.keyId } }, async (span) => {
+      const outcome = await this.ingestVes.execute(principal, body, batch);
+      void reply.header('x-airan-trace-id', span.spanContext().traceId);
+      return outcome.rejected === 0 ? undefined : buildVesRequestError(outcome.errors, `${outcome.rejected} of ${outcome.accepted + outcome.rejected} events were rejected; the others were accepted`);
+    });
+  }
+}
