@@ -26,7 +26,7 @@ describe('ingest while the broker is down', () => {
     const [port, controllerPort] = [await freePort(), await freePort()];
     brokerEnv = { KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(controllerPort), KAFKA_HEAP_OPTS: '-Xms128m -Xmx384m' };
     await broker('start');
-    const env = { ...isolation.env, KAFKA_BROKERS: `127.0.0.1:${port}`, INGEST_KAFKA_TIMEOUT_MS: '1500', LOAD_WINDOW_MS: '60000', LOAD_OUT_OF_ORDER_MS: '0' };
+    const env = { ...isolation.env, KAFKA_BROKERS: `127.0.0.1:${port}`, INGEST_KAFKA_TIMEOUT_MS: '1500', INGEST_MAX_INFLIGHT_RECORDS: '5', LOAD_WINDOW_MS: '60000', LOAD_OUT_OF_ORDER_MS: '0' };
     services.push(...(await Promise.all([ServiceProcess.start('api', env), ServiceProcess.start('ingest', env), ServiceProcess.start('load', env)])));
     ingest = services[1];
   });
@@ -63,6 +63,18 @@ describe('ingest while the broker is down', () => {
       expect(await response.json()).toMatchObject({ error: { code: 'KAFKA_UNAVAILABLE' } });
     }
     expect((await fetch(`${ingest.url}/health/ready`)).status).toBe(503);
+
+    // While one batch waits for the absent broker, memory is bounded: the next is refused at once.
+    const waiting = post();
+    await eventually(async () => {
+      const metrics = await (await fetch(`${ingest.url}/metrics`)).text();
+      if (!/^airan_ingest_inflight_records 5$/m.test(metrics)) throw new Error('first batch not held yet');
+    });
+    const refused = await post();
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(await refused.json()).toMatchObject({ error: { code: 'OVERLOADED' } });
+    expect((await waiting).status).toBe(503);
 
     await broker('start');
     const accepted = await eventually(async () => {

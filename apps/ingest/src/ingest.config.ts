@@ -10,6 +10,8 @@ export const ingestConfigSchema = z.object({
   INGEST_MAX_FUTURE_MS: z.coerce.number().int().min(0).default(5 * 60_000),
   /** How old a sample may be. */
   INGEST_MAX_AGE_MS: z.coerce.number().int().min(0).default(7 * 24 * 3_600_000),
+  /** Records held in memory awaiting Kafka acknowledgement, across requests; beyond it 503 + Retry-After. */
+  INGEST_MAX_INFLIGHT_RECORDS: z.coerce.number().int().min(1).default(200_000),
   /** Upper bound on waiting for Kafka before answering 503. */
   INGEST_KAFKA_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
 });

@@ -9,7 +9,8 @@ export type IngestErrorCode =
   | 'TOO_MANY_RECORDS'
   | 'SITE_NOT_OWNED'
   | 'ALL_RECORDS_REJECTED'
-  | 'KAFKA_UNAVAILABLE';
+  | 'KAFKA_UNAVAILABLE'
+  | 'OVERLOADED';
 
 export class IngestError extends Error {
   readonly feature = 'ingest';
@@ -33,4 +34,5 @@ export const INGEST_HTTP_STATUS = {
   SITE_NOT_OWNED: HttpStatus.FORBIDDEN,
   ALL_RECORDS_REJECTED: HttpStatus.UNPROCESSABLE_ENTITY,
   KAFKA_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
+  OVERLOADED: HttpStatus.SERVICE_UNAVAILABLE,
 } as const satisfies Record<IngestErrorCode, HttpStatus>;

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { apiKeyAuthProviders } from '@airan/auth';
 import { type ServiceInfra, createRegistryCache, registryCacheProviders } from '@airan/http';
+import { InflightGate } from './inflight.gate';
 import { IngestNativeBatchUseCase } from './ingest-native-batch.use-case';
 import { IngestOtlpUseCase } from './ingest-otlp.use-case';
 import { IngestPrometheusUseCase } from './ingest-prometheus.use-case';
@@ -27,6 +28,7 @@ export class IngestModule {
         ...apiKeyAuthProviders(new RegistryKeyLookup(registry)),
         TelemetryPublisher,
         SiteLivenessRepository,
+        InflightGate,
         PublishTelemetryUseCase,
         IngestNativeBatchUseCase,
         IngestVesUseCase,

@@ -4,6 +4,7 @@ import { type FieldError, type SiteFault, TELEMETRY_DLQ_SCHEMA, TELEMETRY_SCHEMA
 import type { Principal } from '@airan/auth';
 import { counter } from '@airan/observability';
 import type { ParsedBatch } from '@airan/telemetry-formats';
+import { InflightGate } from './inflight.gate';
 import { SiteLivenessRepository } from './site-liveness.repository';
 import { TelemetryPublisher } from './telemetry.publisher';
 
@@ -27,6 +28,7 @@ export class PublishTelemetryUseCase {
   constructor(
     private readonly publisher: TelemetryPublisher,
     private readonly liveness: SiteLivenessRepository,
+    private readonly gate: InflightGate,
   ) {}
 
   async execute(principal: Principal, format: TelemetryFormat, parsed: ParsedBatch, receivedAt: number, faults: ReadonlyArray<SiteFault & { siteId: string }> = []): Promise<PublishOutcome> {
@@ -63,7 +65,8 @@ export class PublishTelemetryUseCase {
       raw: r.raw,
     }));
 
-    await this.publisher.publish(reports, deadLetters);
+    const held = parsed.accepted + parsed.rejected.length;
+    await this.gate.run(held, () => this.publisher.publish(reports, deadLetters));
     await this.liveness.touch(principal.subject, principal.keyId, siteIds, new Date(receivedAt));
     records.inc({ format, outcome: 'accepted' }, parsed.accepted);
     records.inc({ format, outcome: 'rejected' }, parsed.rejected.length);
