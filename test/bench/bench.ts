@@ -6,6 +6,7 @@
  *   BENCH_SECONDS      seconds per phase (default 20)
  *   BENCH_CONCURRENCY  requests in flight (default 8)
  *   BENCH_BATCH        records per native batch (default 500)
+ *   BENCH_VES_BATCH    events per VES eventBatch (default 100)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { ServiceProcess, createApiKey, dropDatabase, isolate, postWithNewKey } f
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const BATCH = Number(process.env.BENCH_BATCH ?? 500);
+const VES_BATCH = Number(process.env.BENCH_VES_BATCH ?? 100);
 
 interface PhaseResult {
   readonly phase: string;
@@ -74,6 +76,26 @@ function nativeBatch(i: number): string {
   return JSON.stringify({ records });
 }
 
+/** VES measurement events as an O-DU's agent sends them: one event per cell, 3GPP counters as strings. */
+function vesBatch(i: number): string {
+  const site = FLEET[0].sites[0];
+  const endUs = (Math.floor(Date.now() / 1000) * 1000 - 60_000) * 1000;
+  const eventList = Array.from({ length: VES_BATCH }, (_, k) => {
+    const cell = site.cells[k % site.cells.length];
+    return {
+      commonEventHeader: {
+        domain: 'measurement', eventId: `pm-${i}-${k}`, eventName: 'Measurement_O_RAN_DU_PM1min', lastEpochMicrosec: endUs - k * 1000, priority: 'Normal',
+        reportingEntityName: `${site.id}-ves-agent`, sequence: i, sourceName: site.id, startEpochMicrosec: endUs - k * 1000 - 60_000_000, version: '4.1', vesEventListenerVersion: '7.2.1',
+      },
+      measurementFields: {
+        measurementInterval: 60, measurementFieldsVersion: '4.0',
+        additionalMeasurements: [{ name: cell.id, hashMap: { 'RRU.PrbTotDl': '41.5', 'RRU.PrbTotUl': '22.25', 'DRB.UEThpDl': '310500', 'RRC.ConnMean': '120', 'airan.inference.requests': '14', 'airan.inference.gpu_ms': '220.5' } }],
+      },
+    };
+  });
+  return JSON.stringify({ eventList });
+}
+
 async function main(): Promise<void> {
   const isolation = isolate();
   const env = { ...isolation.env, LOG_LEVEL: 'error', INGEST_MAX_RECORDS: String(Math.max(5000, BATCH)) };
@@ -86,6 +108,8 @@ async function main(): Promise<void> {
     const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
     const results: PhaseResult[] = [];
     results.push(await drive(`native batches of ${BATCH}`, BATCH, (i) => fetch(url, { method: 'POST', headers, body: nativeBatch(i) })));
+    const vesUrl = `${ingest.url}/eventListener/v7/eventBatch`;
+    results.push(await drive(`VES batches of ${VES_BATCH} events`, VES_BATCH, (i) => fetch(vesUrl, { method: 'POST', headers, body: vesBatch(i) })));
     report(results);
   } finally {
     await Promise.all(services.map((s) => s.stop()));
