@@ -52,6 +52,9 @@ describe('computeCellWindow', () => {
     it('computes every metric exactly', () => {
       expect(metrics).toEqual({
         sampleCount: 2,
+        aiGpuMs: 15_000,
+        capacityGpuMs: 30_000,
+        radioGpuMs: null,
         coverage: 1,
         inferenceLoad: 0.5,
         radioLoad: null,
@@ -300,6 +303,9 @@ describe('computeCellWindow', () => {
   it('handles an empty window', () => {
     expect(computeCellWindow({ window: W, allocatedGpus: 1, samples: [] })).toEqual({
       sampleCount: 0,
+      aiGpuMs: null,
+      capacityGpuMs: null,
+      radioGpuMs: null,
       coverage: 0,
       inferenceLoad: null,
       radioLoad: null,

@@ -7,10 +7,20 @@ export interface CellWindowInput {
   readonly samples: readonly CellSample[];
   /** GPU capacity allocated to the cell, in GPUs (0.25 = a quarter of one GPU). */
   readonly allocatedGpus: number;
+  /** The serving GPU node's time attributed to this cell (node-time.ts), when the registry names the node. */
+  readonly node?: {
+    /** Used only when the cell's own samples report no gpuMs. */
+    readonly attributedAiGpuMs: number | null;
+    readonly radioGpuMs: number | null;
+  };
 }
 
 export interface CellWindowMetrics {
   readonly sampleCount: number;
+  /** Numerator and denominator of the inference load, kept so rollups can weigh cells by capacity. */
+  readonly aiGpuMs: number | null;
+  readonly capacityGpuMs: number | null;
+  readonly radioGpuMs: number | null;
   readonly coverage: number;
   readonly inferenceLoad: number | null;
   readonly radioLoad: number | null;
@@ -28,18 +38,31 @@ export interface CellWindowMetrics {
 
 /**
  * The load model of one cell over one window (docs/load-model.md):
- * inference load = AI GPU-ms ÷ (allocated GPUs × ms the samples span); radio load comes from the serving GPU
- * node once the registry maps cells to nodes, until then it is unknown and so is headroom.
+ * - inference load = AI GPU-ms ÷ (allocated GPUs × time): the cell's own reported GPU-ms over the time
+ *   its samples span, or else its share of the serving node's AI time over the window;
+ * - radio load = the radio stack's GPU-ms attributed to the cell ÷ (allocated GPUs × window);
+ * - headroom = 1 − radio load − inference load (null when either is unknown).
  */
-export function computeCellWindow({ window, samples, allocatedGpus }: CellWindowInput): CellWindowMetrics {
+export function computeCellWindow({ window, samples, allocatedGpus, node }: CellWindowInput): CellWindowMetrics {
+  const windowMs = window.end - window.start;
   const covered = coveredMs(window, samples);
   const spanned = spannedMs(samples);
-  const gpuMs = sumDefined(samples, 'gpuMs');
+  const reportedGpuMs = sumDefined(samples, 'gpuMs');
   const tokens = sumDefined(samples, 'inferenceTokens') ?? 0;
-  const inferenceLoad = gpuMs === null || spanned === 0 || allocatedGpus <= 0 ? null : gpuMs / (allocatedGpus * spanned);
-  const radioLoad: number | null = null;
+  const [aiGpuMs, capacityGpuMs] =
+    reportedGpuMs !== null && spanned > 0
+      ? [reportedGpuMs, allocatedGpus * spanned]
+      : node?.attributedAiGpuMs != null
+        ? [node.attributedAiGpuMs, allocatedGpus * windowMs]
+        : [null, null];
+  const inferenceLoad = aiGpuMs === null || capacityGpuMs === null || capacityGpuMs <= 0 ? null : aiGpuMs / capacityGpuMs;
+  const radioGpuMs = node?.radioGpuMs ?? null;
+  const radioLoad = radioGpuMs === null || allocatedGpus <= 0 ? null : radioGpuMs / (allocatedGpus * windowMs);
   return {
     sampleCount: samples.length,
+    aiGpuMs,
+    capacityGpuMs,
+    radioGpuMs,
     coverage: covered / (window.end - window.start),
     inferenceLoad,
     radioLoad,

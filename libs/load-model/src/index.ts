@@ -1,2 +1,5 @@
 export * from './window';
 export * from './cell-window';
+export * from './node-time';
+export * from './lateness';
+export * from './rollup';
