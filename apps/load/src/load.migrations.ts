@@ -1,8 +1,15 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
+const SAMPLE_COLUMNS = `
+        operator_id        text NOT NULL,
+        site_id            text NOT NULL,
+        traceparent        text,
+        too_late           boolean NOT NULL DEFAULT false,
+        received_at        timestamptz NOT NULL DEFAULT now()`;
+
 /**
- * Raw cell samples (each identity once), the per-partition watermark, windows awaiting close,
- * and closed windows with their latest revision.
+ * Raw samples (each identity once, partitioned by day, see sample-partitions.ts), the per-partition
+ * watermark, windows awaiting close, closed windows with their latest revision, and rollups.
  */
 class LoadWindows1764320300000 implements MigrationInterface {
   name = 'LoadWindows1764320300000';
@@ -12,8 +19,6 @@ class LoadWindows1764320300000 implements MigrationInterface {
       CREATE TABLE load.cell_samples (
         cell_id            text NOT NULL,
         ts                 timestamptz NOT NULL,
-        operator_id        text NOT NULL,
-        site_id            text NOT NULL,
         interval_ms        integer NOT NULL,
         prb_dl_pct         double precision,
         prb_ul_pct         double precision,
@@ -23,11 +28,24 @@ class LoadWindows1764320300000 implements MigrationInterface {
         inference_requests bigint,
         inference_tokens   bigint,
         gpu_ms             double precision,
-        latency_p95_ms     double precision,
-        traceparent        text,
-        received_at        timestamptz NOT NULL DEFAULT now(),
+        latency_p95_ms     double precision,${SAMPLE_COLUMNS},
         PRIMARY KEY (cell_id, ts)
-      )`);
+      ) PARTITION BY RANGE (ts)`);
+    await q.query(`
+      CREATE TABLE load.gpu_samples (
+        node        text NOT NULL,
+        device      text NOT NULL,
+        ts          timestamptz NOT NULL,
+        util_pct    double precision,
+        radio_share double precision,
+        ai_share    double precision,
+        mem_used_mib double precision,
+        power_w     double precision,${SAMPLE_COLUMNS},
+        PRIMARY KEY (node, device, ts)
+      ) PARTITION BY RANGE (ts)`);
+    // Rows outside every daily partition land here instead of failing the batch.
+    await q.query('CREATE TABLE load.cell_samples_default PARTITION OF load.cell_samples DEFAULT');
+    await q.query('CREATE TABLE load.gpu_samples_default PARTITION OF load.gpu_samples DEFAULT');
     await q.query(`
       CREATE TABLE load.partition_watermarks (
         topic          text    NOT NULL,
@@ -55,8 +73,12 @@ class LoadWindows1764320300000 implements MigrationInterface {
         revision          integer NOT NULL,
         operator_id       text NOT NULL,
         site_id           text NOT NULL,
+        pilot_id          text,
         sample_count      integer NOT NULL,
         coverage          double precision NOT NULL,
+        ai_gpu_ms         double precision,
+        capacity_gpu_ms   double precision,
+        radio_gpu_ms      double precision,
         inference_load    double precision,
         radio_load        double precision,
         headroom          double precision,
@@ -73,10 +95,24 @@ class LoadWindows1764320300000 implements MigrationInterface {
         closed_at         timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (cell_id, window_start)
       )`);
+    await q.query(`
+      CREATE TABLE load.rollup_windows (
+        scope           text NOT NULL CHECK (scope IN ('site', 'pilot', 'operator')),
+        scope_id        text NOT NULL,
+        window_start    timestamptz NOT NULL,
+        cells           integer NOT NULL,
+        ai_gpu_ms       double precision NOT NULL,
+        capacity_gpu_ms double precision NOT NULL,
+        radio_gpu_ms    double precision NOT NULL,
+        requests        bigint NOT NULL,
+        tokens          bigint NOT NULL,
+        updated_at      timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (scope, scope_id, window_start)
+      )`);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query('DROP TABLE load.cell_windows, load.open_windows, load.partition_watermarks, load.cell_samples');
+    await q.query('DROP TABLE load.rollup_windows, load.cell_windows, load.open_windows, load.partition_watermarks, load.gpu_samples, load.cell_samples');
   }
 }
 

@@ -7,6 +7,7 @@ export interface CellLoadWindow extends EventEnvelope<typeof CELL_LOAD_SCHEMA> {
   readonly operatorId: string;
   readonly siteId: string;
   readonly cellId: string;
+  readonly pilotId: string | null;
   readonly windowStart: string;
   readonly windowEnd: string;
   /** 0 for the first emission; late samples re-open the window and emit revision + 1. */
@@ -14,6 +15,11 @@ export interface CellLoadWindow extends EventEnvelope<typeof CELL_LOAD_SCHEMA> {
   readonly sampleCount: number;
   /** Fraction of the window covered by samples, 0–1. */
   readonly coverage: number;
+  /** AI GPU-ms (the cell's own, or its share of the serving node's) and the allocated GPU-ms it is set against. */
+  readonly aiGpuMs: number | null;
+  readonly capacityGpuMs: number | null;
+  /** Radio-stack GPU-ms of the serving node attributed to the cell by allocation. */
+  readonly radioGpuMs: number | null;
   /** AI GPU time ÷ GPU capacity allocated to the cell; above 1 means demand beyond allocation. */
   readonly inferenceLoad: number | null;
   readonly radioLoad: number | null;
