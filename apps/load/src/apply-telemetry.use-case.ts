@@ -53,9 +53,15 @@ export class ApplyTelemetryUseCase {
       const bounds = windowOfSample(ts, windowMs);
       opened.set(windowKey(cellId, bounds.start), { cellId, operatorId, siteId, ...bounds });
     };
-    for (const r of newCells) if (!r.tooLate) open(r.sample.cellId, r.operatorId, r.siteId, r.sample.ts);
-    // A node's GPU time belongs to the cells it serves: their windows open (or re-open) with it.
-    for (const r of newGpus) if (!r.tooLate) for (const c of this.registry.cellsOf(r.sample.node)) open(c.cellId, c.operatorId, c.siteId, r.sample.ts);
+    // A node's GPU time is shared by the cells it serves, by their requests: a new sample of any of them
+    // (or of the node) opens, or re-opens, all their windows, so every share is computed from the same data.
+    const openNode = (node: string, ts: number) => this.registry.cellsOf(node).forEach((c) => open(c.cellId, c.operatorId, c.siteId, ts));
+    for (const r of newCells.filter((c) => !c.tooLate)) {
+      open(r.sample.cellId, r.operatorId, r.siteId, r.sample.ts);
+      const node = this.registry.servingNode(r.sample.cellId);
+      if (node) openNode(node, r.sample.ts);
+    }
+    for (const r of newGpus) if (!r.tooLate) openNode(r.sample.node, r.sample.ts);
     await this.repository.markOpen(tx, topic, partition, [...opened.values()]);
 
     if (maxEventTime === -Infinity) return;
