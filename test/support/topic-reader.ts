@@ -25,7 +25,8 @@ export class TopicReader<T> {
       eachMessage: async ({ partition, message }) => {
         reader.messages.push({
           key: message.key?.toString() ?? null,
-          value: JSON.parse(message.value!.toString()) as T,
+          // A tombstone (compacted topics) has no value.
+          value: (message.value === null ? null : JSON.parse(message.value.toString())) as T,
           headers: decodeHeaders(message.headers),
           partition,
           offset: message.offset,

@@ -9,6 +9,7 @@ import { DashboardController } from './dashboard/dashboard.controller';
 import { IssueApiKeyUseCase } from './keys/issue-api-key.use-case';
 import { KeysController } from './keys/keys.controller';
 import { RevokeApiKeyUseCase } from './keys/revoke-api-key.use-case';
+import { OpenApiController } from './openapi/openapi.controller';
 import { DeleteRegistryEntityUseCase } from './registry/delete-registry-entity.use-case';
 import { RegistryController } from './registry/registry.controller';
 import { RegistryRepository } from './registry/registry.repository';
@@ -21,7 +22,7 @@ export class ApiModule {
     const keys = new ApiKeyRepository(infra.dataSource, 'api');
     return {
       module: ApiModule,
-      controllers: [AlertsController, RegistryController, KeysController, DashboardController],
+      controllers: [AlertsController, RegistryController, KeysController, OpenApiController, DashboardController],
       providers: [
         { provide: ApiKeyRepository, useValue: keys },
         ...apiKeyAuthProviders(keys),

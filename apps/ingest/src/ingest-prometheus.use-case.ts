@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@airan/auth';
-import { INFRA, type ServiceInfra } from '@airan/http';
+import { INFRA, type ServiceInfra, zodIssuePaths } from '@airan/http';
 import { RegistryCache } from '@airan/kafka';
 import { parsePrometheusText } from '@airan/telemetry-formats';
 import { z } from 'zod';
@@ -31,7 +31,7 @@ export class IngestPrometheusUseCase {
   async execute(principal: Principal, query: Record<string, string>, text: string): Promise<PublishOutcome> {
     const parsedQuery = context.safeParse(query);
     if (!parsedQuery.success) {
-      throw new IngestError('INVALID_FORMAT', 'query must name the site: ?site=<siteId>[&intervalMs=<ms>]', parsedQuery.error.issues.map((i) => ({ path: `query.${i.path.join('.')}`, code: 'INVALID_VALUE', message: i.message })));
+      throw new IngestError('INVALID_FORMAT', 'query must name the site: ?site=<siteId>[&intervalMs=<ms>]', zodIssuePaths(parsedQuery.error.issues, 'query'));
     }
     const { site, intervalMs } = parsedQuery.data;
     // The whole exposition belongs to one site, so access is decided once for the request.

@@ -47,12 +47,15 @@ export class CloseWindowsUseCase {
     ];
     const shares = this.nodeShares(nodeWindows, samples, gpuSamples);
 
-    const closed: ClosedWindow[] = windows.map((w) => {
+    // A sibling opened only because its node changed, with neither samples nor node time, says nothing: skip it.
+    const informative = windows.filter((w) => samples.has(windowKey(w.cellId, w.start)) || hasNodeTime(shares.get(windowKey(w.cellId, w.start))) || previous.has(windowKey(w.cellId, w.start)));
+    const closed: ClosedWindow[] = informative.map((w) => {
       const key = windowKey(w.cellId, w.start);
       const revision = (previous.get(key)?.revision ?? -1) + 1;
       const metrics = computeCellWindow({ window: w, samples: samples.get(key) ?? [], allocatedGpus: this.registry.allocatedGpus(w.cellId), node: shares.get(key) });
       return { ...w, pilotId: this.registry.pilotOf(w.siteId) ?? null, revision, metrics, eventId: stableEventId('cell-load', w.cellId, w.start, revision) };
     });
+    if (closed.length === 0) return;
     await this.repository.saveWindows(tx, closed);
     await this.repository.addToRollups(tx, closed.flatMap((w) => rollupDeltas(w, previous.get(windowKey(w.cellId, w.start))?.sums ?? ZERO_SUMS)));
     await this.publish(tx, closed, samples);
@@ -95,6 +98,8 @@ export class CloseWindowsUseCase {
     });
   }
 }
+
+const hasNodeTime = (share: { attributedAiGpuMs: number | null; radioGpuMs: number | null } | undefined) => share?.attributedAiGpuMs != null || share?.radioGpuMs != null;
 
 function rollupDeltas(w: ClosedWindow, before: RollupSums) {
   const after: RollupSums = { cells: 1, aiGpuMs: w.metrics.aiGpuMs ?? 0, capacityGpuMs: w.metrics.capacityGpuMs ?? 0, radioGpuMs: w.metrics.radioGpuMs ?? 0, requests: w.metrics.requests, tokens: w.metrics.tokens };

@@ -3,3 +3,4 @@ export * from './service.infra';
 export * from './service.bootstrap';
 export * from './event-pipeline';
 export * from './registry-cache.provider';
+export * from './zod-issues';

@@ -1,3 +1,4 @@
+import { zodIssuePaths } from '@airan/http';
 import { Controller, Get, Query } from '@nestjs/common';
 import { z } from 'zod';
 import { Roles } from '@airan/auth';
@@ -24,7 +25,7 @@ export class AlertsController {
   async list(@Query() raw: Record<string, string>) {
     const parsed = listQuery.safeParse(raw);
     if (!parsed.success) {
-      throw new AlertsError('INVALID_QUERY', 'invalid query parameters', parsed.error.issues.map((i) => ({ path: `query.${i.path.join('.') || ('keys' in i ? i.keys.join(',') : '')}`, message: i.message })));
+      throw new AlertsError('INVALID_QUERY', 'invalid query parameters', zodIssuePaths(parsed.error.issues, 'query'));
     }
     const { status, operator, site, cell, limit } = parsed.data;
     return { alerts: await this.alerts.list({ status, operatorId: operator, siteId: site, cellId: cell, limit }) };

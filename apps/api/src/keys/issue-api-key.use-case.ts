@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { ApiKeyRepository, ROLES } from '@airan/auth';
-import { INFRA, type ServiceInfra } from '@airan/http';
+import { INFRA, type ServiceInfra, zodIssuePaths } from '@airan/http';
 import { RegistryRepository } from '../registry/registry.repository';
 import { KeysError } from './keys.errors';
 
@@ -35,7 +35,7 @@ export class IssueApiKeyUseCase {
 
   async execute(body: unknown): Promise<IssuedKey> {
     const parsed = request.safeParse(body);
-    if (!parsed.success) throw new KeysError('INVALID_KEY_REQUEST', 'invalid key request', parsed.error.issues.map((i) => ({ path: `$.${i.path.join('.')}`, message: i.message })));
+    if (!parsed.success) throw new KeysError('INVALID_KEY_REQUEST', 'invalid key request', zodIssuePaths(parsed.error.issues, '$'));
     const { role, subject, name } = parsed.data;
     return this.infra.dataSource.transaction(async (tx) => {
       if (role === 'operator' && !(await this.registry.get(tx, 'operator', subject))) {

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Inject, Param, Put, Query } from '@nestjs/common';
 import { z } from 'zod';
 import { Roles } from '@airan/auth';
-import { INFRA, type ServiceInfra } from '@airan/http';
+import { INFRA, type ServiceInfra, zodIssuePaths } from '@airan/http';
 import { DeleteRegistryEntityUseCase } from './delete-registry-entity.use-case';
 import { RegistryError } from './registry.errors';
 import { RegistryRepository } from './registry.repository';
@@ -32,7 +32,7 @@ export class RegistryController {
   async list(@Param('type') type: string, @Query() raw: Record<string, string>) {
     const writable = assertWritableType(type);
     const parsed = listQuery.safeParse(raw);
-    if (!parsed.success) throw new RegistryError('INVALID_QUERY', 'invalid query parameters', parsed.error.issues.map((i) => ({ path: `query.${i.path.join('.')}`, message: i.message })));
+    if (!parsed.success) throw new RegistryError('INVALID_QUERY', 'invalid query parameters', zodIssuePaths(parsed.error.issues, 'query'));
     const { operator, site, after, limit } = parsed.data;
     const items = await this.registry.list(this.infra.dataSource, writable, { operatorId: operator, siteId: site, after, limit });
     return { items, next: items.length === limit ? (items[items.length - 1].entity as { id: string }).id : null };

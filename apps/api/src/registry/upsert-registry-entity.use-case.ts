@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { RegistryType, RegistryTypes, Site } from '@airan/contracts';
-import { INFRA, type ServiceInfra } from '@airan/http';
+import { INFRA, type ServiceInfra, zodIssuePaths } from '@airan/http';
 import type { EntityManager } from 'typeorm';
 import { REFERENCES } from './registry.references';
 import { RegistryError } from './registry.errors';
@@ -23,7 +23,7 @@ export class UpsertRegistryEntityUseCase {
       throw new RegistryError(
         'INVALID_ENTITY',
         `invalid ${type}`,
-        parsed.error.issues.map((i) => ({ path: `$${i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}`, message: i.message })),
+        zodIssuePaths(parsed.error.issues, '$'),
       );
     }
     const entity = { ...parsed.data, id } as RegistryTypes[WritableRegistryType] & { id: string };
