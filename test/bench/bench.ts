@@ -7,16 +7,21 @@
  *   BENCH_CONCURRENCY  requests in flight (default 8)
  *   BENCH_BATCH        records per native batch (default 500)
  *   BENCH_VES_BATCH    events per VES eventBatch (default 100)
+ *   BENCH_CELLS        active cells in the load phase (default 100000)
+ *   BENCH_ROUNDS       windows per cell in the load phase (default 3)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FLEET } from '@airan/demo-fleet';
 import { ServiceProcess, createApiKey, dropDatabase, isolate, postWithNewKey } from '../support/stack';
+import { type LoadBenchResult, benchLoad } from './load.bench';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const BATCH = Number(process.env.BENCH_BATCH ?? 500);
 const VES_BATCH = Number(process.env.BENCH_VES_BATCH ?? 100);
+const CELLS = Number(process.env.BENCH_CELLS ?? 100_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 interface PhaseResult {
   readonly phase: string;
@@ -101,30 +106,37 @@ async function main(): Promise<void> {
   const env = { ...isolation.env, LOG_LEVEL: 'error', INGEST_MAX_RECORDS: String(Math.max(5000, BATCH)) };
   const services = await Promise.all([ServiceProcess.start('api', env), ServiceProcess.start('ingest', env)]);
   const [, ingest] = services;
+  const results: PhaseResult[] = [];
   try {
     const { key } = await createApiKey(isolation, 'operator', FLEET[0].id);
     const url = `${ingest.url}/v1/telemetry`;
     await postWithNewKey(url, key, { records: [{ type: 'heartbeat', siteId: FLEET[0].sites[0].id, ts: new Date().toISOString() }] });
     const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
-    const results: PhaseResult[] = [];
     results.push(await drive(`native batches of ${BATCH}`, BATCH, (i) => fetch(url, { method: 'POST', headers, body: nativeBatch(i) })));
     const vesUrl = `${ingest.url}/eventListener/v7/eventBatch`;
     results.push(await drive(`VES batches of ${VES_BATCH} events`, VES_BATCH, (i) => fetch(vesUrl, { method: 'POST', headers, body: vesBatch(i) })));
-    report(results);
   } finally {
     await Promise.all(services.map((s) => s.stop()));
     await dropDatabase(isolation);
   }
+  const load = await benchLoad(CELLS, ROUNDS, (done) => process.stderr.write(`\r${'load service'.padEnd(22)} [${'#'.repeat(Math.round(done * 30)).padEnd(30, '.')}]`));
+  process.stderr.write('\n');
+  report(results, load);
 }
 
-function report(results: PhaseResult[]): void {
+function report(results: PhaseResult[], load: LoadBenchResult): void {
   const dir = join(__dirname, '../../../bench-results');
   mkdirSync(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const meta = { at: new Date().toISOString(), seconds: SECONDS, concurrency: CONCURRENCY, batch: BATCH, node: process.version };
-  writeFileSync(join(dir, `bench-${stamp}.json`), JSON.stringify({ meta, results }, null, 2));
+  writeFileSync(join(dir, `bench-${stamp}.json`), JSON.stringify({ meta, results, load }, null, 2));
   const rows = results.map((r) => `| ${r.phase} | ${r.requests} | ${Math.round(r.recordsPerSec).toLocaleString('en')} | ${r.p50Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} | ${r.failures} |`);
-  const table = ['| phase | requests | records/s | p50 ms | p99 ms | failures |', '|---|---|---|---|---|---|', ...rows].join('\n');
+  const loadTable = [
+    '| phase | samples | seconds | samples/s | windows closed | peak RSS MB | lag (messages) through the run |',
+    '|---|---|---|---|---|---|---|',
+    `| ${load.phase} | ${load.samples} | ${load.seconds.toFixed(1)} | ${Math.round(load.samplesPerSec).toLocaleString('en')} | ${load.windowsClosed} | ${load.peakRssMb.toFixed(0)} | ${load.lagSamples.join(' → ')} |`,
+  ].join('\n');
+  const table = ['| phase | requests | records/s | p50 ms | p99 ms | failures |', '|---|---|---|---|---|---|', ...rows].join('\n') + '\n\n' + loadTable;
   writeFileSync(join(dir, `bench-${stamp}.md`), `# airan bench ${meta.at}\n\n${JSON.stringify(meta)}\n\n${table}\n`);
   process.stdout.write(`\n${table}\n\nwritten to bench-results/bench-${stamp}.{json,md}\n`);
 }

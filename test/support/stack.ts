@@ -18,7 +18,7 @@ export interface Isolation {
   readonly id: string;
   readonly databaseUrl: string;
   readonly topicPrefix: string;
-  readonly env: Record<string, string>;
+  readonly env: Record<string, string> & { KAFKA_BROKERS: string };
 }
 
 export function isolate(): Isolation {
@@ -85,6 +85,10 @@ export class ServiceProcess {
 
   get logs(): string {
     return this.output;
+  }
+
+  get pid(): number {
+    return this.child.pid!;
   }
 
   exitCode(): Promise<number | null> {
