@@ -106,6 +106,13 @@ export class ServiceProcess {
     await Promise.race([ready, exited]);
   }
 
+  /** kill -9: no shutdown hooks, no goodbye to Kafka or Postgres. */
+  async kill(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill('SIGKILL');
+    await this.exit;
+  }
+
   async stop(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     this.child.kill('SIGTERM');

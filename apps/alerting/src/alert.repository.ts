@@ -8,7 +8,13 @@ export interface AlertInstance {
   readonly ruleId: string;
   readonly labels: Record<string, string>;
   readonly state: RuleState;
-  readonly value: number | null;
+  /** The value at the last evaluation where the condition held: a resolve is described with it, as Prometheus does. */
+  readonly activeValue: number | null;
+}
+
+export interface StoredState {
+  readonly state: RuleState;
+  readonly activeValue: number | null;
 }
 
 export interface AlertChange {
@@ -30,13 +36,13 @@ export class AlertRepository {
   }
 
   /** Current state of the given instances, locked for this transaction. */
-  async lockStates(tx: EntityManager, fingerprints: readonly string[]): Promise<Map<string, RuleState>> {
-    const rows: Array<{ fingerprint: string; phase: RuleState['phase']; active_since: Date | null; last_true_at: Date | null }> = await tx.query(
-      'SELECT fingerprint, phase, active_since, last_true_at FROM alerting.alert_instances WHERE fingerprint = ANY($1) FOR UPDATE',
+  async lockStates(tx: EntityManager, fingerprints: readonly string[]): Promise<Map<string, StoredState>> {
+    const rows: Array<{ fingerprint: string; phase: RuleState['phase']; active_since: Date | null; last_true_at: Date | null; value: number | null }> = await tx.query(
+      'SELECT fingerprint, phase, active_since, last_true_at, value FROM alerting.alert_instances WHERE fingerprint = ANY($1) FOR UPDATE',
       [fingerprints],
     );
     return new Map(
-      rows.map((r) => [r.fingerprint, { phase: r.phase, activeSince: r.active_since?.getTime() ?? null, lastTrueAt: r.last_true_at?.getTime() ?? null }]),
+      rows.map((r) => [r.fingerprint, { state: { phase: r.phase, activeSince: r.active_since?.getTime() ?? null, lastTrueAt: r.last_true_at?.getTime() ?? null }, activeValue: r.value }]),
     );
   }
 
@@ -54,7 +60,7 @@ export class AlertRepository {
         instances.map((i) => i.state.phase),
         instances.map((i) => toDate(i.state.activeSince)),
         instances.map((i) => toDate(i.state.lastTrueAt)),
-        instances.map((i) => i.value),
+        instances.map((i) => i.activeValue),
       ],
     );
   }

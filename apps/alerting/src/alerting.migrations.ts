@@ -45,4 +45,33 @@ class AlertingCore1764320400000 implements MigrationInterface {
   }
 }
 
-export const ALERTING_MIGRATIONS = [AlertingCore1764320400000];
+/** Notifications to deliver, written with the alert change that caused them: a crash cannot lose one. */
+class Notifications1764320700000 implements MigrationInterface {
+  name = 'Notifications1764320700000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE alerting.notifications (
+        id              uuid PRIMARY KEY,
+        receiver        text NOT NULL,
+        kind            text NOT NULL CHECK (kind IN ('webhook', 'pagerduty', 'alertmanager')),
+        url             text NOT NULL,
+        fingerprint     text NOT NULL,
+        status          text NOT NULL,
+        body            jsonb NOT NULL,
+        attempts        integer NOT NULL DEFAULT 0,
+        next_attempt_at timestamptz NOT NULL DEFAULT now(),
+        delivered_at    timestamptz,
+        failed_at       timestamptz,
+        last_error      text,
+        created_at      timestamptz NOT NULL DEFAULT now()
+      )`);
+    await q.query('CREATE INDEX notifications_due ON alerting.notifications (next_attempt_at) WHERE delivered_at IS NULL AND failed_at IS NULL');
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE alerting.notifications');
+  }
+}
+
+export const ALERTING_MIGRATIONS = [AlertingCore1764320400000, Notifications1764320700000];

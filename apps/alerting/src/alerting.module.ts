@@ -3,7 +3,10 @@ import type { CellLoadWindow } from '@airan/contracts';
 import { EventPipeline, type ServiceInfra } from '@airan/http';
 import { AlertRepository } from './alert.repository';
 import type { AlertingConfig } from './alerting.config';
-import { EvaluateWindowUseCase } from './evaluate-window.use-case';
+import { EvaluateWindowUseCase, RECEIVERS } from './evaluate-window.use-case';
+import { NotificationDispatcher } from './notification.dispatcher';
+import { NotificationRepository } from './notification.repository';
+import { receiversFrom } from './receivers';
 
 @Module({})
 export class AlertingModule {
@@ -12,6 +15,9 @@ export class AlertingModule {
       module: AlertingModule,
       providers: [
         AlertRepository,
+        NotificationRepository,
+        NotificationDispatcher,
+        { provide: RECEIVERS, useValue: receiversFrom(infra.config) },
         EvaluateWindowUseCase,
         {
           provide: EventPipeline,

@@ -7,6 +7,10 @@ import type { ConsumedMessage } from '@airan/kafka';
 import { counter, extractTraceContext, injectTraceHeaders, withSpan } from '@airan/observability';
 import { INACTIVE, type RuleState, type ThresholdRule, type Transition, evaluateThreshold, fingerprint, renderTemplate } from '@airan/rule-engine';
 import { type AlertChange, type AlertInstance, AlertRepository } from './alert.repository';
+import { NotificationRepository } from './notification.repository';
+import { type Receiver } from './receivers';
+
+export const RECEIVERS = Symbol('RECEIVERS');
 
 const transitions = counter('airan_alerting_transitions_total', 'Alert state changes, by status', ['status']);
 
@@ -28,6 +32,8 @@ export class EvaluateWindowUseCase {
   constructor(
     @Inject(INFRA) private readonly infra: ServiceInfra,
     private readonly alerts: AlertRepository,
+    private readonly notifications: NotificationRepository,
+    @Inject(RECEIVERS) private readonly receivers: Receiver[],
   ) {}
 
   async execute(tx: EntityManager, messages: ConsumedMessage<CellLoadWindow>[]): Promise<void> {
@@ -47,21 +53,32 @@ export class EvaluateWindowUseCase {
       const window = candidate.message.value;
       const value = metricOf(window, candidate.rule.metric);
       const at = Date.parse(window.windowEnd);
-      const before = states.get(candidate.fingerprint) ?? INACTIVE;
-      const { state, transition } = evaluateThreshold(candidate.rule, before, value, at);
-      states.set(candidate.fingerprint, state);
-      touched.set(candidate.fingerprint, { fingerprint: candidate.fingerprint, ruleId: candidate.rule.id, labels: candidate.labels, state, value });
+      const before = states.get(candidate.fingerprint) ?? { state: INACTIVE, activeValue: null };
+      const { state, transition } = evaluateThreshold(candidate.rule, before.state, value, at);
+      const activeValue = state.phase === 'inactive' ? before.activeValue : value;
+      states.set(candidate.fingerprint, { state, activeValue });
+      touched.set(candidate.fingerprint, { fingerprint: candidate.fingerprint, ruleId: candidate.rule.id, labels: candidate.labels, state, activeValue });
       if (!transition) continue;
       const eventId = stableEventId('alert', candidate.fingerprint, transition, at);
       changes.push({ eventId, fingerprint: candidate.fingerprint, status: transition, value, evaluatedAt: at });
-      await this.announce(tx, candidate, eventId, transition, transition === 'resolved' ? before : state, value, at);
+      const resolved = transition === 'resolved';
+      const event = await this.announce(tx, candidate, eventId, transition, resolved ? before.state : state, value, resolved ? before.activeValue : value, at);
+      // Receivers hear firing and resolved, not pending (as with Alertmanager).
+      if (event.status !== 'pending') await this.notify(tx, event);
     }
     await this.alerts.saveStates(tx, [...touched.values()]);
     await this.alerts.recordChanges(tx, changes);
   }
 
+  private notify(tx: EntityManager, event: AlertEvent): Promise<void> {
+    return this.notifications.enqueue(
+      tx,
+      this.receivers.map((r) => ({ id: stableEventId('notify', r.name, event.id), receiver: r.name, kind: r.kind, url: r.url, fingerprint: event.fingerprint, status: event.status, body: r.body(event) })),
+    );
+  }
+
   /** Writes the change to the outbox inside a span that continues the window's trace. */
-  private announce(tx: EntityManager, c: Candidate, eventId: string, status: Transition, episode: RuleState, value: number | null, at: number): Promise<void> {
+  private announce(tx: EntityManager, c: Candidate, eventId: string, status: Transition, episode: RuleState, value: number | null, describedValue: number | null, at: number): Promise<AlertEvent> {
     transitions.inc({ status });
     return withSpan('alerting.transition', { parent: extractTraceContext(c.message.headers), attributes: { 'airan.alert.fingerprint': c.fingerprint, 'airan.alert.status': status } }, async () => {
       const headers = injectTraceHeaders();
@@ -72,7 +89,7 @@ export class EvaluateWindowUseCase {
         ruleId: c.rule.id,
         status,
         labels: c.labels,
-        annotations: Object.fromEntries(Object.entries(c.rule.annotations).map(([k, t]) => [k, renderTemplate(t, value, c.labels)])),
+        annotations: Object.fromEntries(Object.entries(c.rule.annotations).map(([k, t]) => [k, renderTemplate(t, describedValue, c.labels)])),
         value,
         startsAt: new Date(episode.activeSince ?? at).toISOString(),
         endsAt: status === 'resolved' ? new Date(at).toISOString() : null,
@@ -80,6 +97,7 @@ export class EvaluateWindowUseCase {
         trace: { traceparent: headers.traceparent ?? null, sourceTraceIds: c.message.value.sourceTraceIds },
       };
       await this.outbox.add(tx, [{ eventId, topic: this.infra.topics.alerts, key: c.fingerprint, value: event, headers }]);
+      return event;
     });
   }
 }

@@ -1,2 +1,3 @@
 export * from './threshold-rule';
 export * from './fingerprint';
+export * from './notification-bodies';

@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { ReceiverKind } from './receivers';
+
+export interface PendingNotification {
+  readonly id: string;
+  readonly receiver: string;
+  readonly kind: ReceiverKind;
+  readonly url: string;
+  readonly body: unknown;
+  readonly attempts: number;
+}
+
+export interface NewNotification extends Omit<PendingNotification, 'attempts'> {
+  readonly fingerprint: string;
+  readonly status: string;
+}
+
+export const NOTIFY_CHANNEL = 'airan_notify_alerting';
+
+/** The notification queue in the alerting schema. */
+@Injectable()
+export class NotificationRepository {
+  /** Queues notifications in the caller's transaction; an id already queued is ignored (replays are harmless). */
+  async enqueue(tx: EntityManager, notifications: readonly NewNotification[]): Promise<void> {
+    if (notifications.length === 0) return;
+    const col = <T>(f: (n: NewNotification) => T) => notifications.map(f);
+    await tx.query(
+      `INSERT INTO alerting.notifications (id, receiver, kind, url, fingerprint, status, body)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[]) ON CONFLICT DO NOTHING`,
+      [col((n) => n.id), col((n) => n.receiver), col((n) => n.kind), col((n) => n.url), col((n) => n.fingerprint), col((n) => n.status), col((n) => JSON.stringify(n.body))],
+    );
+    await tx.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, '']);
+  }
+
+  /** Due notifications in creation order, locked for this transaction. */
+  async claimDue(tx: EntityManager, limit: number): Promise<PendingNotification[]> {
+    return tx.query(
+      `SELECT id, receiver, kind, url, body, attempts FROM alerting.notifications
+       WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
+       ORDER BY created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [limit],
+    );
+  }
+
+  async markDelivered(tx: EntityManager, id: string): Promise<void> {
+    await tx.query('UPDATE alerting.notifications SET delivered_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1', [id]);
+  }
+
+  async markRetry(tx: EntityManager, id: string, delayMs: number, error: string): Promise<void> {
+    await tx.query(`UPDATE alerting.notifications SET attempts = attempts + 1, next_attempt_at = now() + $2 * interval '1 millisecond', last_error = $3 WHERE id = $1`, [id, delayMs, error]);
+  }
+
+  async markFailed(tx: EntityManager, id: string, error: string): Promise<void> {
+    await tx.query('UPDATE alerting.notifications SET attempts = attempts + 1, failed_at = now(), last_error = $2 WHERE id = $1', [id, error]);
+  }
+
+  /** Milliseconds until the next retry is due, if any is waiting. */
+  async msUntilNextDue(tx: EntityManager): Promise<number | undefined> {
+    const rows: Array<{ ms: number | null }> = await tx.query(
+      `SELECT (extract(epoch FROM min(next_attempt_at) - now()) * 1000)::float8 AS ms FROM alerting.notifications WHERE delivered_at IS NULL AND failed_at IS NULL`,
+    );
+    return rows[0].ms === null ? undefined : Math.max(0, rows[0].ms);
+  }
+}
