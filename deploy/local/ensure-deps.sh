@@ -1,12 +1,24 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a fresh machine with Node, Java and Maven: npm packages (when
-# node_modules is missing or older than the lockfile) and a running local Postgres.
+# node_modules is missing or older than the lockfile), Debian packages the tests use as real peers,
+# and a running local Postgres.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "[deps] installing npm packages (npm ci)..." >&2
   npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# Real peers the tests talk to, from Debian's packages.
+if ! command -v prometheus-alertmanager >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "[deps] installing prometheus-alertmanager (Debian package)..." >&2
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus-alertmanager >/dev/null
+  else
+    echo "[deps] prometheus-alertmanager is needed by the tests: apt-get install prometheus-alertmanager" >&2
+  fi
 fi
 
 pg_answers() { node -e "
