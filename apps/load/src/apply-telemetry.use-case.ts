@@ -29,13 +29,15 @@ export class ApplyTelemetryUseCase {
   async execute(tx: EntityManager, messages: ConsumedMessage<TelemetryReport>[]): Promise<void> {
     const { topic, partition } = messages[0];
     const { LOAD_WINDOW_MS: windowMs, LOAD_OUT_OF_ORDER_MS: outOfOrderMs, LOAD_ALLOWED_LATENESS_MS: latenessMs } = this.infra.config;
-    const watermarkBefore = watermarkOf(await this.repository.maxEventTime(tx, topic, partition), outOfOrderMs);
-    const isTooLate = (ts: number) => latenessOf(windowOfSample(ts, windowMs), watermarkBefore, latenessMs) === 'too-late';
-
     const cells: CellSampleRow[] = [];
     const gpus: GpuSampleRow[] = [];
-    let maxEventTime = -Infinity;
+    // Each report is judged against the watermark as it stood before that report, in partition order,
+    // so the outcome does not depend on how Kafka happened to batch the messages.
+    const storedMax = await this.repository.maxEventTime(tx, topic, partition);
+    let maxEventTime = storedMax;
     for (const { value: report, headers } of messages) {
+      const watermark = watermarkOf(maxEventTime, outOfOrderMs);
+      const isTooLate = (ts: number) => latenessOf(windowOfSample(ts, windowMs), watermark, latenessMs) === 'too-late';
       const origin = { operatorId: report.operatorId, siteId: report.siteId, traceparent: headers.traceparent ?? null };
       for (const sample of report.cells) cells.push({ ...origin, sample, tooLate: isTooLate(sample.ts) });
       for (const sample of report.gpus) gpus.push({ ...origin, sample, tooLate: isTooLate(sample.ts) });
@@ -65,8 +67,9 @@ export class ApplyTelemetryUseCase {
     await this.repository.markOpen(tx, topic, partition, [...opened.values()]);
 
     if (maxEventTime === -Infinity) return;
-    const maxSeen = await this.repository.advanceMaxEventTime(tx, topic, partition, maxEventTime);
-    const closable = await this.repository.takeClosable(tx, topic, partition, watermarkOf(maxSeen, outOfOrderMs));
+    if (maxEventTime > storedMax) await this.repository.advanceMaxEventTime(tx, topic, partition, maxEventTime);
+    // Also closes windows that late samples of this batch re-opened behind the watermark (revisions).
+    const closable = await this.repository.takeClosable(tx, topic, partition, watermarkOf(maxEventTime, outOfOrderMs));
     if (closable.length > 0) await this.closeWindows.execute(tx, closable);
   }
 }

@@ -132,15 +132,13 @@ export class LoadRepository {
     return rows[0]?.max_event_time.getTime() ?? -Infinity;
   }
 
-  /** Raises the partition's largest event time and returns it. */
-  async advanceMaxEventTime(tx: EntityManager, topic: string, partition: number, eventTime: number): Promise<number> {
-    const rows: Array<{ max_event_time: Date }> = await tx.query(
+  /** Raises the partition's largest event time. */
+  async advanceMaxEventTime(tx: EntityManager, topic: string, partition: number, eventTime: number): Promise<void> {
+    await tx.query(
       `INSERT INTO load.partition_watermarks (topic, partition, max_event_time) VALUES ($1, $2, $3)
-       ON CONFLICT (topic, partition) DO UPDATE SET max_event_time = GREATEST(partition_watermarks.max_event_time, EXCLUDED.max_event_time)
-       RETURNING max_event_time`,
+       ON CONFLICT (topic, partition) DO UPDATE SET max_event_time = GREATEST(partition_watermarks.max_event_time, EXCLUDED.max_event_time)`,
       [topic, partition, new Date(eventTime)],
     );
-    return rows[0].max_event_time.getTime();
   }
 
   /** Removes and returns the partition's open windows that end at or before the watermark. */
