@@ -62,4 +62,9 @@ export class OutboxRepository {
       return rows.length;
     });
   }
+
+  /** Forgets published events after a while: they stay for inspection, not forever. */
+  async prunePublished(dataSource: DataSource, olderThanMs: number): Promise<void> {
+    await dataSource.query(`DELETE FROM "${this.schema}".outbox WHERE published_at < now() - $1 * interval '1 millisecond'`, [olderThanMs]);
+  }
 }

@@ -4,6 +4,9 @@ import { counter, type Logger } from '@airan/observability';
 import type { DurableProducer } from './kafka.producer';
 
 const relayed = counter('airan_outbox_relayed_total', 'Outbox events published to Kafka');
+/** Published events are kept this long for inspection, then pruned (checked at most once a minute). */
+const KEEP_PUBLISHED_MS = 3_600_000;
+const PRUNE_EVERY_MS = 60_000;
 
 /**
  * Publishes a service's outbox to Kafka. Woken by Postgres NOTIFY as soon as a transaction that
@@ -12,6 +15,7 @@ const relayed = counter('airan_outbox_relayed_total', 'Outbox events published t
  */
 export class OutboxRelay {
   private readonly loop: NotifiedLoop;
+  private lastPrune = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -34,6 +38,10 @@ export class OutboxRelay {
   }
 
   private async drain(): Promise<undefined> {
+    if (Date.now() - this.lastPrune > PRUNE_EVERY_MS) {
+      this.lastPrune = Date.now();
+      await this.outbox.prunePublished(this.dataSource, KEEP_PUBLISHED_MS);
+    }
     for (;;) {
       const published = await this.outbox.publishPending(this.dataSource, this.batchSize, (rows) =>
         this.producer.sendBatch(rows.map((row) => ({ topic: row.topic, message: { key: row.key, value: row.value, headers: row.headers } }))),
