@@ -249,6 +249,8 @@ export class LoadRepository {
        FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::int[], $5::float8[], $6::float8[], $7::float8[], $8::bigint[], $9::bigint[])
          AS d(scope, scope_id, ws, c, ai, cap, radio, req, tok)
        GROUP BY scope, scope_id, ws
+       -- Rows shared across partitions (pilot, operator) are locked in one order by every transaction: no deadlocks.
+       ORDER BY scope, scope_id, ws
        ON CONFLICT (scope, scope_id, window_start) DO UPDATE SET
          cells = rollup_windows.cells + EXCLUDED.cells, ai_gpu_ms = rollup_windows.ai_gpu_ms + EXCLUDED.ai_gpu_ms,
          capacity_gpu_ms = rollup_windows.capacity_gpu_ms + EXCLUDED.capacity_gpu_ms, radio_gpu_ms = rollup_windows.radio_gpu_ms + EXCLUDED.radio_gpu_ms,

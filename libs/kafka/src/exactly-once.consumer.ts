@@ -23,6 +23,8 @@ export interface ExactlyOnceConsumerOptions<T> {
   readonly handle: BatchHandler<T>;
 }
 
+const PARTITIONS_IN_PARALLEL = 3;
+
 const poison = counter('airan_consumer_undecodable_total', 'Messages skipped because their value could not be decoded', ['topic']);
 const applied = counter('airan_consumer_applied_total', 'Messages applied to Postgres', ['topic']);
 const replayed = counter('airan_consumer_replayed_total', 'Messages skipped because their offset was already applied', ['topic']);
@@ -55,7 +57,8 @@ export class ExactlyOnceConsumer<T> {
     });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: true });
-    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.applyBatch(payload) });
+    // Partitions are independent (their own offset rows and keys), so several apply at once, each in its own transaction.
+    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: PARTITIONS_IN_PARALLEL, eachBatch: (payload) => this.applyBatch(payload) });
   }
 
   async stop(): Promise<void> {
