@@ -1,3 +1,4 @@
+import { FeatureError } from '@airan/errors';
 import { HttpStatus } from '@nestjs/common';
 
 /** Whole-request failures of ingest; record-level problems are reported per record instead. */
@@ -12,17 +13,8 @@ export type IngestErrorCode =
   | 'KAFKA_UNAVAILABLE'
   | 'OVERLOADED';
 
-export class IngestError extends Error {
+export class IngestError extends FeatureError<IngestErrorCode> {
   readonly feature = 'ingest';
-  constructor(
-    readonly code: IngestErrorCode,
-    message: string,
-    readonly details?: unknown,
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(message);
-    this.name = 'IngestError';
-  }
 }
 
 export const INGEST_HTTP_STATUS = {

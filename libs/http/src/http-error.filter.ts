@@ -1,15 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { FeatureError } from '@airan/errors';
 import type { Logger } from '@airan/observability';
-
-/** A feature's error: `feature` picks the status map, `code` the entry. Features define their own codes. */
-export interface FeatureError extends Error {
-  readonly feature: string;
-  readonly code: string;
-  readonly details?: unknown;
-  /** Seconds a client should wait before retrying (503, 429). */
-  readonly retryAfterSeconds?: number;
-}
 
 /** Per feature, every code and its HTTP status. Typed as a full Record per feature so none is forgotten. */
 export type HttpStatusMaps = Record<string, Record<string, HttpStatus>>;
@@ -33,10 +25,6 @@ export const AUTH_HTTP_STATUS = {
 
 export interface ErrorBody {
   readonly error: { readonly code: string; readonly message: string; readonly details?: unknown };
-}
-
-function isFeatureError(error: unknown): error is FeatureError {
-  return error instanceof Error && typeof (error as FeatureError).feature === 'string' && typeof (error as FeatureError).code === 'string';
 }
 
 /**
@@ -64,7 +52,7 @@ export class HttpErrorFilter implements ExceptionFilter {
   }
 
   private map(error: unknown): MappedError {
-    if (isFeatureError(error)) {
+    if (error instanceof FeatureError) {
       const status = this.maps[error.feature]?.[error.code];
       if (status === undefined) this.logger.error({ feature: error.feature, code: error.code }, 'error code without an HTTP status');
       return { status: status ?? HttpStatus.INTERNAL_SERVER_ERROR, code: error.code, message: error.message, details: error.details, retryAfter: error.retryAfterSeconds };

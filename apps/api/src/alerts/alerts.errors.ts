@@ -1,17 +1,10 @@
+import { FeatureError } from '@airan/errors';
 import { HttpStatus } from '@nestjs/common';
 
 export type AlertsErrorCode = 'INVALID_QUERY';
 
-export class AlertsError extends Error {
+export class AlertsError extends FeatureError<AlertsErrorCode> {
   readonly feature = 'alerts';
-  constructor(
-    readonly code: AlertsErrorCode,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-    this.name = 'AlertsError';
-  }
 }
 
 export const ALERTS_HTTP_STATUS = { INVALID_QUERY: HttpStatus.BAD_REQUEST } as const satisfies Record<AlertsErrorCode, HttpStatus>;

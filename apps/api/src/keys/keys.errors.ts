@@ -1,17 +1,10 @@
+import { FeatureError } from '@airan/errors';
 import { HttpStatus } from '@nestjs/common';
 
 export type KeysErrorCode = 'INVALID_KEY_REQUEST' | 'UNKNOWN_OPERATOR' | 'KEY_NOT_FOUND';
 
-export class KeysError extends Error {
+export class KeysError extends FeatureError<KeysErrorCode> {
   readonly feature = 'keys';
-  constructor(
-    readonly code: KeysErrorCode,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-    this.name = 'KeysError';
-  }
 }
 
 export const KEYS_HTTP_STATUS = {

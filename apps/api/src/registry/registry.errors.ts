@@ -1,17 +1,10 @@
+import { FeatureError } from '@airan/errors';
 import { HttpStatus } from '@nestjs/common';
 
 export type RegistryErrorCode = 'UNKNOWN_TYPE' | 'INVALID_ID' | 'INVALID_ENTITY' | 'NOT_FOUND' | 'REFERENCE_MISSING' | 'STILL_REFERENCED' | 'INVALID_QUERY';
 
-export class RegistryError extends Error {
+export class RegistryError extends FeatureError<RegistryErrorCode> {
   readonly feature = 'registry';
-  constructor(
-    readonly code: RegistryErrorCode,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-    this.name = 'RegistryError';
-  }
 }
 
 export const REGISTRY_HTTP_STATUS = {
