@@ -112,8 +112,8 @@ describe('load: windows from a fixed sample set', () => {
     expect(samples.rows[0].n).toBe(8);
 
     // Site, pilot and operator rollups: (9,000 + 18,000 + 9,000) AI GPU-ms over 3 × 15,000 allocated = 0.8.
-    const { rows: rollups } = await db.query('SELECT scope, scope_id, cells, ai_gpu_ms, capacity_gpu_ms, radio_gpu_ms, requests FROM load.rollup_windows ORDER BY scope');
-    const sums = { cells: 3, ai_gpu_ms: 36_000, capacity_gpu_ms: 45_000, radio_gpu_ms: 9000, requests: '1119' };
+    const { rows: rollups } = await db.query('SELECT scope, scope_id, cells, ai_gpu_us, capacity_gpu_us, radio_gpu_us, requests FROM load.rollup_windows ORDER BY scope');
+    const sums = { cells: 3, ai_gpu_us: '36000000', capacity_gpu_us: '45000000', radio_gpu_us: '9000000', requests: '1119' };
     expect(rollups).toEqual([
       { scope: 'operator', scope_id: 'lguplus', ...sums },
       { scope: 'pilot', scope_id: 'lguplus-ai-ran-2026', ...sums },

@@ -10,6 +10,14 @@ import type { LoadConfig } from './load.config';
 import { LoadRegistry } from './load-registry';
 import { type CellSampleRow, type GpuSampleRow, LoadRepository, type OpenWindow, windowKey } from './load.repository';
 
+/** Consecutive reports of one partition applied together; `fromMax`/`toMax`: the largest event time before and after them. */
+interface Segment {
+  readonly cells: CellSampleRow[];
+  readonly gpus: GpuSampleRow[];
+  readonly fromMax: number;
+  toMax: number;
+}
+
 const duplicates = counter('airan_load_duplicate_samples_total', 'Samples already stored (same identity), counted once', ['kind']);
 const tooLate = counter('airan_load_too_late_samples_total', 'Samples beyond the allowed lateness: kept, but revising no window', ['kind']);
 
@@ -29,21 +37,32 @@ export class ApplyTelemetryUseCase {
   async execute(tx: EntityManager, messages: ConsumedMessage<TelemetryReport>[]): Promise<void> {
     const { topic, partition } = messages[0];
     const { LOAD_WINDOW_MS: windowMs, LOAD_OUT_OF_ORDER_MS: outOfOrderMs, LOAD_ALLOWED_LATENESS_MS: latenessMs } = this.infra.config;
-    const cells: CellSampleRow[] = [];
-    const gpus: GpuSampleRow[] = [];
-    // Each report is judged against the watermark as it stood before that report, in partition order,
-    // so the outcome does not depend on how Kafka happened to batch the messages.
+    // Each report is judged against the watermark as it stood before that report, in partition order.
+    // A report with a late sample (its window may already be closed by an earlier report of this batch)
+    // starts a new segment, and each segment is applied on its own: the outcome is the same as if every
+    // report came in a batch of its own, whatever batches Kafka, a crash or a rebalance produce.
     const storedMax = await this.repository.maxEventTime(tx, topic, partition);
-    let maxEventTime = storedMax;
+    let segment: Segment = { cells: [], gpus: [], fromMax: storedMax, toMax: storedMax };
     for (const { value: report, headers } of messages) {
-      const watermark = watermarkOf(maxEventTime, outOfOrderMs);
-      const isTooLate = (ts: number) => latenessOf(windowOfSample(ts, windowMs), watermark, latenessMs) === 'too-late';
+      const watermark = watermarkOf(segment.toMax, outOfOrderMs);
+      const lateness = (ts: number) => latenessOf(windowOfSample(ts, windowMs), watermark, latenessMs);
+      const times = [...report.cells.map((c) => c.ts), ...report.gpus.map((g) => g.ts)];
+      const segmentStarted = segment.cells.length > 0 || segment.gpus.length > 0 || segment.toMax > segment.fromMax;
+      if (segmentStarted && times.some((ts) => lateness(ts) === 'late')) {
+        await this.applySegment(tx, topic, partition, segment);
+        segment = { cells: [], gpus: [], fromMax: segment.toMax, toMax: segment.toMax };
+      }
       const origin = { operatorId: report.operatorId, siteId: report.siteId, traceparent: headers.traceparent ?? null };
-      for (const sample of report.cells) cells.push({ ...origin, sample, tooLate: isTooLate(sample.ts) });
-      for (const sample of report.gpus) gpus.push({ ...origin, sample, tooLate: isTooLate(sample.ts) });
-      for (const ts of [...report.cells.map((c) => c.ts), ...report.gpus.map((g) => g.ts), ...report.heartbeats]) maxEventTime = Math.max(maxEventTime, ts);
+      for (const sample of report.cells) segment.cells.push({ ...origin, sample, tooLate: lateness(sample.ts) === 'too-late' });
+      for (const sample of report.gpus) segment.gpus.push({ ...origin, sample, tooLate: lateness(sample.ts) === 'too-late' });
+      for (const ts of [...times, ...report.heartbeats]) segment.toMax = Math.max(segment.toMax, ts);
     }
+    await this.applySegment(tx, topic, partition, segment);
+  }
 
+  /** Stores a segment's samples, opens their windows, moves event time and closes what the watermark passed. */
+  private async applySegment(tx: EntityManager, topic: string, partition: number, { cells, gpus, fromMax, toMax }: Segment): Promise<void> {
+    const windowMs = this.infra.config.LOAD_WINDOW_MS;
     const [newCells, newGpus] = [await this.repository.insertNewCellSamples(tx, cells), await this.repository.insertNewGpuSamples(tx, gpus)];
     duplicates.inc({ kind: 'cell' }, cells.length - newCells.length);
     duplicates.inc({ kind: 'gpu' }, gpus.length - newGpus.length);
@@ -66,10 +85,10 @@ export class ApplyTelemetryUseCase {
     for (const r of newGpus) if (!r.tooLate) openNode(r.sample.node, r.sample.ts);
     await this.repository.markOpen(tx, topic, partition, [...opened.values()]);
 
-    if (maxEventTime === -Infinity) return;
-    if (maxEventTime > storedMax) await this.repository.advanceMaxEventTime(tx, topic, partition, maxEventTime);
-    // Also closes windows that late samples of this batch re-opened behind the watermark (revisions).
-    const closable = await this.repository.takeClosable(tx, topic, partition, watermarkOf(maxEventTime, outOfOrderMs));
+    if (toMax === -Infinity) return;
+    if (toMax > fromMax) await this.repository.advanceMaxEventTime(tx, topic, partition, toMax);
+    // Also closes windows that late samples re-opened behind the watermark (revisions).
+    const closable = await this.repository.takeClosable(tx, topic, partition, watermarkOf(toMax, this.infra.config.LOAD_OUT_OF_ORDER_MS));
     if (closable.length > 0) await this.closeWindows.execute(tx, closable);
   }
 }

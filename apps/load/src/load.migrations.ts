@@ -101,9 +101,11 @@ class LoadWindows1764320300000 implements MigrationInterface {
         scope_id        text NOT NULL,
         window_start    timestamptz NOT NULL,
         cells           integer NOT NULL,
-        ai_gpu_ms       double precision NOT NULL,
-        capacity_gpu_ms double precision NOT NULL,
-        radio_gpu_ms    double precision NOT NULL,
+        -- GPU time in whole GPU-microseconds: integer sums are the same in any order, so a rollup does not
+        -- depend on how partitions interleave across instances (float sums would, in the last bit).
+        ai_gpu_us       bigint NOT NULL,
+        capacity_gpu_us bigint NOT NULL,
+        radio_gpu_us    bigint NOT NULL,
         requests        bigint NOT NULL,
         tokens          bigint NOT NULL,
         updated_at      timestamptz NOT NULL DEFAULT now(),

@@ -156,7 +156,8 @@ export class LoadRepository {
   async cellSamplesOf(tx: EntityManager, windows: readonly WindowKey[]): Promise<Map<string, StoredCellSample[]>> {
     const rows: Array<Record<string, unknown> & { cell_id: string; window_start: Date }> = await tx.query(
       `SELECT w.s AS window_start, cs.* FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) AS w(c, s, e)
-       JOIN load.cell_samples cs ON cs.cell_id = w.c AND cs.ts > w.s AND cs.ts <= w.e AND NOT cs.too_late`,
+       JOIN load.cell_samples cs ON cs.cell_id = w.c AND cs.ts > w.s AND cs.ts <= w.e AND NOT cs.too_late
+       ORDER BY cs.cell_id, cs.ts`,
       [windows.map((w) => w.cellId), windows.map((w) => new Date(w.start)), windows.map((w) => new Date(w.end))],
     );
     return groupBy(rows, (r) => key(r.cell_id, r.window_start.getTime()), toCellSample);
@@ -167,7 +168,8 @@ export class LoadRepository {
     if (windows.length === 0) return new Map();
     const rows: Array<Record<string, unknown> & { node: string; window_start: Date }> = await tx.query(
       `SELECT w.s AS window_start, gs.* FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) AS w(n, s, e)
-       JOIN load.gpu_samples gs ON gs.node = w.n AND gs.ts > w.s AND gs.ts <= w.e AND NOT gs.too_late`,
+       JOIN load.gpu_samples gs ON gs.node = w.n AND gs.ts > w.s AND gs.ts <= w.e AND NOT gs.too_late
+       ORDER BY gs.node, gs.device, gs.ts`,
       [windows.map((w) => w.node), windows.map((w) => new Date(w.start)), windows.map((w) => new Date(w.end))],
     );
     return groupBy(rows, (r) => key(r.node, r.window_start.getTime()), toGpuSample);
@@ -244,25 +246,25 @@ export class LoadRepository {
     const col = <T>(f: (d: (typeof deltas)[number]) => T) => deltas.map(f);
     // A batch may name a rollup row several times; sum first so the upsert touches each row once.
     await tx.query(
-      `INSERT INTO load.rollup_windows (scope, scope_id, window_start, cells, ai_gpu_ms, capacity_gpu_ms, radio_gpu_ms, requests, tokens)
-       SELECT scope, scope_id, ws, sum(c)::int, sum(ai), sum(cap), sum(radio), sum(req)::bigint, sum(tok)::bigint
-       FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::int[], $5::float8[], $6::float8[], $7::float8[], $8::bigint[], $9::bigint[])
+      `INSERT INTO load.rollup_windows (scope, scope_id, window_start, cells, ai_gpu_us, capacity_gpu_us, radio_gpu_us, requests, tokens)
+       SELECT scope, scope_id, ws, sum(c)::int, sum(ai)::bigint, sum(cap)::bigint, sum(radio)::bigint, sum(req)::bigint, sum(tok)::bigint
+       FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::int[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[])
          AS d(scope, scope_id, ws, c, ai, cap, radio, req, tok)
        GROUP BY scope, scope_id, ws
        -- Rows shared across partitions (pilot, operator) are locked in one order by every transaction: no deadlocks.
        ORDER BY scope, scope_id, ws
        ON CONFLICT (scope, scope_id, window_start) DO UPDATE SET
-         cells = rollup_windows.cells + EXCLUDED.cells, ai_gpu_ms = rollup_windows.ai_gpu_ms + EXCLUDED.ai_gpu_ms,
-         capacity_gpu_ms = rollup_windows.capacity_gpu_ms + EXCLUDED.capacity_gpu_ms, radio_gpu_ms = rollup_windows.radio_gpu_ms + EXCLUDED.radio_gpu_ms,
+         cells = rollup_windows.cells + EXCLUDED.cells, ai_gpu_us = rollup_windows.ai_gpu_us + EXCLUDED.ai_gpu_us,
+         capacity_gpu_us = rollup_windows.capacity_gpu_us + EXCLUDED.capacity_gpu_us, radio_gpu_us = rollup_windows.radio_gpu_us + EXCLUDED.radio_gpu_us,
          requests = rollup_windows.requests + EXCLUDED.requests, tokens = rollup_windows.tokens + EXCLUDED.tokens, updated_at = now()`,
       [
         col((d) => d.scope),
         col((d) => d.scopeId),
         col((d) => new Date(d.start)),
         col((d) => d.sums.cells),
-        col((d) => d.sums.aiGpuMs),
-        col((d) => d.sums.capacityGpuMs),
-        col((d) => d.sums.radioGpuMs),
+        col((d) => toMicros(d.sums.aiGpuMs)),
+        col((d) => toMicros(d.sums.capacityGpuMs)),
+        col((d) => toMicros(d.sums.radioGpuMs)),
         col((d) => d.sums.requests),
         col((d) => d.sums.tokens),
       ],
@@ -280,6 +282,9 @@ function groupBy<R, T>(rows: readonly R[], keyOf: (r: R) => string, map: (r: R) 
   }
   return out;
 }
+
+/** GPU-ms as whole GPU-microseconds (see load.rollup_windows). Each delta rounds the same way every run. */
+const toMicros = (ms: number) => Math.round(ms * 1000);
 
 const num = (v: unknown) => (v === null || v === undefined ? undefined : Number(v));
 

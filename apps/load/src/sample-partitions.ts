@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { INFRA, type ServiceInfra } from '@airan/http';
 import type { LoadConfig } from './load.config';
 
@@ -7,15 +7,17 @@ const TABLES = ['cell_samples', 'gpu_samples'] as const;
 
 /**
  * Raw samples are partitioned by day: partitions are created ahead (from the retention horizon to two
- * days out) and the ones past LOAD_SAMPLE_RETENTION_DAYS dropped, at start-up and hourly.
+ * days out) and the ones past LOAD_SAMPLE_RETENTION_DAYS dropped, at start-up and hourly. Start-up
+ * maintenance runs in onModuleInit, before the consumer starts (onApplicationBootstrap), so no sample
+ * lands in the default partition for want of its day's.
  */
 @Injectable()
-export class SamplePartitions implements OnApplicationBootstrap, OnModuleDestroy {
+export class SamplePartitions implements OnModuleInit, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
 
   constructor(@Inject(INFRA) private readonly infra: ServiceInfra<LoadConfig>) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  async onModuleInit(): Promise<void> {
     await this.maintain(Date.now());
     this.timer = setInterval(() => void this.maintain(Date.now()).catch((error: Error) => this.infra.logger.warn({ err: error.message }, 'sample partition maintenance failed')), 3_600_000);
     this.timer.unref();

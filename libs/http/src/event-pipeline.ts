@@ -12,8 +12,9 @@ export interface EventPipelineSpec<T> {
 }
 
 /**
- * A service's consume → transact → outbox → relay loop, tied to the Nest lifecycle: it starts once
- * the app is wired and stops (consumer first, then relay and producer) before shared connections close.
+ * A service's consume → transact → outbox → relay loop, tied to the Nest lifecycle: it starts in
+ * onApplicationBootstrap, after every provider's onModuleInit (caches read, partitions made), and
+ * stops (consumer first, then relay and producer) before shared connections close.
  */
 export class EventPipeline<T> implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly consumer: ExactlyOnceConsumer<T>;

@@ -1,12 +1,15 @@
-import type { OnApplicationBootstrap, OnModuleDestroy, Provider } from '@nestjs/common';
+import type { OnModuleDestroy, OnModuleInit, Provider } from '@nestjs/common';
 import { RegistryCache } from '@airan/kafka';
 import type { ServiceInfra } from './service.infra';
 
-/** Ties a RegistryCache to the app lifecycle: the app serves only once the registry is read. */
-class RegistryCacheLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
+/**
+ * Ties a RegistryCache to the app lifecycle. It is read in onModuleInit, which Nest completes for every
+ * provider before any onApplicationBootstrap: consumers (started there) never see an unread registry.
+ */
+class RegistryCacheLifecycle implements OnModuleInit, OnModuleDestroy {
   constructor(private readonly cache: RegistryCache) {}
 
-  onApplicationBootstrap(): Promise<void> {
+  onModuleInit(): Promise<void> {
     return this.cache.start();
   }
 

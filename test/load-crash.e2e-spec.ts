@@ -1,0 +1,223 @@
+import { type Isolation, dropDatabase, eventually, isolate } from './support/stack';
+import {
+  KillableService,
+  LoadDatabase,
+  type LoadState,
+  TopicEnd,
+  createPrng,
+  deleteTopics,
+  demoSites,
+  eventsOf,
+  evictGroupMembers,
+  kafkaCommittedOffsets,
+  prepareRun,
+  rowDifferences,
+  telemetryStream,
+} from './support/load-driver';
+
+/**
+ * Crash safety of load: the same deterministic stream of 100,000+ cell samples (the two SK Telecom
+ * sites of the seeded demo registry, three cells and one GPU node each, with duplicates, disorder and
+ * heartbeats) is consumed once by a load process that is never disturbed (run A) and once by one that
+ * is killed with SIGKILL at seeded pseudo-random points and restarted each time (run B), each run in
+ * its own database and topic prefix. B must end with exactly A's windows (every column), rollups,
+ * sample counts and emitted events. The stream's disorder stays within LOAD_OUT_OF_ORDER_MS: load
+ * moves its watermark once per batch, so late data would make the result depend on where batches
+ * start, which a crash changes (see telemetryStream in support/load-driver.ts).
+ *
+ * The stream is produced straight to the isolation's `airan.telemetry.v1` with kafkajs, exactly as
+ * ingest publishes it (one `TelemetryReport` per site and request, key = siteId, JSON value,
+ * `traceparent` header, idempotent producer with acks=all), not through ingest's HTTP endpoint.
+ * Ingest would be fast enough (~40-50k records/s in bench-results/), but it gives every report a
+ * random id and every request a random trace, and accepts only timestamps near its wall clock, so two
+ * runs would never read identical input: events carry their samples' trace ids, so A's and B's events
+ * could only be compared by id. Produced directly, both runs read identical topics and every field of
+ * every event must match; the test is also about load alone, whatever ingest does.
+ */
+const WINDOW_MS = 10_000;
+const OUT_OF_ORDER_MS = 4_000;
+const SEED = 20_261_128;
+/**
+ * Where each kill lands once its seeded pseudo-random threshold of applied messages (the offsets stored in
+ * Postgres) has been passed, as seen in Postgres (pg_stat_activity, the outbox) and Kafka's end offsets:
+ * - `consumer-transaction`: while a batch transaction is open (samples, windows, outbox, offset uncommitted);
+ * - `relay-publishing`: while the outbox relay holds claimed events and waits for Kafka's ack;
+ * - `relay-published`: once Kafka holds more cell-load events than the outbox marked published, i.e.
+ *   between Kafka's ack and the relay's commit (so the restart publishes them again);
+ * - `after-commit`: as soon as the threshold is seen, i.e. just after a batch committed.
+ */
+const KILL_POINTS = ['consumer-transaction', 'relay-published', 'after-commit', 'consumer-transaction', 'relay-publishing', 'relay-published', 'consumer-transaction'] as const;
+type KillPoint = (typeof KILL_POINTS)[number];
+/** The restart after this kill gets no help: the broker must expire the dead member itself (30 s session timeout). */
+const UNASSISTED_RESTART = 2;
+
+interface Kill {
+  readonly wanted: KillPoint;
+  /** What was observed when the process was killed (`fallback` if `wanted` did not show before the fallback threshold). */
+  readonly at: KillPoint | 'fallback';
+  readonly threshold: number;
+  /** Messages applied (sum of the offsets stored in Postgres) once the process was dead. */
+  readonly applied: number;
+  /** How many applied messages Kafka's committed offsets did not cover yet: what the restart re-reads and skips. */
+  readonly kafkaBehind: number;
+  readonly outboxPending: number;
+  readonly evictedMembers: number;
+}
+
+describe('load killed with SIGKILL mid-stream', () => {
+  const stream = telemetryStream({ seed: SEED, sites: demoSites(['skt-seoul-gangnam-01', 'skt-pangyo-01']), minSamples: 100_000, windowMs: WINDOW_MS, outOfOrderMs: OUT_OF_ORDER_MS });
+  const runA = isolate();
+  const runB = isolate();
+  const envOf = (isolation: Isolation) => ({ ...isolation.env, LOAD_WINDOW_MS: String(WINDOW_MS), LOAD_OUT_OF_ORDER_MS: String(OUT_OF_ORDER_MS) });
+  const processes: KillableService[] = [];
+  const kills: Kill[] = [];
+  const seconds: Record<string, number> = {};
+  let started = Date.now();
+  let a: LoadState;
+  let b: LoadState;
+
+  async function startLoad(isolation: Isolation, waitReady: boolean): Promise<KillableService> {
+    const load = await KillableService.spawn('load', envOf(isolation));
+    processes.push(load);
+    if (waitReady) await load.waitReady();
+    return load;
+  }
+
+  /** Run A: one process, never disturbed. */
+  async function undisturbed(isolation: Isolation, ends: Map<number, bigint>): Promise<LoadState> {
+    const load = await startLoad(isolation, true);
+    const db = await LoadDatabase.open(isolation);
+    try {
+      await db.waitCaughtUp(ends, 150_000, [load.unexpectedExit()]);
+      seconds['A: consume'] = (Date.now() - started) / 1000;
+      return await db.state();
+    } finally {
+      await db.close();
+      await load.stop();
+    }
+  }
+
+  /** Run B: killed at pseudo-random points of the stream, restarted each time. */
+  async function killedRepeatedly(isolation: Isolation, ends: Map<number, bigint>): Promise<LoadState> {
+    const total = stream.messages.length;
+    const random = createPrng(SEED + 1);
+    // One threshold in each of KILL_POINTS.length equal slices of 5 %…85 % of the stream: spread out, one kill per slice.
+    const slice = 0.8 / KILL_POINTS.length;
+    const thresholds = KILL_POINTS.map((_, i) => Math.floor(total * (0.05 + (i + random()) * slice)));
+    // Not waiting for readiness: load applies batches well before it answers ready, and kills go by what it applied.
+    let load = await startLoad(isolation, false);
+    const db = await LoadDatabase.open(isolation);
+    const cellLoadEnd = await TopicEnd.open(`${isolation.topicPrefix}airan.cell-load.v1`);
+    try {
+      for (const [i, wanted] of KILL_POINTS.entries()) {
+        // Each process applies something before it is killed, even if the previous one overshot this slice.
+        const threshold = Math.max(thresholds[i], (kills.at(-1)?.applied ?? 0) + Math.floor(total * 0.02));
+        const fallbackAt = Math.min(threshold + Math.floor(total * slice * 0.5), total);
+        // Events on the topic beyond those marked published: steady at the duplicates earlier kills left, above it in between.
+        let steadyExcess = Infinity;
+        const reached = eventually(async (): Promise<KillPoint | 'fallback'> => {
+          const applied = await db.consumedTotal();
+          if (applied < threshold) throw new Error(`kill ${i + 1}: ${threshold} messages not applied yet`);
+          if (wanted === 'after-commit') return wanted;
+          if (wanted === 'relay-published') {
+            const excess = (await cellLoadEnd.total()) - (await db.outboxPublished()); // Kafka first: a later commit can only lower it
+            if (excess > steadyExcess) return wanted;
+            steadyExcess = Math.min(steadyExcess, excess);
+          } else {
+            const open = await db.openTransactions(load.spawnedAt);
+            if (wanted === 'consumer-transaction' && open.consumer) return wanted;
+            if (wanted === 'relay-publishing' && open.relayPublishing) return wanted;
+          }
+          if (applied >= fallbackAt) return 'fallback';
+          throw new Error(`kill ${i + 1}: no ${wanted} seen yet`);
+        }, 150_000, 5);
+        const at = await Promise.race([reached, load.unexpectedExit()]);
+        await load.kill();
+        const stored = await db.consumedOffsets();
+        const committed = await kafkaCommittedOffsets(db.groupId, db.telemetryTopic);
+        let kafkaBehind = 0;
+        for (const [partition, next] of stored) kafkaBehind += Number(next - (committed.get(partition) ?? 0n));
+        // A SIGKILLed member never leaves its group: remove it (see evictGroupMembers), except once, where the broker must.
+        const evictedMembers = i === UNASSISTED_RESTART ? 0 : (await evictGroupMembers(db.groupId)).length;
+        kills.push({ wanted, at, threshold, applied: await db.consumedTotal(), kafkaBehind, outboxPending: await db.outboxPending(), evictedMembers });
+        load = await startLoad(isolation, false);
+      }
+      await db.waitCaughtUp(ends, 150_000, [load.unexpectedExit()]);
+      seconds['B: consume'] = (Date.now() - started) / 1000;
+      return await db.state();
+    } finally {
+      await cellLoadEnd.close();
+      await db.close();
+      await load.stop();
+    }
+  }
+
+  beforeAll(async () => {
+    started = Date.now();
+    const [endsA, endsB] = await Promise.all([prepareRun(runA, stream.messages), prepareRun(runB, stream.messages)]);
+    expect(endsB).toEqual(endsA); // the same messages on the same partitions
+    expect(Number([...endsA.values()].reduce((x, y) => x + y, 0n))).toBe(stream.messages.length);
+    seconds['seed registries, produce both streams'] = (Date.now() - started) / 1000;
+    // The two runs are independent (own database, topics and group): run them side by side.
+    started = Date.now();
+    [a, b] = await Promise.all([undisturbed(runA, endsA), killedRepeatedly(runB, endsB)]);
+    seconds['A and B: consume and read state'] = (Date.now() - started) / 1000;
+    const { messages, ...counts } = stream;
+    console.info(JSON.stringify({ stream: { messages: messages.length, ...counts }, kills, topicDuplicates: { a: a.topicDuplicates, b: b.topicDuplicates }, seconds }, null, 1));
+  }, 300_000);
+
+  afterAll(async () => {
+    await Promise.all(processes.map((p) => p.kill()));
+    await Promise.all([runA, runB].map(async (isolation) => {
+      await dropDatabase(isolation);
+      await deleteTopics(isolation);
+    }));
+  });
+
+  it('run A stores every distinct sample once, closes every window once with the registry applied, and publishes each event', () => {
+    expect(a.sampleCount).toBe(stream.uniqueSamples);
+    if (a.gpuSampleCount !== null) expect(a.gpuSampleCount).toBe(stream.uniqueGpuSamples);
+    expect(a.windows).toHaveLength(stream.windows);
+    expect(a.windows.filter((w) => w.revision !== 0)).toEqual([]);
+    expect(a.windows.reduce((sum, w) => sum + (w.sample_count as number), 0)).toBe(stream.uniqueSamples);
+    // Every cell is in the seeded registry (pilot, serving node): no window may have been computed without it.
+    if ('pilot_id' in a.windows[0]) expect(a.windows.filter((w) => w.pilot_id === null || w.radio_load === null).map((w) => `${w.cell_id}@${w.window_start}`)).toEqual([]);
+    expect(eventsOf(a.outbox).ids).toEqual(a.windows.map((w) => w.event_id as string).sort());
+    expect(eventsOf(a.topic).ids).toEqual(eventsOf(a.outbox).ids);
+    expect(a.inconsistentIds).toEqual([]);
+  });
+
+  it(`run B was killed ${KILL_POINTS.length} times mid-stream, inside open transactions among others`, () => {
+    expect(kills).toHaveLength(KILL_POINTS.length);
+    for (const kill of kills) {
+      expect(kill.applied).toBeGreaterThanOrEqual(kill.threshold);
+      expect(kill.applied).toBeLessThan(stream.messages.length);
+    }
+    expect(kills.filter((k) => k.at === 'consumer-transaction').length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('run B ends with exactly the windows of run A, every column', () => {
+    expect(b.windows).toHaveLength(a.windows.length);
+    expect(b.windows).toEqual(a.windows);
+  });
+
+  // Rollups are moved by deltas summed in SQL and added in the order windows close, which the batching decides:
+  // their floating-point sums may differ in the last bits (reported as a finding), so those compare to 1e-12.
+  it('run B ends with the rollups of run A (site, pilot, operator)', () => {
+    expect(b.rollups).toHaveLength(a.rollups.length);
+    expect(rowDifferences(b.rollups, a.rollups, 1e-12)).toEqual([]);
+  });
+
+  it('run B stores exactly as many samples as run A', () => {
+    expect(b.sampleCount).toBe(a.sampleCount);
+    expect(b.gpuSampleCount).toBe(a.gpuSampleCount);
+  });
+
+  it('run B emits exactly the events of run A, in its outbox and on the topic, copies identical', () => {
+    const [eventsA, outboxB, topicB] = [eventsOf(a.topic), eventsOf(b.outbox), eventsOf(b.topic)];
+    expect(outboxB.ids).toEqual(eventsA.ids);
+    expect(topicB.ids).toEqual(eventsA.ids);
+    expect(topicB.values).toEqual(eventsA.values);
+    expect(b.inconsistentIds).toEqual([]);
+  });
+});
