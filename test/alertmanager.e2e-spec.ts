@@ -45,7 +45,12 @@ describe('alerting: pushing to a real Alertmanager', () => {
   afterAll(async () => {
     await producer?.disconnect();
     await alerting?.stop();
-    alertmanager?.kill('SIGTERM');
+    // Alertmanager writes its state on the way out: remove its directory only once it has exited.
+    if (alertmanager && alertmanager.exitCode === null) {
+      const exited = new Promise((resolve) => alertmanager.once('exit', resolve));
+      alertmanager.kill('SIGTERM');
+      await exited;
+    }
     rmSync(dir, { recursive: true, force: true });
     await dropDatabase(isolation);
   });

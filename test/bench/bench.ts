@@ -14,6 +14,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FLEET } from '@airan/demo-fleet';
 import { ServiceProcess, createApiKey, dropDatabase, isolate, postWithNewKey } from '../support/stack';
+import { kafkaProducerPerf } from './kafka-perf.bench';
 import { type LoadBenchResult, benchLoad } from './load.bench';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -119,24 +120,29 @@ async function main(): Promise<void> {
     await Promise.all(services.map((s) => s.stop()));
     await dropDatabase(isolation);
   }
+  // The native records above are ~300 bytes of JSON each once normalised; Kafka's tool sends the same size, acks=all.
+  process.stderr.write('kafka producer-perf   (Apache Kafka\'s own tool, acks=all, 300-byte records)\n');
+  const kafka = await kafkaProducerPerf(join(__dirname, '../../..'), 500_000, 300);
   const load = await benchLoad(CELLS, ROUNDS, (done) => process.stderr.write(`\r${'load service'.padEnd(22)} [${'#'.repeat(Math.round(done * 30)).padEnd(30, '.')}]`));
   process.stderr.write('\n');
-  report(results, load);
+  report(results, load, kafka);
 }
 
-function report(results: PhaseResult[], load: LoadBenchResult): void {
+function report(results: PhaseResult[], load: LoadBenchResult, kafka: { recordsPerSec: number; line: string }): void {
   const dir = join(__dirname, '../../../bench-results');
   mkdirSync(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const meta = { at: new Date().toISOString(), seconds: SECONDS, concurrency: CONCURRENCY, batch: BATCH, node: process.version };
-  writeFileSync(join(dir, `bench-${stamp}.json`), JSON.stringify({ meta, results, load }, null, 2));
+  writeFileSync(join(dir, `bench-${stamp}.json`), JSON.stringify({ meta, results, load, kafka }, null, 2));
   const rows = results.map((r) => `| ${r.phase} | ${r.requests} | ${Math.round(r.recordsPerSec).toLocaleString('en')} | ${r.p50Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} | ${r.failures} |`);
   const loadTable = [
     '| phase | samples | seconds | samples/s | windows closed | peak RSS MB | lag (messages) through the run |',
     '|---|---|---|---|---|---|---|',
     `| ${load.phase} | ${load.samples} | ${load.seconds.toFixed(1)} | ${Math.round(load.samplesPerSec).toLocaleString('en')} | ${load.windowsClosed} | ${load.peakRssMb.toFixed(0)} | ${load.lagSamples.join(' → ')} |`,
   ].join('\n');
-  const table = ['| phase | requests | records/s | p50 ms | p99 ms | failures |', '|---|---|---|---|---|---|', ...rows].join('\n') + '\n\n' + loadTable;
+  const native = results[0]?.recordsPerSec ?? NaN;
+  const kafkaLine = `Apache Kafka ProducerPerformance (same jars, acks=all, 300-byte records): ${Math.round(kafka.recordsPerSec).toLocaleString('en')} records/s; ingest native ÷ Kafka = ${(native / kafka.recordsPerSec).toFixed(3)}`;
+  const table = ['| phase | requests | records/s | p50 ms | p99 ms | failures |', '|---|---|---|---|---|---|', ...rows].join('\n') + '\n\n' + kafkaLine + '\n\n' + loadTable;
   writeFileSync(join(dir, `bench-${stamp}.md`), `# airan bench ${meta.at}\n\n${JSON.stringify(meta)}\n\n${table}\n`);
   process.stdout.write(`\n${table}\n\nwritten to bench-results/bench-${stamp}.{json,md}\n`);
 }
