@@ -8,13 +8,6 @@ export interface EventEnvelope<S extends string> {
   readonly id: string;
 }
 
-/** Kafka header names shared by producers and consumers. */
-export const HEADERS = {
-  /** W3C trace context of the producing span. */
-  traceparent: 'traceparent',
-  tracestate: 'tracestate',
-} as const;
-
 /**
  * A deterministic event id (UUID-shaped SHA-1 of its parts): the same fact always gets the same id,
  * so a replay re-emits an event consumers already de-duplicate.

@@ -28,12 +28,7 @@ export class DurableProducer {
     return this.producer.disconnect();
   }
 
-  async send(topic: string, messages: readonly OutgoingMessage[], timeoutMs = 10_000): Promise<void> {
-    if (messages.length === 0) return;
-    await this.sendBatch(messages.map((m) => ({ topic, message: m })), timeoutMs);
-  }
-
-  /** Several topics in one request. */
+  /** Messages for one or several topics, in one request. */
   async sendBatch(items: ReadonlyArray<{ topic: string; message: OutgoingMessage }>, timeoutMs = 10_000): Promise<void> {
     const byTopic = new Map<string, Message[]>();
     const trace = injectTraceHeaders();

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** One Prometheus registry per process: process metrics plus each feature's own. */
 export const metricsRegistry = new Registry();
@@ -6,8 +6,4 @@ collectDefaultMetrics({ register: metricsRegistry, prefix: 'airan_' });
 
 export function counter(name: string, help: string, labelNames: readonly string[] = []) {
   return new Counter({ name, help, labelNames, registers: [metricsRegistry] });
-}
-
-export function histogram(name: string, help: string, labelNames: readonly string[] = [], buckets?: number[]) {
-  return new Histogram({ name, help, labelNames, buckets, registers: [metricsRegistry] });
 }
