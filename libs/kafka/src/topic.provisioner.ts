@@ -21,16 +21,16 @@ export async function ensureTopics(admin: Admin, prefix: string, replicationFact
 }
 
 /**
- * A topic another service has just created may not have partition leaders yet; requests to it fail
- * with NOT_LEADER until it does. Start-up waits for them (bounded), so no service starts on a topic it
- * cannot use.
+ * A topic that has just been created is not usable at once: for a moment the broker's metadata may not
+ * list it (UNKNOWN_TOPIC_OR_PARTITION), then lists leaders before the partitions are loaded ("This
+ * server does not host this topic-partition" on ListOffsets). kafkajs' own `waitForLeaders` retries only
+ * LEADER_NOT_AVAILABLE, so start-up waits here (bounded) until every partition has a leader and answers
+ * an offsets request: no service starts on a topic it cannot use.
  */
 async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const metadata = await admin.fetchTopicMetadata({ topics }).catch(() => undefined);
-    const ready = metadata?.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
-    if (ready) return;
+    if (await servable(admin, topics)) return;
     if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} have no partition leaders after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -38,7 +38,7 @@ async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000
 
 async function createMissing(admin: Admin, prefix: string, replicationFactor: number, missing: readonly TopicSpec[]): Promise<void> {
   await admin.createTopics({
-    waitForLeaders: true,
+    waitForLeaders: false,
     topics: missing.map((spec) => ({
       topic: prefix + spec.name,
       numPartitions: spec.partitions,
@@ -49,4 +49,15 @@ async function createMissing(admin: Admin, prefix: string, replicationFactor: nu
       ],
     })),
   });
+}
+
+async function servable(admin: Admin, topics: string[]): Promise<boolean> {
+  try {
+    const metadata = await admin.fetchTopicMetadata({ topics });
+    if (!metadata.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return false;
+    await Promise.all(topics.map((topic) => admin.fetchTopicOffsets(topic)));
+    return true;
+  } catch {
+    return false;
+  }
 }
