@@ -62,7 +62,7 @@ describe('alerting: webhook notifications', () => {
   });
 
   it('notifies firing then resolved in Alertmanager webhook format, and the resolve survives kill -9', async () => {
-    const labels = { alertname: 'InferenceLoadHigh', severity: 'warning', operator: 'kt', site: SITE, cell: CELL, team: 'ran-ops' };
+    const labels = { alertname: 'InferenceLoadHigh', severity: 'warning', operator: 'kt', pilot: 'kt-ai-ran-2026', site: SITE, cell: CELL, team: 'ran-ops' };
     const fp = fingerprint(labels);
     const alert = {
       labels,
@@ -76,10 +76,10 @@ describe('alerting: webhook notifications', () => {
     };
     const common = {
       version: '4',
-      groupKey: `{}:{alertname="InferenceLoadHigh",fingerprint="${fp}"}`,
+      groupKey: `{}:{alertname="InferenceLoadHigh", site="${SITE}"}`,
       truncatedAlerts: 0,
       receiver: 'ops-team',
-      groupLabels: { alertname: 'InferenceLoadHigh' },
+      groupLabels: { alertname: 'InferenceLoadHigh', site: SITE },
       commonLabels: labels,
       commonAnnotations: alert.annotations,
       externalURL: 'http://airan.example:3000',

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { adminDatabaseUrl } from './global-setup';
+import { generateApiKey } from '@airan/auth';
 
 /** The repository root (holder of nest-cli.json), whether this runs from test/ or compiled in dist/test/. */
 const ROOT = (function findRoot(dir: string): string {
@@ -27,7 +28,14 @@ export function isolate(): Isolation {
   base.pathname = `/airan_${id}`;
   const databaseUrl = base.toString();
   const topicPrefix = `${id}.`;
-  return { id, databaseUrl, topicPrefix, env: { DATABASE_URL: databaseUrl, KAFKA_TOPIC_PREFIX: topicPrefix, KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092', LOG_LEVEL: 'warn' } };
+  // The api's key for alerting's internal routes: every service of a run gets the same one.
+  const opsToken = generateApiKey().key;
+  return {
+    id,
+    databaseUrl,
+    topicPrefix,
+    env: { DATABASE_URL: databaseUrl, KAFKA_TOPIC_PREFIX: topicPrefix, KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092', LOG_LEVEL: 'warn', ALERTING_OPS_TOKEN: opsToken },
+  };
 }
 
 export async function dropDatabase(isolation: Isolation): Promise<void> {

@@ -4,6 +4,8 @@ import { commonEnv } from '@airan/config';
 export const alertingConfigSchema = z.object({
   ...commonEnv(3003),
   ALERTING_GROUP_ID: z.string().min(1).default('airan-alerting'),
+  /** Consumer group of the raw-sample evaluator (sample rules, last-seen times). */
+  ALERTING_SAMPLES_GROUP_ID: z.string().min(1).default('airan-alerting-samples'),
   /** Webhook receivers, Alertmanager v4 bodies: `name=url,name=url`. */
   ALERTING_WEBHOOKS: z
     .string()
@@ -26,6 +28,13 @@ export const alertingConfigSchema = z.object({
   ALERTING_ALERTMANAGER_URL: z.string().url().optional(),
   /** Where people open an alert: the api's address, as seen by receivers. */
   ALERTING_EXTERNAL_URL: z.string().url().default('http://127.0.0.1:3000'),
+  /** The api's key for alerting's internal routes (rules, silences, acknowledgements): an `airan_<id>_<secret>` key. */
+  ALERTING_OPS_TOKEN: z
+    .string()
+    .regex(/^airan_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/, 'must be an airan API key (npm run keys creates one)')
+    .optional(),
+  /** Clock of absence rules and escalation. */
+  ALERTING_TICK_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   ALERTING_NOTIFY_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   ALERTING_NOTIFY_MAX_BACKOFF_MS: z.coerce.number().int().min(100).default(60_000),
 });

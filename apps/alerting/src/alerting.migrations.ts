@@ -1,6 +1,39 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { DEFAULT_RULES } from './default-rules';
 
+/** The rules the first release shipped, in its single-condition shape; AlertLifecycle converts them. */
+const FIRST_RELEASE_RULES = [
+  {
+    id: 'inference-load-high',
+    alertname: 'InferenceLoadHigh',
+    metric: 'inferenceLoad',
+    op: '>',
+    threshold: 0.9,
+    recoveryThreshold: 0.8,
+    forMs: 0,
+    keepFiringForMs: 0,
+    severity: 'warning',
+    labels: { team: 'ran-ops' },
+    annotations: {
+      summary: 'Inference load {{ $value }} on cell {{ $labels.cell }}',
+      description: 'AI inference used {{ $value }}× the GPU capacity allocated to cell {{ $labels.cell }} at site {{ $labels.site }}; the radio stack may be squeezed.',
+    },
+  },
+  {
+    id: 'prb-dl-saturated',
+    alertname: 'PrbDownlinkSaturated',
+    metric: 'prbDlPct',
+    op: '>',
+    threshold: 90,
+    recoveryThreshold: 80,
+    forMs: 120_000,
+    keepFiringForMs: 0,
+    severity: 'warning',
+    labels: { team: 'ran-ops' },
+    annotations: { summary: 'Downlink PRB use {{ $value }} % on cell {{ $labels.cell }}' },
+  },
+];
+
 /** Rules, the current state of every alert instance, and the history of its changes. */
 class AlertingCore1764320400000 implements MigrationInterface {
   name = 'AlertingCore1764320400000';
@@ -35,7 +68,7 @@ class AlertingCore1764320400000 implements MigrationInterface {
         recorded_at  timestamptz NOT NULL DEFAULT now()
       )`);
     await q.query('CREATE INDEX alert_history_by_alert ON alerting.alert_history (fingerprint, evaluated_at)');
-    for (const rule of DEFAULT_RULES) {
+    for (const rule of FIRST_RELEASE_RULES) {
       await q.query('INSERT INTO alerting.rules (id, definition) VALUES ($1, $2)', [rule.id, JSON.stringify(rule)]);
     }
   }
@@ -74,4 +107,87 @@ class Notifications1764320700000 implements MigrationInterface {
   }
 }
 
-export const ALERTING_MIGRATIONS = [AlertingCore1764320400000, Notifications1764320700000];
+/**
+ * The full lifecycle: multi-condition rules of three kinds (window, sample, absence), no-data and
+ * flapping state, acknowledgement, assignment, escalation, grouping, silences, and last-seen times
+ * for absence rules.
+ */
+class AlertLifecycle1764338400000 implements MigrationInterface {
+  name = 'AlertLifecycle1764338400000';
+
+  async up(q: QueryRunner): Promise<void> {
+    // First-release rules held one condition at the top level; the model now holds lists of them.
+    await q.query(`
+      UPDATE alerting.rules SET definition = jsonb_build_object(
+        'id', definition->'id', 'alertname', definition->'alertname', 'kind', 'window',
+        'all', jsonb_build_array(jsonb_strip_nulls(jsonb_build_object('metric', definition->'metric', 'op', definition->'op',
+          'threshold', definition->'threshold', 'recoveryThreshold', definition->'recoveryThreshold'))),
+        'any', '[]'::jsonb, 'scope', '[]'::jsonb, 'forMs', definition->'forMs', 'keepFiringForMs', definition->'keepFiringForMs',
+        'flap', '{"windowMs": 600000, "maxTransitions": 4}'::jsonb, 'groupBy', '["alertname", "site"]'::jsonb,
+        'escalateAfterMs', 'null'::jsonb, 'severity', definition->'severity', 'labels', definition->'labels',
+        'annotations', definition->'annotations', 'enabled', to_jsonb(enabled))
+      WHERE NOT definition ? 'kind'`);
+    for (const rule of DEFAULT_RULES) {
+      await q.query('INSERT INTO alerting.rules (id, definition, enabled) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING', [rule.id, JSON.stringify(rule), rule.enabled]);
+    }
+    await q.query('ALTER TABLE alerting.alert_instances DROP CONSTRAINT alert_instances_phase_check');
+    await q.query(`ALTER TABLE alerting.alert_instances ADD CONSTRAINT alert_instances_phase_check CHECK (phase IN ('inactive', 'pending', 'firing', 'nodata'))`);
+    await q.query(`
+      ALTER TABLE alerting.alert_instances
+        ADD COLUMN fired_at         timestamptz,
+        ADD COLUMN flap_times       jsonb NOT NULL DEFAULT '[]',
+        ADD COLUMN flapping         boolean NOT NULL DEFAULT false,
+        ADD COLUMN previous         jsonb NOT NULL DEFAULT '{}',
+        ADD COLUMN group_key        text,
+        ADD COLUMN last_event       jsonb,
+        ADD COLUMN notified_firing  boolean NOT NULL DEFAULT false,
+        ADD COLUMN firing_wall_at   timestamptz,
+        ADD COLUMN ack_by           text,
+        ADD COLUMN ack_at           timestamptz,
+        ADD COLUMN ack_comment      text,
+        ADD COLUMN assignee         text,
+        ADD COLUMN escalated_at     timestamptz`);
+    await q.query(`UPDATE alerting.alert_instances SET fired_at = active_since, notified_firing = true, firing_wall_at = updated_at WHERE phase = 'firing'`);
+    await q.query(`CREATE INDEX alert_instances_active ON alerting.alert_instances (phase) WHERE phase <> 'inactive'`);
+    await q.query(`CREATE INDEX alert_instances_by_site ON alerting.alert_instances ((labels->>'site'))`);
+    await q.query('CREATE INDEX alert_instances_by_group ON alerting.alert_instances (group_key)');
+    await q.query('ALTER TABLE alerting.alert_history ADD COLUMN change text, ADD COLUMN actor text');
+    await q.query(`
+      CREATE TABLE alerting.silences (
+        id               uuid PRIMARY KEY,
+        matchers         jsonb NOT NULL,
+        starts_at        timestamptz NOT NULL,
+        ends_at          timestamptz NOT NULL CHECK (ends_at > starts_at),
+        created_by       text NOT NULL,
+        comment          text NOT NULL,
+        ends_on_resolve  boolean NOT NULL DEFAULT false,
+        expired_by       text CHECK (expired_by IN ('user', 'resolve')),
+        created_at       timestamptz NOT NULL DEFAULT now()
+      )`);
+    await q.query('CREATE INDEX silences_active ON alerting.silences (ends_at)');
+    await q.query(`
+      CREATE TABLE alerting.last_seen (
+        target       text NOT NULL CHECK (target IN ('site', 'cell')),
+        id           text NOT NULL,
+        labels       jsonb NOT NULL,
+        event_at     timestamptz NOT NULL,
+        received_at  timestamptz NOT NULL,
+        PRIMARY KEY (target, id)
+      )`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE alerting.last_seen, alerting.silences');
+    await q.query('ALTER TABLE alerting.alert_history DROP COLUMN change, DROP COLUMN actor');
+    await q.query('DROP INDEX alerting.alert_instances_active, alerting.alert_instances_by_site, alerting.alert_instances_by_group');
+    await q.query(`
+      ALTER TABLE alerting.alert_instances DROP COLUMN fired_at, DROP COLUMN flap_times, DROP COLUMN flapping, DROP COLUMN previous,
+        DROP COLUMN group_key, DROP COLUMN last_event, DROP COLUMN notified_firing, DROP COLUMN firing_wall_at, DROP COLUMN ack_by,
+        DROP COLUMN ack_at, DROP COLUMN ack_comment, DROP COLUMN assignee, DROP COLUMN escalated_at`);
+    await q.query(`DELETE FROM alerting.alert_instances WHERE phase = 'nodata'`);
+    await q.query('ALTER TABLE alerting.alert_instances DROP CONSTRAINT alert_instances_phase_check');
+    await q.query(`ALTER TABLE alerting.alert_instances ADD CONSTRAINT alert_instances_phase_check CHECK (phase IN ('inactive', 'pending', 'firing'))`);
+  }
+}
+
+export const ALERTING_MIGRATIONS = [AlertingCore1764320400000, Notifications1764320700000, AlertLifecycle1764338400000];

@@ -22,6 +22,8 @@ export interface ServiceSpec<S extends z.ZodTypeAny> {
   readonly module: (infra: ServiceInfra<z.output<S> & CommonConfig>) => DynamicModule;
   readonly httpStatusMaps?: HttpStatusMaps;
   readonly bodyLimitBytes?: (config: z.output<S>) => number;
+  /** Media types besides text/plain whose bodies reach controllers as strings (e.g. YAML documents). */
+  readonly textMediaTypes?: readonly string[];
 }
 
 /** Errors at start-up that are the operator's to fix: print the message, no stack, exit 1. */
@@ -92,6 +94,9 @@ export async function startService<S extends z.ZodTypeAny>(spec: ServiceSpec<S>)
   class RootModule {}
 
   const adapter = new FastifyAdapter({ bodyLimit: spec.bodyLimitBytes?.(config) ?? 1024 * 1024 });
+  if (spec.textMediaTypes?.length) {
+    adapter.getInstance().addContentTypeParser([...spec.textMediaTypes], { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  }
   const app = await NestFactory.create<NestFastifyApplication>(RootModule, adapter, { logger: new NestPinoLogger(logger), bufferLogs: false });
   await app.listen(config.PORT, config.HTTP_HOST);
   logger.info({ address: await app.getUrl() }, `${spec.name} listening`);

@@ -1,4 +1,6 @@
 import type { AlertEvent } from '@airan/contracts';
+import { groupKey } from './grouping';
+import type { Labels } from './labels';
 
 /** Alertmanager's zero time: `endsAt` of an alert that still fires. */
 export const ZERO_TIME = '0001-01-01T00:00:00Z';
@@ -41,44 +43,60 @@ export function toAlertmanagerAlert(alert: AlertEvent, generatorURL: string): Al
   };
 }
 
+/** The label (or annotation) pairs every one of the sets has. */
+function common(sets: readonly Labels[]): Record<string, string> {
+  const [first = {}, ...rest] = sets;
+  return Object.fromEntries(Object.entries(first).filter(([name, value]) => rest.every((set) => set[name] === value)));
+}
+
 /**
- * The body Alertmanager posts to a webhook receiver, for a group of one alert (grouped by alertname and
- * fingerprint, so existing receivers that dedupe on (groupKey, fingerprint, startsAt, status) work).
+ * The body Alertmanager posts to a webhook receiver for one notification of a group: `group` holds the
+ * group labels (see grouping.ts), so the group key stays the same from the first firing to the last resolve.
  */
-export function alertmanagerWebhook(alert: AlertEvent, receiver: string, externalURL: string): AlertmanagerWebhook {
-  const am = toAlertmanagerAlert(alert, `${externalURL}/v1/alerts?fingerprint=${alert.fingerprint}`);
-  const groupLabels = { alertname: alert.labels.alertname ?? alert.ruleId };
+export function alertmanagerWebhook(alerts: readonly AlertEvent[], group: Labels, receiver: string, externalURL: string): AlertmanagerWebhook {
+  const amAlerts = alerts.map((alert) => toAlertmanagerAlert(alert, `${externalURL}/v1/alerts?fingerprint=${alert.fingerprint}`));
+  const status = amAlerts.some((a) => a.status === 'firing') ? 'firing' : 'resolved';
   return {
     version: '4',
-    groupKey: `{}:{alertname="${groupLabels.alertname}",fingerprint="${alert.fingerprint}"}`,
+    groupKey: groupKey(group),
     truncatedAlerts: 0,
-    status: am.status,
+    status,
     receiver,
-    groupLabels,
-    commonLabels: am.labels,
-    commonAnnotations: am.annotations,
+    groupLabels: { ...group },
+    commonLabels: common(amAlerts.map((a) => a.labels)),
+    commonAnnotations: common(amAlerts.map((a) => a.annotations)),
     externalURL,
-    notification_reason: am.status === 'resolved' ? 'alert_resolved' : 'alert_firing',
-    alerts: [am],
+    notification_reason: status === 'resolved' ? 'alert_resolved' : 'alert_firing',
+    alerts: amAlerts,
   };
 }
 
 const PAGERDUTY_SEVERITY: Record<string, 'critical' | 'error' | 'warning' | 'info'> = { critical: 'critical', warning: 'warning', info: 'info' };
 
-/** A PagerDuty Events API v2 event: trigger while firing, resolve after, one incident per alert (`dedup_key`). */
+/** What a PagerDuty event does to the alert's incident: an acknowledgement or a resolve carries no payload. */
+function pagerDutyAction(alert: AlertEvent): 'trigger' | 'acknowledge' | 'resolve' {
+  if (alert.status === 'resolved') return 'resolve';
+  return alert.change === 'acknowledged' ? 'acknowledge' : 'trigger';
+}
+
+/**
+ * A PagerDuty Events API v2 event, one incident per alert (`dedup_key`): trigger while firing, acknowledge
+ * when someone acknowledges, resolve after. An escalation re-triggers at critical severity.
+ */
 export function pagerDutyEvent(alert: AlertEvent, routingKey: string, externalURL: string) {
-  const resolved = alert.status === 'resolved';
+  const action = pagerDutyAction(alert);
+  const severity = alert.change === 'escalated' ? 'critical' : (PAGERDUTY_SEVERITY[alert.labels.severity ?? ''] ?? 'error');
   return {
     routing_key: routingKey,
-    event_action: resolved ? 'resolve' : 'trigger',
+    event_action: action,
     dedup_key: `airan-${alert.fingerprint}`,
-    ...(resolved
+    ...(action !== 'trigger'
       ? {}
       : {
           payload: {
             summary: alert.annotations.summary ?? alert.labels.alertname ?? alert.ruleId,
             source: alert.labels.cell ?? alert.labels.site ?? 'airan',
-            severity: PAGERDUTY_SEVERITY[alert.labels.severity ?? ''] ?? 'error',
+            severity,
             timestamp: alert.startsAt,
             component: alert.labels.site,
             group: alert.labels.operator,

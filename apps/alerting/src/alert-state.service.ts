@@ -1,0 +1,211 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Context } from '@opentelemetry/api';
+import type { EntityManager } from 'typeorm';
+import { ALERT_SCHEMA, type AlertEvent, stableEventId } from '@airan/contracts';
+import { OutboxRepository } from '@airan/database';
+import { INFRA, type ServiceInfra } from '@airan/http';
+import { counter, injectTraceHeaders, withSpan } from '@airan/observability';
+import {
+  type AlertRule,
+  DEFAULT_INHIBIT_RULES,
+  type Evaluation,
+  INACTIVE,
+  type Transition,
+  activeSilences,
+  fingerprint,
+  groupKey,
+  groupLabels,
+  inhibitedBy,
+  renderTemplate,
+  silencesEndingOnResolve,
+} from '@airan/rule-engine';
+import { type AlertChange, type AlertInstance, AlertRepository, UNOWNED } from './alert.repository';
+import { AlertNotifier, type NotifiableChange } from './alert.notifier';
+import { SilenceRepository } from './silence.repository';
+
+const transitions = counter('airan_alerting_transitions_total', 'Alert state changes, by status', ['status']);
+
+/** One step of one alert instance: a rule, the labels it applies to, and how its state moves. */
+export interface AlertStep {
+  readonly rule: AlertRule;
+  /** Labels of the observed object (operator, site, cell, ...); alertname, severity and rule labels are added. */
+  readonly target: Readonly<Record<string, string>>;
+  /** Event time of the evidence. */
+  readonly at: number;
+  readonly evaluate: (state: AlertInstance['state']) => Evaluation;
+  /** The value this evidence shows for the rule (annotations' `$value`), when it has one. */
+  readonly value: number | null;
+  /** Trace of the evidence: the transition span continues it. */
+  readonly parentTrace?: Context;
+  readonly sourceTraceIds?: readonly string[];
+}
+
+/** A transition `apply` made, for callers that react to one (absence firing marks cells no-data). */
+export interface AppliedTransition {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly transition: Transition;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const SOURCE_ALERTNAMES = inhibitionSourceAlertnames();
+
+/**
+ * Moves alert instances through their states and records what changed, all in the caller's
+ * transaction: instance state, history, `airan.alerts.v1` events (outbox) and notifications. Silences
+ * and inhibition mute notifications only: the alert still moves through its states in history.
+ */
+@Injectable()
+export class AlertStateService {
+  private readonly outbox = new OutboxRepository('alerting');
+
+  constructor(
+    @Inject(INFRA) private readonly infra: ServiceInfra,
+    private readonly alerts: AlertRepository,
+    private readonly silences: SilenceRepository,
+    private readonly notifier: AlertNotifier,
+  ) {}
+
+  /** The labels of an instance: what identifies it (its fingerprint) and what matchers see. */
+  static labelsOf(rule: AlertRule, target: Readonly<Record<string, string>>): Record<string, string> {
+    return { ...target, ...rule.labels, alertname: rule.alertname, severity: rule.severity };
+  }
+
+  async apply(tx: EntityManager, steps: readonly AlertStep[]): Promise<AppliedTransition[]> {
+    if (steps.length === 0) return [];
+    const labelled = steps.map((step) => {
+      const labels = AlertStateService.labelsOf(step.rule, step.target);
+      return { step, labels, fingerprint: fingerprint(labels) };
+    });
+    const instances = await this.alerts.lock(tx, [...new Set(labelled.map((l) => l.fingerprint))]);
+    const now = Date.now();
+    const context = await this.muteContext(tx, now);
+    const touched = new Map<string, AlertInstance>();
+    const changes: AlertChange[] = [];
+    const notifiable: NotifiableChange[] = [];
+    const endedSilences = new Set<string>();
+    const applied: AppliedTransition[] = [];
+
+    for (const { step, labels, fingerprint: fp } of labelled) {
+      const before = instances.get(fp) ?? newInstance(step.rule, fp, labels);
+      const evaluation = step.evaluate(before.state);
+      const held = evaluation.state.lastTrueAt === step.at && evaluation.state.phase !== 'inactive';
+      let next: AlertInstance = { ...before, state: evaluation.state, activeValue: held ? step.value : before.activeValue };
+      const transition = evaluation.transition;
+      if (transition) {
+        const silencedBy = activeSilences(context.silences, labels, now);
+        const inhibitor = inhibitedBy({ fingerprint: fp, labels }, context.inhibitors, DEFAULT_INHIBIT_RULES);
+        const event = await this.describe(step, before, next, transition, { silencedBy, inhibitedBy: inhibitor });
+        const heard = transition === 'firing' ? silencedBy.length === 0 && inhibitor === null : transition === 'resolved' && before.notifiedFiring;
+        next = afterTransition(next, transition, now, heard, event);
+        if (heard) notifiable.push({ event, groupKey: next.groupKey, groupBy: step.rule.groupBy });
+        if (transition === 'resolved') silencesEndingOnResolve(context.silences, labels, now).forEach((id) => endedSilences.add(id));
+        changes.push({ eventId: event.id, fingerprint: fp, status: event.status, change: 'state', actor: null, value: event.value, evaluatedAt: step.at });
+        applied.push({ labels, transition });
+        await this.outbox.add(tx, [{ eventId: event.id, topic: this.infra.topics.alerts, key: fp, value: event, headers: traceHeaders(event) }]);
+      }
+      instances.set(fp, next);
+      // Most samples of a healthy fleet leave an inactive instance inactive: nothing worth a row.
+      const idle = !transition && before.state.phase === 'inactive' && next.state.phase === 'inactive' && !usesPrevious(step.rule);
+      if (!idle) touched.set(fp, next);
+    }
+    await this.alerts.save(tx, [...touched.values()]);
+    await this.alerts.recordChanges(tx, changes);
+    await this.silences.expire(tx, [...endedSilences], 'resolve', now);
+    await this.notifier.notify(tx, notifiable);
+    return applied;
+  }
+
+  /** A rule that is deleted or disabled resolves its active alerts, so no receiver is left with one firing forever. */
+  async retire(tx: EntityManager, rule: AlertRule, activeLabels: ReadonlyArray<Readonly<Record<string, string>>>): Promise<void> {
+    const now = Date.now();
+    await this.apply(
+      tx,
+      activeLabels.map((target) => ({ rule, target, at: now, value: null, evaluate: (s) => ({ state: { ...INACTIVE, flapTimes: s.flapTimes }, transition: 'resolved' as const }) })),
+    );
+  }
+
+  /** Records a change people (or escalation) made to an instance, announces it and tells the receivers that hear it. */
+  async announceOwnership(tx: EntityManager, instance: AlertInstance, event: AlertEvent, actor: string | null, groupBy: readonly string[]): Promise<void> {
+    await this.alerts.save(tx, [{ ...instance, lastEvent: event }]);
+    await this.alerts.recordChanges(tx, [{ eventId: event.id, fingerprint: instance.fingerprint, status: event.status, change: event.change, actor, value: event.value, evaluatedAt: Date.parse(event.evaluatedAt) }]);
+    await this.outbox.add(tx, [{ eventId: event.id, topic: this.infra.topics.alerts, key: instance.fingerprint, value: event, headers: traceHeaders(event) }]);
+    await this.notifier.notify(tx, [{ event, groupKey: instance.groupKey, groupBy }]);
+  }
+
+  private async muteContext(tx: EntityManager, now: number) {
+    const [silences, inhibitors] = await Promise.all([this.silences.unexpired(tx, now), this.alerts.firingWithAlertnames(tx, SOURCE_ALERTNAMES)]);
+    return { silences, inhibitors };
+  }
+
+  /** The event for a state change, inside a span that continues the evidence's trace. */
+  private describe(step: AlertStep, before: AlertInstance, next: AlertInstance, status: Transition, muted: { silencedBy: string[]; inhibitedBy: string | null }): Promise<AlertEvent> {
+    transitions.inc({ status });
+    return withSpan('alerting.transition', { parent: step.parentTrace, attributes: { 'airan.alert.fingerprint': next.fingerprint, 'airan.alert.status': status } }, async () => {
+      const endsEpisode = status === 'resolved' || status === 'nodata';
+      // A resolve is described with the last value that held, as Prometheus does.
+      const described = status === 'resolved' ? before.activeValue : next.activeValue;
+      const episodeStart = (endsEpisode ? before.state.activeSince : next.state.activeSince) ?? step.at;
+      const { ownership } = before;
+      return {
+        schema: ALERT_SCHEMA,
+        id: stableEventId('alert', next.fingerprint, status, step.at),
+        fingerprint: next.fingerprint,
+        ruleId: step.rule.id,
+        status,
+        change: 'state',
+        labels: next.labels,
+        annotations: Object.fromEntries(Object.entries(step.rule.annotations).map(([k, t]) => [k, renderTemplate(t, described, next.labels)])),
+        value: step.value,
+        startsAt: iso(episodeStart),
+        endsAt: status === 'resolved' ? iso(step.at) : null,
+        evaluatedAt: iso(step.at),
+        acknowledgement: ownership.ackBy === null ? null : { by: ownership.ackBy, at: iso(ownership.ackAt!), comment: ownership.ackComment ?? '' },
+        assignee: ownership.assignee,
+        escalatedAt: ownership.escalatedAt === null ? null : iso(ownership.escalatedAt),
+        silencedBy: muted.silencedBy,
+        inhibitedBy: muted.inhibitedBy,
+        flapping: next.state.flapping || before.state.flapping,
+        trace: { traceparent: injectTraceHeaders().traceparent ?? null, sourceTraceIds: step.sourceTraceIds ?? [] },
+      };
+    });
+  }
+}
+
+/** The event's own span travels with it, so consumers continue the trace from the transition. */
+const traceHeaders = (event: AlertEvent): Record<string, string> => (event.trace.traceparent ? { traceparent: event.trace.traceparent } : {});
+
+function newInstance(rule: AlertRule, fp: string, labels: Record<string, string>): AlertInstance {
+  return {
+    fingerprint: fp,
+    ruleId: rule.id,
+    labels,
+    groupKey: groupKey(groupLabels(rule.groupBy, labels)),
+    state: INACTIVE,
+    activeValue: null,
+    notifiedFiring: false,
+    firingWallAt: null,
+    ownership: UNOWNED,
+    lastEvent: null,
+  };
+}
+
+/** Bookkeeping after a transition: who heard it, when it began firing; a resolve ends ownership. */
+function afterTransition(instance: AlertInstance, transition: Transition, now: number, heard: boolean, event: AlertEvent): AlertInstance {
+  switch (transition) {
+    case 'firing':
+      return { ...instance, notifiedFiring: heard, firingWallAt: now, lastEvent: event };
+    case 'resolved':
+      return { ...instance, notifiedFiring: false, firingWallAt: null, ownership: UNOWNED, lastEvent: event };
+    default:
+      return { ...instance, lastEvent: event };
+  }
+}
+
+/** `dropPct` compares with the previous observation, which must then be kept even while inactive. */
+const usesPrevious = (rule: AlertRule) => [...rule.all, ...rule.any].some((c) => c.op === 'dropPct');
+
+/** Alertnames that can inhibit (from `alertname="..."` source matchers); 'all' when a rule has none. */
+function inhibitionSourceAlertnames(): string[] | 'all' {
+  const names = DEFAULT_INHIBIT_RULES.map((r) => r.sourceMatchers.find((m) => m.name === 'alertname' && m.op === '=')?.value);
+  return names.every((n): n is string => n !== undefined) ? [...new Set(names)] : 'all';
+}

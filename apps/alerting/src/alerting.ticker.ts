@@ -1,0 +1,55 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { INFRA, type ServiceInfra } from '@airan/http';
+import type { AlertingConfig } from './alerting.config';
+import { EscalateAlertsUseCase } from './escalate-alerts.use-case';
+import { EvaluateAbsenceUseCase } from './evaluate-absence.use-case';
+
+/** Any 64-bit key shared by every alerting instance: one of them runs a tick at a time. */
+const TICK_LOCK = 0x616c7274;
+
+/**
+ * The timers: absence rules and escalation are about time passing without evidence, so they run on a
+ * clock (ALERTING_TICK_MS) rather than on events. Each tick is one transaction under an advisory lock,
+ * so several alerting instances never evaluate the same tick twice.
+ */
+@Injectable()
+export class AlertingTicker implements OnApplicationBootstrap, OnModuleDestroy {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private stopped = false;
+
+  constructor(
+    @Inject(INFRA) private readonly infra: ServiceInfra<AlertingConfig>,
+    private readonly absence: EvaluateAbsenceUseCase,
+    private readonly escalate: EscalateAlertsUseCase,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.schedule();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.tick()
+        .catch((error: Error) => this.infra.logger.warn({ err: error.message }, 'alerting tick failed'))
+        .finally(() => this.schedule());
+    }, this.infra.config.ALERTING_TICK_MS);
+  }
+
+  private tick(): Promise<void> {
+    return this.infra.dataSource.transaction(async (tx) => {
+      const [{ locked }]: Array<{ locked: boolean }> = await tx.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [TICK_LOCK]);
+      if (!locked) return;
+      const now = Date.now();
+      await this.absence.execute(tx, now);
+      await this.escalate.execute(tx, now);
+    });
+  }
+}

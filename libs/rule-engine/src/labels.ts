@@ -1,0 +1,12 @@
+export type Labels = Readonly<Record<string, string>>;
+
+/** A Prometheus label name (the classic ASCII form): matchers, rule labels, annotations and `groupBy` use it. */
+export const LABEL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * A label's value, the empty string when missing (as in Alertmanager). Own properties only: `constructor`
+ * is a valid label name, and must not read Object.prototype's.
+ */
+export function labelValue(labels: Labels, name: string): string {
+  return Object.hasOwn(labels, name) ? labels[name] : '';
+}

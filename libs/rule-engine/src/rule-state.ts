@@ -1,0 +1,52 @@
+import { conditionHolds, isComputable, observedValues, type MetricValues } from './conditions';
+import { keepFiringForMs, recordFlap } from './flap-damping';
+import { INACTIVE, type AlertRule, type Evaluation, type RuleState } from './rule.model';
+
+/**
+ * One step of an alert instance's state machine, for an observation at event time `at`:
+ * inactive → pending → firing (after `forMs`) → resolved (after `keepFiringForMs`, or a whole flap window
+ * while flapping). An observation in which none of the rule's primary metrics has a value is not
+ * computable and changes nothing. Absence rules are ordinary rules over `{ silenceMs: now - lastSeen }`.
+ */
+export function evaluateRule(rule: AlertRule, state: RuleState, values: MetricValues, at: number): Evaluation {
+  if (!isComputable(rule, values)) return { state };
+  // From nodata the alert must earn its way back, so it is held to the threshold, not the recovery bound.
+  const active = state.phase === 'pending' || state.phase === 'firing';
+  const previous = observedValues(rule, values);
+  if (conditionHolds(rule, values, state.previous, active)) return activate(rule, state, at, previous);
+  const keptFiring = state.phase === 'firing' && state.lastTrueAt !== null && at - state.lastTrueAt < keepFiringForMs(rule, state);
+  if (keptFiring || state.phase === 'inactive') return { state: { ...state, previous } };
+  return resolve(rule, state, at, previous);
+}
+
+/** The condition holds: start or continue the episode (from nodata it continues, keeping its start). */
+function activate(rule: AlertRule, state: RuleState, at: number, previous: Record<string, number>): Evaluation {
+  const activeSince = state.activeSince ?? at;
+  const phase = at - activeSince >= rule.forMs ? 'firing' : 'pending';
+  const next: RuleState = { ...state, phase, activeSince, lastTrueAt: at, previous };
+  if (phase === state.phase) return { state: next };
+  if (phase === 'pending') return { state: next, transition: 'pending' };
+  const flapTimes = recordFlap(state.flapTimes, at, rule.flap);
+  const flapping = state.flapping || flapTimes.length >= rule.flap.maxTransitions;
+  return { state: { ...next, firedAt: state.firedAt ?? at, flapTimes, flapping }, transition: 'firing' };
+}
+
+/** The episode ends, and flapping with it; the flap history stays, so recent transitions still count if it flaps on. */
+function resolve(rule: AlertRule, state: RuleState, at: number, previous: Record<string, number>): Evaluation {
+  return {
+    state: { ...INACTIVE, flapTimes: recordFlap(state.flapTimes, at, rule.flap), previous },
+    transition: 'resolved',
+    resolvedFromFiring: state.firedAt !== null,
+  };
+}
+
+/**
+ * The instance's source went silent (Grafana's no-data). A pending or firing alert moves to `nodata`,
+ * keeping its episode (activeSince, firedAt) so a later resolve still tells whether receivers heard a
+ * firing. `_at` changes nothing, as no timer starts or stops on silence; it keeps the call shaped like
+ * evaluateRule's.
+ */
+export function markNoData(state: RuleState, _at: number): Evaluation {
+  if (state.phase !== 'pending' && state.phase !== 'firing') return { state };
+  return { state: { ...state, phase: 'nodata' }, transition: 'nodata' };
+}
