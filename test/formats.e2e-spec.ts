@@ -157,14 +157,17 @@ describe('ingest: VES, OTLP and Prometheus', () => {
       `DCGM_FI_DEV_FB_USED{${labels('0')}} 120011 ${TS + 2000}`,
       '# TYPE DCGM_FI_DEV_POWER_USAGE gauge',
       `DCGM_FI_DEV_POWER_USAGE{${labels('0')}} 845.5 ${TS + 2000}`,
+      '# HELP DCGM_FI_DEV_GPU_TEMP GPU temperature (in C).',
+      '# TYPE DCGM_FI_DEV_GPU_TEMP gauge',
+      `DCGM_FI_DEV_GPU_TEMP{${labels('0')}} 67 ${TS + 2000}`,
       '',
     ].join('\n');
     const response = await post(`/v1/prometheus?site=${SITE}&intervalMs=30000`, scrape, 'text/plain; version=0.0.4');
     expect(response.status).toBe(202);
-    expect(await response.json()).toMatchObject({ accepted: 4, rejected: 0 });
+    expect(await response.json()).toMatchObject({ accepted: 5, rejected: 0 });
     const report = await reportWith((r) => r.gpus.some((g) => g.ts === TS + 2000));
     expect(report.value.gpus).toEqual([
-      { node: NODE, device: '0', ts: TS + 2000, utilPct: 83, memUsedMiB: 120011, powerW: 845.5 },
+      { node: NODE, device: '0', ts: TS + 2000, utilPct: 83, memUsedMiB: 120011, powerW: 845.5, tempC: 67 },
       { node: NODE, device: '1', ts: TS + 2000, utilPct: 12 },
     ]);
   });

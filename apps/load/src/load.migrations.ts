@@ -118,4 +118,21 @@ class LoadWindows1764320300000 implements MigrationInterface {
   }
 }
 
-export const LOAD_MIGRATIONS = [LoadWindows1764320300000];
+/**
+ * GPU die temperature (`GpuSample.tempC`, °C). Nullable, no default: a catalogue-only change on the
+ * partitioned table, inherited by every existing and future partition; samples stored before it read
+ * as "not reported".
+ */
+class GpuSampleTemperature1764320800000 implements MigrationInterface {
+  name = 'GpuSampleTemperature1764320800000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query('ALTER TABLE load.gpu_samples ADD COLUMN temp_c double precision');
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('ALTER TABLE load.gpu_samples DROP COLUMN temp_c');
+  }
+}
+
+export const LOAD_MIGRATIONS = [LoadWindows1764320300000, GpuSampleTemperature1764320800000];

@@ -92,9 +92,9 @@ export class LoadRepository {
     if (rows.length === 0) return [];
     const col = <T>(f: (r: GpuSampleRow) => T) => rows.map(f);
     const inserted: Array<{ node: string; device: string; ts: Date }> = await tx.query(
-      `INSERT INTO load.gpu_samples (node, device, ts, util_pct, radio_share, ai_share, mem_used_mib, power_w, operator_id, site_id, traceparent, too_late)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::float8[],
-         $9::text[], $10::text[], $11::text[], $12::bool[])
+      `INSERT INTO load.gpu_samples (node, device, ts, util_pct, radio_share, ai_share, mem_used_mib, power_w, temp_c, operator_id, site_id, traceparent, too_late)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::float8[],
+         $10::text[], $11::text[], $12::text[], $13::bool[])
        ON CONFLICT (node, device, ts) DO NOTHING
        RETURNING node, device, ts`,
       [
@@ -106,6 +106,7 @@ export class LoadRepository {
         col((r) => r.sample.aiShare ?? null),
         col((r) => r.sample.memUsedMiB ?? null),
         col((r) => r.sample.powerW ?? null),
+        col((r) => r.sample.tempC ?? null),
         col((r) => r.operatorId),
         col((r) => r.siteId),
         col((r) => r.traceparent),
@@ -321,5 +322,6 @@ function toGpuSample(r: Record<string, unknown>): GpuSample {
     aiShare: num(r.ai_share),
     memUsedMiB: num(r.mem_used_mib),
     powerW: num(r.power_w),
+    tempC: num(r.temp_c),
   });
 }

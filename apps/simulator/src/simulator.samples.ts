@@ -73,6 +73,7 @@ export interface NativeGpuRecord {
   aiShare: number;
   memUsedMiB: number;
   powerW: number;
+  tempC: number;
 }
 
 export interface NativeHeartbeatRecord {
@@ -216,6 +217,8 @@ function gpuRecords(site: SimSite, cells: readonly CellOutcome[], ts: string, in
       aiShare: round(aiShare, 3),
       memUsedMiB: Math.round(memUsedMiB),
       powerW: round(powerW, 1),
+      // Air-cooled data-centre GPUs idle near 35 °C and run in the 70s under full load.
+      tempC: round(35 + 40 * (utilPct / 100) + gaussian(rng), 1),
     };
   });
 }

@@ -10,6 +10,15 @@ const nonNegative = { type: 'number', minimum: 0 } as const;
 const percent = { type: 'number', minimum: 0, maximum: 100 } as const;
 const share = { type: 'number', minimum: 0, maximum: 1 } as const;
 
+/**
+ * Sanity bounds of a GPU die temperature, °C (`GpuSample.tempC`), in every format: below or above is
+ * OUT_OF_RANGE. Wide enough for any real reading (cold start outdoors, thermal shutdown); outside it is
+ * junk, such as the absurd spikes DCGM is known to report.
+ */
+export const GPU_TEMP_MIN_C = -40;
+export const GPU_TEMP_MAX_C = 150;
+const temperatureC = { type: 'number', minimum: GPU_TEMP_MIN_C, maximum: GPU_TEMP_MAX_C } as const;
+
 export const NATIVE_BATCH_SCHEMA = {
   $id: 'airan.native-batch',
   type: 'object',
@@ -57,6 +66,7 @@ export const NATIVE_GPU_RECORD_SCHEMA = {
     aiShare: share,
     memUsedMiB: nonNegative,
     powerW: nonNegative,
+    tempC: temperatureC,
   },
 } as const;
 

@@ -37,6 +37,8 @@ export interface GpuSample {
   readonly aiShare?: number;
   readonly memUsedMiB?: number;
   readonly powerW?: number;
+  /** GPU die temperature, °C (DCGM_FI_DEV_GPU_TEMP); GPU_TEMP_MIN_C … GPU_TEMP_MAX_C. */
+  readonly tempC?: number;
 }
 
 /** A site alarm raised or cleared (VES `fault` events): kept with the site's telemetry for alerting. */

@@ -38,6 +38,7 @@ describe('metric dictionary', () => {
       DCGM_FI_PROF_GR_ENGINE_ACTIVE: 'gpu.utilPct',
       DCGM_FI_DEV_FB_USED: 'gpu.memUsedMiB',
       DCGM_FI_DEV_POWER_USAGE: 'gpu.powerW',
+      DCGM_FI_DEV_GPU_TEMP: 'gpu.tempC',
       'airan.gpu.radio_share': 'gpu.radioShare',
       'airan.gpu.ai_share': 'gpu.aiShare',
     });
@@ -76,6 +77,9 @@ describe('metric dictionary', () => {
       expect(resolveUnit(get('DCGM_FI_DEV_FB_USED'), 'MiBy')).toEqual({ num: 1, den: 1 });
       expect(resolveUnit(get('DRB.UEThpDl'), 'bit/s')).toBeUndefined();
       expect(resolveUnit(get('RRU.PrbTotDl'), 'toString')).toBeUndefined();
+      expect(resolveUnit(get('DCGM_FI_DEV_GPU_TEMP'), 'Cel')).toEqual({ num: 1, den: 1 });
+      expect(resolveUnit(get('DCGM_FI_DEV_GPU_TEMP'), '')).toEqual({ num: 1, den: 1 });
+      expect(resolveUnit(get('DCGM_FI_DEV_GPU_TEMP'), 'K')).toBeUndefined();
     });
   });
 
@@ -92,6 +96,19 @@ describe('metric dictionary', () => {
       expect(checkMetricValue(get('RRU.PrbTotUl'), 100)).toEqual({ ok: true, value: 100 });
       expect(checkMetricValue(get('DCGM_FI_PROF_GR_ENGINE_ACTIVE'), 1.2)).toMatchObject({ ok: false, code: 'OUT_OF_RANGE', message: 'DCGM_FI_PROF_GR_ENGINE_ACTIVE: utilPct 120 (from 1.2) exceeds 100' });
       expect(checkMetricValue(get('airan.gpu.ai_share'), 1.01)).toMatchObject({ ok: false, code: 'OUT_OF_RANGE' });
+    });
+
+    it('bounds the GPU temperature to -40 … 150 °C, the one field that may be negative', () => {
+      const temp = get('DCGM_FI_DEV_GPU_TEMP');
+      expect(checkMetricValue(temp, 67)).toEqual({ ok: true, value: 67 });
+      expect(checkMetricValue(temp, -12.5)).toEqual({ ok: true, value: -12.5 });
+      expect(checkMetricValue(temp, -40)).toEqual({ ok: true, value: -40 });
+      expect(checkMetricValue(temp, 150)).toEqual({ ok: true, value: 150 });
+      expect(checkMetricValue(temp, -40.5)).toEqual({ ok: false, code: 'OUT_OF_RANGE', message: 'DCGM_FI_DEV_GPU_TEMP: tempC -40.5 is below -40' });
+      expect(checkMetricValue(temp, 150.5)).toEqual({ ok: false, code: 'OUT_OF_RANGE', message: 'DCGM_FI_DEV_GPU_TEMP: tempC 150.5 exceeds 150' });
+      // DCGM blanks are still named as such, not as an absurd temperature.
+      expect(checkMetricValue(temp, DCGM_INT32_BLANK + 2)).toEqual({ ok: false, code: 'SENTINEL_VALUE', message: 'DCGM_FI_DEV_GPU_TEMP: 2147483634 is DCGM_INT32_NOT_SUPPORTED, not a reading' });
+      expect(checkMetricValue(temp, NaN)).toMatchObject({ ok: false, code: 'INVALID_VALUE' });
     });
 
     it('requires integers for request and token counts', () => {

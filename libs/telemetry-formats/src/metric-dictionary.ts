@@ -1,4 +1,4 @@
-import type { CellSample, GpuSample } from '@airan/contracts';
+import { type CellSample, GPU_TEMP_MAX_C, GPU_TEMP_MIN_C, type GpuSample } from '@airan/contracts';
 import type { RecordErrorCode } from './record-error';
 
 /**
@@ -70,6 +70,8 @@ const DEFINITIONS: readonly MetricDefinition[] = [
   def({ name: 'DCGM_FI_PROF_GR_ENGINE_ACTIVE', source: 'dcgm', target: 'gpu', field: 'utilPct', kind: 'gauge', priority: 1, defaultUnit: '1', units: { '1': { num: 100, den: 1 } }, canonicalUnit: '%' }),
   def({ name: 'DCGM_FI_DEV_FB_USED', source: 'dcgm', target: 'gpu', field: 'memUsedMiB', kind: 'gauge', defaultUnit: 'MiB', units: { MiB: SAME, MiBy: SAME }, canonicalUnit: 'MiB' }),
   def({ name: 'DCGM_FI_DEV_POWER_USAGE', source: 'dcgm', target: 'gpu', field: 'powerW', kind: 'gauge', defaultUnit: 'W', canonicalUnit: 'W' }),
+  // GPU die temperature: a DCGM exporter gauge in °C (UCUM `Cel` as an OTLP unit); may be negative, see FIELD_RULES.
+  def({ name: 'DCGM_FI_DEV_GPU_TEMP', source: 'dcgm', target: 'gpu', field: 'tempC', kind: 'gauge', defaultUnit: 'Cel', canonicalUnit: '°C' }),
   // Radio vs AI split of a GPU, as the site reports it.
   def({ name: 'airan.gpu.radio_share', source: 'airan', target: 'gpu', field: 'radioShare', kind: 'gauge', defaultUnit: '1', canonicalUnit: 'ratio 0–1' }),
   def({ name: 'airan.gpu.ai_share', source: 'airan', target: 'gpu', field: 'aiShare', kind: 'gauge', defaultUnit: '1', canonicalUnit: 'ratio 0–1' }),
@@ -80,8 +82,8 @@ export type MetricDictionary = ReadonlyMap<string, MetricDefinition>;
 /** The default dictionary. Pass a modified copy (`new Map([...METRIC_DICTIONARY, [name, def]])`) to a parser to configure a source. */
 export const METRIC_DICTIONARY: MetricDictionary = new Map(DEFINITIONS.map((d) => [d.name, d]));
 
-/** Canonical field bounds (all fields are ≥ 0). */
-export const FIELD_RULES: Readonly<Record<CanonicalField, { readonly max?: number; readonly integer?: boolean }>> = {
+/** Canonical field bounds: `min` defaults to 0 (only a temperature may be negative). */
+export const FIELD_RULES: Readonly<Record<CanonicalField, { readonly min?: number; readonly max?: number; readonly integer?: boolean }>> = {
   prbDlPct: { max: 100 },
   prbUlPct: { max: 100 },
   thpDlMbps: {},
@@ -96,11 +98,12 @@ export const FIELD_RULES: Readonly<Record<CanonicalField, { readonly max?: numbe
   aiShare: { max: 1 },
   memUsedMiB: {},
   powerW: {},
+  tempC: { min: GPU_TEMP_MIN_C, max: GPU_TEMP_MAX_C },
 };
 
 /** Output order of the fields of a sample. */
 export const CELL_FIELDS: readonly CellField[] = ['prbDlPct', 'prbUlPct', 'thpDlMbps', 'thpUlMbps', 'rrcConnectedUes', 'inferenceRequests', 'inferenceTokens', 'gpuMs', 'latencyP95Ms'];
-export const GPU_FIELDS: readonly GpuField[] = ['utilPct', 'radioShare', 'aiShare', 'memUsedMiB', 'powerW'];
+export const GPU_FIELDS: readonly GpuField[] = ['utilPct', 'radioShare', 'aiShare', 'memUsedMiB', 'powerW', 'tempC'];
 
 const aliasCache = new WeakMap<MetricDictionary, Map<string, MetricDefinition>>();
 
@@ -177,8 +180,9 @@ function clean(value: number): number {
 
 /**
  * Sanity rules and unit conversion of one value, in this order: NaN/±Infinity → INVALID_VALUE;
- * sentinel → SENTINEL_VALUE; negative → OUT_OF_RANGE; convert; above the field's maximum → OUT_OF_RANGE;
- * not an integer where one is required → INVALID_VALUE. PRB count halves are returned unconverted.
+ * sentinel → SENTINEL_VALUE; negative (for a field whose minimum is 0) → OUT_OF_RANGE; convert; below
+ * the field's minimum or above its maximum → OUT_OF_RANGE; not an integer where one is required →
+ * INVALID_VALUE. PRB count halves are returned unconverted.
  */
 export function checkMetricValue(definition: MetricDefinition, raw: number, options: CheckOptions = {}): ValueCheck {
   const { conversion = definition.units[definition.defaultUnit], name = definition.name } = options;
@@ -186,15 +190,17 @@ export function checkMetricValue(definition: MetricDefinition, raw: number, opti
   if (Number.isNaN(raw) || !Number.isFinite(raw)) return { ok: false, code: 'INVALID_VALUE', message: `${name}: ${shown} is not a measurement (NaN and ±Infinity are rejected)` };
   const sentinel = sentinelOf(definition, raw);
   if (sentinel) return { ok: false, code: 'SENTINEL_VALUE', message: `${name}: ${shown} is ${sentinel}, not a reading` };
-  if (raw < 0) return { ok: false, code: 'OUT_OF_RANGE', message: `${name}: ${shown} is negative` };
+  const rule = FIELD_RULES[definition.field];
+  const min = rule.min ?? 0;
+  if (raw < 0 && min >= 0) return { ok: false, code: 'OUT_OF_RANGE', message: `${name}: ${shown} is negative` };
   if (definition.part) return { ok: true, value: raw };
   const converted = conversion.num === 1 && conversion.den === 1 ? raw : clean((raw * conversion.num) / conversion.den);
-  const rule = FIELD_RULES[definition.field];
-  if (rule.max !== undefined && converted > rule.max) {
+  const via = (): string => {
     const unit = unitLabel(definition, conversion);
-    const via = converted === raw ? '' : ` (from ${raw}${unit === '1' ? '' : ` ${unit}`})`;
-    return { ok: false, code: 'OUT_OF_RANGE', message: `${name}: ${definition.field} ${converted}${via} exceeds ${rule.max}` };
-  }
+    return converted === raw ? '' : ` (from ${raw}${unit === '1' ? '' : ` ${unit}`})`;
+  };
+  if (converted < min) return { ok: false, code: 'OUT_OF_RANGE', message: `${name}: ${definition.field} ${converted}${via()} is below ${min}` };
+  if (rule.max !== undefined && converted > rule.max) return { ok: false, code: 'OUT_OF_RANGE', message: `${name}: ${definition.field} ${converted}${via()} exceeds ${rule.max}` };
   if (rule.integer && !Number.isInteger(converted)) return { ok: false, code: 'INVALID_VALUE', message: `${name}: ${definition.field} must be an integer, got ${converted}` };
   return { ok: true, value: converted };
 }

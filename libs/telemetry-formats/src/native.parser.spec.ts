@@ -16,6 +16,7 @@ function refusingAdmission(): jest.Mock<RecordError | undefined, Parameters<Site
 
 const cell = (siteId: string, extra: Record<string, unknown> = {}) => ({ type: 'cell', siteId, cellId: 'c1', ts: TS, intervalMs: 60_000, prbDlPct: 40, ...extra });
 const heartbeat = (siteId: string, extra: Record<string, unknown> = {}) => ({ type: 'heartbeat', siteId, ts: TS, ...extra });
+const gpu = (device: string, extra: Record<string, unknown> = {}) => ({ type: 'gpu', siteId: 'site-muc-01', node: 'aerial-01', device, ts: TS, ...extra });
 
 describe('parseNativeRecords', () => {
   it('groups valid records by site and rejects bad ones (no admission given)', () => {
@@ -27,6 +28,45 @@ describe('parseNativeRecords', () => {
       accepted: 2,
     });
     expect(parseNativeRecords(records, bounds, undefined)).toEqual(result);
+  });
+
+  describe('GPU temperature (tempC)', () => {
+    it('keeps tempC of a GPU record as sent, from -40 to 150 °C', () => {
+      const records = [gpu('0', { utilPct: 71, powerW: 312.5, tempC: 67.5 }), gpu('1', { tempC: -40 }), gpu('2', { tempC: 150 }), gpu('3', { tempC: -3 })];
+      expect(parseNativeRecords(records, bounds)).toEqual({
+        sites: [
+          {
+            siteId: 'site-muc-01',
+            cells: [],
+            gpus: [
+              { node: 'aerial-01', device: '0', ts: Date.parse(TS), utilPct: 71, powerW: 312.5, tempC: 67.5 },
+              { node: 'aerial-01', device: '1', ts: Date.parse(TS), tempC: -40 },
+              { node: 'aerial-01', device: '2', ts: Date.parse(TS), tempC: 150 },
+              { node: 'aerial-01', device: '3', ts: Date.parse(TS), tempC: -3 },
+            ],
+            heartbeats: [],
+          },
+        ],
+        rejected: [],
+        accepted: 4,
+      });
+    });
+
+    it.each([
+      ['above 150 °C', 150.5, 'OUT_OF_RANGE', 'must be <= 150'],
+      ['below -40 °C', -41, 'OUT_OF_RANGE', 'must be >= -40'],
+      ['as text', '67', 'INVALID_TYPE', 'must be number'],
+    ])('rejects a tempC %s with its code at $.records[i].tempC, keeping the other records', (_what, tempC, code, message) => {
+      const records = [gpu('0', { tempC: 60 }), gpu('1', { utilPct: 10, tempC })];
+      const result = parseNativeRecords(records, bounds);
+      expect(result.accepted).toBe(1);
+      expect(result.sites[0].gpus).toEqual([{ node: 'aerial-01', device: '0', ts: Date.parse(TS), tempC: 60 }]);
+      expect(result.rejected).toEqual([{ index: 1, siteId: 'site-muc-01', errors: [{ path: '$.records[1].tempC', code, message }], raw: records[1] }]);
+    });
+
+    it('does not take tempC on a cell record', () => {
+      expect(parseNativeRecords([cell('site-muc-01', { tempC: 60 })], bounds).rejected[0].errors).toEqual([{ path: '$.records[0].tempC', code: 'UNKNOWN_FIELD', message: 'unknown field' }]);
+    });
   });
 
   describe('site admission', () => {

@@ -111,6 +111,23 @@ describe('parseOtlpMetrics', () => {
     });
   });
 
+  it('maps DCGM_FI_DEV_GPU_TEMP to tempC, in Cel or without a unit, sub-zero readings included', () => {
+    const result = parseOtlpMetrics(
+      request([
+        gauge('DCGM_FI_DEV_GPU_TEMP', [gpuPoint('0', { asInt: '67' }), gpuPoint('1', { asDouble: -12.5 })], 'Cel'),
+        gauge('DCGM_FI_DEV_GPU_TEMP', [gpuPoint('2', { asDouble: '150' })]),
+        gauge('DCGM_FI_DEV_POWER_USAGE', [gpuPoint('0', { asDouble: 312.5 })], 'W'),
+      ]),
+      bounds,
+    );
+    expect(result).toMatchObject({ accepted: 4, rejected: [], ignoredMetrics: [] });
+    expect(result.sites[0].gpus).toEqual([
+      { node: 'aerial-01', device: '0', ts: TS, powerW: 312.5, tempC: 67 },
+      { node: 'aerial-01', device: '1', ts: TS, tempC: -12.5 },
+      { node: 'aerial-01', device: '2', ts: TS, tempC: 150 },
+    ]);
+  });
+
   it('converts timeUnixNano above 2^53 with BigInt, exact to the millisecond', () => {
     expect(BigInt(T_NS)).toBeGreaterThan(BigInt(Number.MAX_SAFE_INTEGER));
     // Through a JS number the same timestamp lands a millisecond late:
@@ -186,6 +203,20 @@ describe('parseOtlpMetrics', () => {
       const metric = { name: 'airan.inference.latency_p95_ms', histogram: { aggregationTemporality: 1, dataPoints: [cellPoint('c1', { count: '4' })] } };
       const result = parseOtlpMetrics(request([metric]), bounds);
       expect(result.rejected[0].errors[0]).toEqual({ path: '$.resourceMetrics[0].scopeMetrics[0].metrics[0].histogram', code: 'INVALID_TYPE', message: 'airan.inference.latency_p95_ms must be a gauge or a sum, not a histogram' });
+    });
+
+    it.each([
+      ['above 150 °C', { asInt: '4000' }, 'asInt', 'OUT_OF_RANGE', 'DCGM_FI_DEV_GPU_TEMP: tempC 4000 exceeds 150'],
+      ['below -40 °C', { asDouble: -41 }, 'asDouble', 'OUT_OF_RANGE', 'DCGM_FI_DEV_GPU_TEMP: tempC -41 is below -40'],
+      ['the int64 blank', { asInt: '9223372036854775792' }, 'asInt', 'SENTINEL_VALUE', 'DCGM_FI_DEV_GPU_TEMP: 9223372036854775792 is an int64 sentinel (≥ 9.2e18, DCGM_INT64_BLANK family), not a reading'],
+    ])('rejects a GPU temperature %s at the point value', (_what, value, field, code, message) => {
+      expect(errorsOf(gauge('DCGM_FI_DEV_GPU_TEMP', [gpuPoint('0', value)], 'Cel'))).toEqual([{ path: `${P(0)}.${field}`, code, message }]);
+    });
+
+    it('rejects a GPU temperature in kelvin (only Cel is accepted)', () => {
+      expect(errorsOf(gauge('DCGM_FI_DEV_GPU_TEMP', [gpuPoint('0', { asDouble: 340.65 })], 'K'))).toEqual([
+        { path: '$.resourceMetrics[0].scopeMetrics[0].metrics[0].unit', code: 'UNIT_MISMATCH', message: 'DCGM_FI_DEV_GPU_TEMP in "K" cannot be converted; accepted: "Cel" (or empty for Cel)' },
+      ]);
     });
 
     it('rejects a unit it cannot convert', () => {

@@ -75,9 +75,9 @@ describe('parsePrometheusText', () => {
           cells: [],
           gpus: [
             // DCGM_FI_DEV_GPU_UTIL wins over DCGM_FI_PROF_GR_ENGINE_ACTIVE where both exist.
-            { node: 'aerial-01', device: '0', ts: SCRAPE, utilPct: 71, memUsedMiB: 40211, powerW: 312.512 },
-            // MIG mode: power per physical GPU, utilisation and memory per slice.
-            { node: 'aerial-01', device: '1', ts: SCRAPE, powerW: 198.25 },
+            { node: 'aerial-01', device: '0', ts: SCRAPE, utilPct: 71, memUsedMiB: 40211, powerW: 312.512, tempC: 64 },
+            // MIG mode: power and temperature per physical GPU, utilisation and memory per slice.
+            { node: 'aerial-01', device: '1', ts: SCRAPE, powerW: 198.25, tempC: 58 },
             { node: 'aerial-01', device: '1/mig1', ts: SCRAPE, utilPct: 57, memUsedMiB: 9876 },
             { node: 'aerial-01', device: '1/mig2', ts: SCRAPE, utilPct: 25, memUsedMiB: 31000 },
           ],
@@ -86,8 +86,8 @@ describe('parsePrometheusText', () => {
       ],
       rejected: [],
       accepted: sampleLines,
-      ignoredMetrics: ['DCGM_FI_DEV_SM_CLOCK', 'DCGM_FI_DEV_GPU_TEMP', 'DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION', 'DCGM_FI_PROF_PIPE_TENSOR_ACTIVE'],
-      ignoredRecords: 9,
+      ignoredMetrics: ['DCGM_FI_DEV_SM_CLOCK', 'DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION', 'DCGM_FI_PROF_PIPE_TENSOR_ACTIVE'],
+      ignoredRecords: 7,
     });
     expect(sampleLines).toBe(18);
   });
@@ -105,13 +105,14 @@ describe('parsePrometheusText', () => {
     ].join('\n');
     const result = parsePrometheusText(text, bounds, context);
     expect(result.sites[0].gpus).toEqual([{ node: 'aerial-01', device: '0', ts: SCRAPE, memUsedMiB: 40211 }]);
-    expect(result.accepted).toBe(2);
+    expect(result.accepted).toBe(1);
     expect(result.rejected.map((r) => [r.index, r.errors])).toEqual([
       [3, [{ path: 'line 3', code: 'SENTINEL_VALUE', message: 'DCGM_FI_DEV_FB_USED: 9223372036854775794 is an int64 sentinel (≥ 9.2e18, DCGM_INT64_BLANK family), not a reading' }]],
       [4, [{ path: 'line 4', code: 'SENTINEL_VALUE', message: 'DCGM_FI_DEV_POWER_USAGE: 140737488355328 is DCGM_FP64_BLANK, not a reading' }]],
       [5, [{ path: 'line 5', code: 'SENTINEL_VALUE', message: 'DCGM_FI_DEV_POWER_USAGE: 2147483634 is DCGM_INT32_NOT_SUPPORTED, not a reading' }]],
       [6, [{ path: 'line 6', code: 'INVALID_VALUE', message: 'DCGM_FI_DEV_GPU_UTIL: NaN is not a measurement (NaN and ±Infinity are rejected)' }]],
       [7, [{ path: 'line 7', code: 'INVALID_VALUE', message: 'DCGM_FI_DEV_GPU_UTIL: +Inf is not a measurement (NaN and ±Infinity are rejected)' }]],
+      [8, [{ path: 'line 8', code: 'INVALID_VALUE', message: 'DCGM_FI_DEV_GPU_TEMP: NaN is not a measurement (NaN and ±Infinity are rejected)' }]],
     ]);
     expect(result.rejected[0]).toMatchObject({ siteId: 'site-muc-01', raw: `DCGM_FI_DEV_FB_USED{${L1}} 9223372036854775794` });
   });
@@ -155,6 +156,22 @@ describe('parsePrometheusText', () => {
     const result = parsePrometheusText(text, bounds, context);
     expect(result.rejected).toEqual([]);
     expect(result.sites[0].gpus).toEqual([{ node: 'aerial-01', device: '0', ts: SCRAPE, utilPct: 71, powerW: 300 }]);
+  });
+
+  it('maps DCGM_FI_DEV_GPU_TEMP to tempC per physical GPU, sub-zero readings included', () => {
+    const text = [
+      '# HELP DCGM_FI_DEV_GPU_TEMP GPU temperature (in C).',
+      '# TYPE DCGM_FI_DEV_GPU_TEMP gauge',
+      `DCGM_FI_DEV_GPU_TEMP{${L0}} -3.5`,
+      `DCGM_FI_DEV_GPU_TEMP{${L1}} 150`,
+      `DCGM_FI_DEV_GPU_UTIL{${L0}} 20`,
+    ].join('\n');
+    const result = parsePrometheusText(text, bounds, context);
+    expect(result).toMatchObject({ accepted: 3, rejected: [], ignoredMetrics: [], ignoredRecords: 0 });
+    expect(result.sites[0].gpus).toEqual([
+      { node: 'aerial-01', device: '0', ts: SCRAPE, utilPct: 20, tempC: -3.5 },
+      { node: 'aerial-01', device: '1', ts: SCRAPE, tempC: 150 },
+    ]);
   });
 
   it('accepts an empty text', () => {
@@ -204,6 +221,9 @@ describe('parsePrometheusText', () => {
       ]],
       ['PRB use above 100 %', 'RRU_PrbTotDl{cell="c1"} 100.01', [{ path: 'line 1', code: 'OUT_OF_RANGE', message: 'RRU_PrbTotDl: prbDlPct 100.01 exceeds 100' }]],
       ['a negative power', 'DCGM_FI_DEV_POWER_USAGE{Hostname="n",gpu="0"} -1', [{ path: 'line 1', code: 'OUT_OF_RANGE', message: 'DCGM_FI_DEV_POWER_USAGE: -1 is negative' }]],
+      ['a GPU temperature spike above 150 °C', 'DCGM_FI_DEV_GPU_TEMP{Hostname="n",gpu="0"} 4000', [{ path: 'line 1', code: 'OUT_OF_RANGE', message: 'DCGM_FI_DEV_GPU_TEMP: tempC 4000 exceeds 150' }]],
+      ['a GPU temperature below -40 °C', 'DCGM_FI_DEV_GPU_TEMP{Hostname="n",gpu="0"} -41', [{ path: 'line 1', code: 'OUT_OF_RANGE', message: 'DCGM_FI_DEV_GPU_TEMP: tempC -41 is below -40' }]],
+      ['a GPU temperature DCGM blank', 'DCGM_FI_DEV_GPU_TEMP{Hostname="n",gpu="0"} 2147483632', [{ path: 'line 1', code: 'SENTINEL_VALUE', message: 'DCGM_FI_DEV_GPU_TEMP: 2147483632 is DCGM_INT32_BLANK, not a reading' }]],
       ['a GR engine ratio above 1', 'DCGM_FI_PROF_GR_ENGINE_ACTIVE{Hostname="n",gpu="0"} 1.5', [{ path: 'line 1', code: 'OUT_OF_RANGE', message: 'DCGM_FI_PROF_GR_ENGINE_ACTIVE: utilPct 150 (from 1.5) exceeds 100' }]],
       ['a timestamp too far ahead', `DCGM_FI_DEV_GPU_UTIL{Hostname="n",gpu="0"} 5 ${NOW + 300_001}`, [{ path: 'line 1', code: 'TIMESTAMP_OUT_OF_RANGE', message: `sample timestamp ${NOW + 300_001} is more than 300000 ms ahead of the server clock` }]],
       ['a timestamp too old', `DCGM_FI_DEV_GPU_UTIL{Hostname="n",gpu="0"} 5 ${NOW - 7 * 86_400_000 - 1}`, [{ path: 'line 1', code: 'TIMESTAMP_OUT_OF_RANGE', message: `sample timestamp ${NOW - 7 * 86_400_000 - 1} is older than 604800000 ms` }]],

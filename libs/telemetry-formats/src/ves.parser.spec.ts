@@ -128,7 +128,7 @@ describe('parseVesEvents: measurement', () => {
             { cellId: 'nrcell-muc-01-3', ts: TS, intervalMs: 900_000, prbDlPct: 5, rrcConnectedUes: 0 },
           ],
           gpus: [
-            { node: 'aerial-01', device: '0', ts: TS, utilPct: 71, radioShare: 0.45, aiShare: 0.4, memUsedMiB: 40211, powerW: 312.5 },
+            { node: 'aerial-01', device: '0', ts: TS, utilPct: 71, radioShare: 0.45, aiShare: 0.4, memUsedMiB: 40211, powerW: 312.5, tempC: 64 },
             { node: 'aerial-01', device: '1/mig2', ts: TS, utilPct: 57, memUsedMiB: 9876 },
           ],
           heartbeats: [],
@@ -136,7 +136,7 @@ describe('parseVesEvents: measurement', () => {
       ],
       rejected: [],
       accepted: 1,
-      ignoredMetrics: ['RRC.ConnMax', 'PEE.AvgPower', 'DCGM_FI_DEV_GPU_TEMP'],
+      ignoredMetrics: ['RRC.ConnMax', 'PEE.AvgPower'],
       ignoredRecords: 0,
       faults: [],
     });
@@ -242,6 +242,32 @@ describe('parseVesEvents: measurement', () => {
   ])('rejects %s as SENTINEL_VALUE', (_what, value, message) => {
     const event = measurement([{ name: 'gpu:aerial-01/0', hashMap: { DCGM_FI_DEV_GPU_UTIL: '50', DCGM_FI_DEV_POWER_USAGE: value } }]);
     expect(errorsOf(event)).toEqual([{ path: `${M}.additionalMeasurements[0].hashMap.DCGM_FI_DEV_POWER_USAGE`, code: 'SENTINEL_VALUE', message }]);
+  });
+
+  it('maps DCGM_FI_DEV_GPU_TEMP of a GPU entry to tempC, sub-zero readings and the bounds included', () => {
+    const event = measurement([
+      { name: 'gpu:aerial-01/0', hashMap: { DCGM_FI_DEV_GPU_UTIL: '71', DCGM_FI_DEV_GPU_TEMP: '67.5' } },
+      { name: 'gpu:aerial-01/1', hashMap: { DCGM_FI_DEV_GPU_TEMP: '-12' } },
+      { name: 'gpu:aerial-01/2', hashMap: { DCGM_FI_DEV_GPU_TEMP: '-40' } },
+      { name: 'gpu:aerial-01/3', hashMap: { DCGM_FI_DEV_GPU_TEMP: '1.5e2' } },
+    ]);
+    const result = parseVesEvents({ event }, bounds, { batch: false });
+    expect(result).toMatchObject({ accepted: 1, rejected: [], ignoredMetrics: [] });
+    expect(result.sites[0].gpus).toEqual([
+      { node: 'aerial-01', device: '0', ts: TS, utilPct: 71, tempC: 67.5 },
+      { node: 'aerial-01', device: '1', ts: TS, tempC: -12 },
+      { node: 'aerial-01', device: '2', ts: TS, tempC: -40 },
+      { node: 'aerial-01', device: '3', ts: TS, tempC: 150 },
+    ]);
+  });
+
+  it.each([
+    ['above 150 °C', '151', 'OUT_OF_RANGE', 'DCGM_FI_DEV_GPU_TEMP: tempC 151 exceeds 150'],
+    ['below -40 °C', '-40.5', 'OUT_OF_RANGE', 'DCGM_FI_DEV_GPU_TEMP: tempC -40.5 is below -40'],
+    ['a DCGM blank', '2147483632', 'SENTINEL_VALUE', 'DCGM_FI_DEV_GPU_TEMP: "2147483632" is DCGM_INT32_BLANK, not a reading'],
+  ])('rejects a GPU temperature %s, and with it the event', (_what, value, code, message) => {
+    const event = measurement([{ name: 'gpu:aerial-01/0', hashMap: { DCGM_FI_DEV_GPU_UTIL: '50', DCGM_FI_DEV_GPU_TEMP: value } }]);
+    expect(errorsOf(event)).toEqual([{ path: `${M}.additionalMeasurements[0].hashMap.DCGM_FI_DEV_GPU_TEMP`, code, message }]);
   });
 
   it('rejects a cell counter in a GPU entry', () => {
