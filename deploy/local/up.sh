@@ -34,6 +34,9 @@ stop_all() {
 trap stop_all INT TERM EXIT
 
 declare -A PORTS=([api]=3000 [ingest]=3001 [load]=3002 [alerting]=3003)
+# The api reaches alerting's internal routes (rules, silences, acknowledgements) with a key made for this run.
+export ALERTING_OPS_TOKEN="${ALERTING_OPS_TOKEN:-$(node -e 'process.stdout.write(require("./dist/libs/auth/src").generateApiKey().key)')}"
+export API_ALERTING_URL="${API_ALERTING_URL:-http://127.0.0.1:${PORTS[alerting]}}"
 for app in ingest load alerting api; do
   PORT="${PORTS[$app]}" node "dist/apps/$app/src/main.js" >"$LOGS/$app.log" 2>&1 &
   pids+=($!)
@@ -59,7 +62,7 @@ cat <<MSG
 
 airan is up.
   dashboard  http://127.0.0.1:3000/#key=$dashboard_key
-  api        http://127.0.0.1:3000   (GET /v1/alerts with "Authorization: Bearer <ops key>")
+  api        http://127.0.0.1:3000   (GET /v1/alerts, /v1/alerts/stream, /v1/rules, /v1/silences with "Authorization: Bearer <ops key>")
   ingest     http://127.0.0.1:3001   (POST /v1/telemetry)
   load       http://127.0.0.1:3002   (/health/ready, /metrics)
   alerting   http://127.0.0.1:3003   (/health/ready, /metrics)
