@@ -9,11 +9,25 @@
  *   BENCH_VES_BATCH    events per VES eventBatch (default 100)
  *   BENCH_CELLS        active cells in the load phase (default 100000)
  *   BENCH_ROUNDS       windows per cell in the load phase (default 3)
+ *   BENCH_PHASES       comma-separated phases to run, in this order: ingest, kafka, load, alerts
+ *                      (default all; e.g. BENCH_PHASES=alerts runs the alert-latency phase alone)
+ *
+ * Alert latency (alerts.bench.ts, prometheus.bench.ts; docs/performance.md "Alert latency"): threshold
+ * crossings one at a time, latency up to the webhook receiver, airan against Prometheus + Alertmanager.
+ *   BENCH_ALERT_PHASES          which of window, sample, prometheus (default all three)
+ *   BENCH_ALERT_CROSSINGS       measured crossings per phase, after one warm-up (default 20)
+ *   BENCH_ALERT_GAP_MS          pause between crossings (default 2000) ...
+ *   BENCH_ALERT_JITTER_MS       ... plus a uniform random 0..this (default 1000)
+ *   BENCH_ALERT_TIMEOUT_MS      wait for the last alerts after the last crossing (default 30000)
+ *   BENCH_ALERT_WINDOW_MS       load's LOAD_WINDOW_MS in the window phase (default 5000)
+ *   BENCH_ALERT_OUT_OF_ORDER_MS load's LOAD_OUT_OF_ORDER_MS in the window phase (default 500)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FLEET } from '@airan/demo-fleet';
 import { ServiceProcess, createApiKey, dropDatabase, isolate, postWithNewKey } from '../support/stack';
+import { type AlertLatencyResult } from './alert-common';
+import { benchAlerts } from './alerts.bench';
 import { kafkaProducerPerf } from './kafka-perf.bench';
 import { type LoadBenchResult, benchLoad } from './load.bench';
 
@@ -23,6 +37,16 @@ const BATCH = Number(process.env.BENCH_BATCH ?? 500);
 const VES_BATCH = Number(process.env.BENCH_VES_BATCH ?? 100);
 const CELLS = Number(process.env.BENCH_CELLS ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'ingest,kafka,load,alerts').split(',').map((p) => p.trim()).filter(Boolean));
+const ALERTS = {
+  crossings: Number(process.env.BENCH_ALERT_CROSSINGS ?? 20),
+  gapMs: Number(process.env.BENCH_ALERT_GAP_MS ?? 2000),
+  jitterMs: Number(process.env.BENCH_ALERT_JITTER_MS ?? 1000),
+  timeoutMs: Number(process.env.BENCH_ALERT_TIMEOUT_MS ?? 30_000),
+  windowMs: Number(process.env.BENCH_ALERT_WINDOW_MS ?? 5000),
+  outOfOrderMs: Number(process.env.BENCH_ALERT_OUT_OF_ORDER_MS ?? 500),
+  phases: new Set((process.env.BENCH_ALERT_PHASES ?? 'window,sample,prometheus').split(',').map((p) => p.trim()).filter(Boolean)),
+};
 
 interface PhaseResult {
   readonly phase: string;
@@ -103,6 +127,36 @@ function vesBatch(i: number): string {
 }
 
 async function main(): Promise<void> {
+  const unknown = [...PHASES].filter((p) => !['ingest', 'kafka', 'load', 'alerts'].includes(p));
+  if (unknown.length > 0) throw new Error(`BENCH_PHASES: unknown phase ${unknown.join(', ')} (ingest, kafka, load, alerts)`);
+  const results = PHASES.has('ingest') ? await benchIngest() : [];
+  // The native records above are ~300 bytes of JSON each once normalised; Kafka's tool sends the same size, acks=all.
+  let kafka: { recordsPerSec: number; line: string } | undefined;
+  if (PHASES.has('kafka')) {
+    process.stderr.write('kafka producer-perf   (Apache Kafka\'s own tool, acks=all, 300-byte records)\n');
+    kafka = await kafkaProducerPerf(join(__dirname, '../../..'), 500_000, 300);
+  }
+  let load: LoadBenchResult | undefined;
+  if (PHASES.has('load')) {
+    load = await benchLoad(CELLS, ROUNDS, (done) => process.stderr.write(`\r${'load service'.padEnd(22)} [${bar(done)}]`));
+    process.stderr.write('\n');
+  }
+  let alerts: AlertLatencyResult | undefined;
+  if (PHASES.has('alerts')) {
+    let current = '';
+    alerts = await benchAlerts(ALERTS, (phase, done, text) => {
+      if (current && phase !== current) process.stderr.write('\n');
+      current = phase;
+      process.stderr.write(`\r${phase.padEnd(22)} [${bar(done)}] ${text.padEnd(30)}`);
+    });
+    process.stderr.write('\n');
+  }
+  report(results, load, kafka, alerts);
+}
+
+const bar = (done: number) => '#'.repeat(Math.round(Math.min(1, Math.max(0, done)) * 30)).padEnd(30, '.');
+
+async function benchIngest(): Promise<PhaseResult[]> {
   const isolation = isolate();
   const env = { ...isolation.env, LOG_LEVEL: 'error', INGEST_MAX_RECORDS: String(Math.max(5000, BATCH)) };
   const services = await Promise.all([ServiceProcess.start('api', env), ServiceProcess.start('ingest', env)]);
@@ -120,31 +174,58 @@ async function main(): Promise<void> {
     await Promise.all(services.map((s) => s.stop()));
     await dropDatabase(isolation);
   }
-  // The native records above are ~300 bytes of JSON each once normalised; Kafka's tool sends the same size, acks=all.
-  process.stderr.write('kafka producer-perf   (Apache Kafka\'s own tool, acks=all, 300-byte records)\n');
-  const kafka = await kafkaProducerPerf(join(__dirname, '../../..'), 500_000, 300);
-  const load = await benchLoad(CELLS, ROUNDS, (done) => process.stderr.write(`\r${'load service'.padEnd(22)} [${'#'.repeat(Math.round(done * 30)).padEnd(30, '.')}]`));
-  process.stderr.write('\n');
-  report(results, load, kafka);
+  return results;
 }
 
-function report(results: PhaseResult[], load: LoadBenchResult, kafka: { recordsPerSec: number; line: string }): void {
+function report(results: PhaseResult[], load: LoadBenchResult | undefined, kafka: { recordsPerSec: number; line: string } | undefined, alerts: AlertLatencyResult | undefined): void {
   const dir = join(__dirname, '../../../bench-results');
   mkdirSync(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const meta = { at: new Date().toISOString(), seconds: SECONDS, concurrency: CONCURRENCY, batch: BATCH, node: process.version };
-  writeFileSync(join(dir, `bench-${stamp}.json`), JSON.stringify({ meta, results, load, kafka }, null, 2));
-  const rows = results.map((r) => `| ${r.phase} | ${r.requests} | ${Math.round(r.recordsPerSec).toLocaleString('en')} | ${r.p50Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} | ${r.failures} |`);
-  const loadTable = [
-    '| phase | samples | seconds | samples/s | windows closed | peak RSS MB | lag (messages) through the run |',
-    '|---|---|---|---|---|---|---|',
-    `| ${load.phase} | ${load.samples} | ${load.seconds.toFixed(1)} | ${Math.round(load.samplesPerSec).toLocaleString('en')} | ${load.windowsClosed} | ${load.peakRssMb.toFixed(0)} | ${load.lagSamples.join(' → ')} |`,
-  ].join('\n');
-  const native = results[0]?.recordsPerSec ?? NaN;
-  const kafkaLine = `Apache Kafka ProducerPerformance (same jars, acks=all, 300-byte records): ${Math.round(kafka.recordsPerSec).toLocaleString('en')} records/s; ingest native ÷ Kafka = ${(native / kafka.recordsPerSec).toFixed(3)}`;
-  const table = ['| phase | requests | records/s | p50 ms | p99 ms | failures |', '|---|---|---|---|---|---|', ...rows].join('\n') + '\n\n' + kafkaLine + '\n\n' + loadTable;
+  const meta = { at: new Date().toISOString(), phases: [...PHASES], seconds: SECONDS, concurrency: CONCURRENCY, batch: BATCH, node: process.version };
+  writeFileSync(join(dir, `bench-${stamp}.json`), JSON.stringify({ meta, results, load, kafka, alerts }, null, 2));
+  const sections: string[] = [];
+  if (results.length > 0) {
+    const rows = results.map((r) => `| ${r.phase} | ${r.requests} | ${Math.round(r.recordsPerSec).toLocaleString('en')} | ${r.p50Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} | ${r.failures} |`);
+    sections.push(['| phase | requests | records/s | p50 ms | p99 ms | failures |', '|---|---|---|---|---|---|', ...rows].join('\n'));
+  }
+  if (kafka) {
+    const native = results[0]?.recordsPerSec ?? NaN;
+    sections.push(`Apache Kafka ProducerPerformance (same jars, acks=all, 300-byte records): ${Math.round(kafka.recordsPerSec).toLocaleString('en')} records/s; ingest native ÷ Kafka = ${(native / kafka.recordsPerSec).toFixed(3)}`);
+  }
+  if (load) {
+    sections.push(
+      [
+        '| phase | samples | seconds | samples/s | windows closed | peak RSS MB | lag (messages) through the run |',
+        '|---|---|---|---|---|---|---|',
+        `| ${load.phase} | ${load.samples} | ${load.seconds.toFixed(1)} | ${Math.round(load.samplesPerSec).toLocaleString('en')} | ${load.windowsClosed} | ${load.peakRssMb.toFixed(0)} | ${load.lagSamples.join(' → ')} |`,
+      ].join('\n'),
+    );
+  }
+  if (alerts) sections.push(alertTable(alerts));
+  const table = sections.join('\n\n');
   writeFileSync(join(dir, `bench-${stamp}.md`), `# airan bench ${meta.at}\n\n${JSON.stringify(meta)}\n\n${table}\n`);
   process.stdout.write(`\n${table}\n\nwritten to bench-results/bench-${stamp}.{json,md}\n`);
+}
+
+/** Alert latency: one row per phase, airan ÷ Prometheus where both ran, then what each was measured from. */
+function alertTable(alerts: AlertLatencyResult): string {
+  const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(0) : '–');
+  const ratio = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(3));
+  const rows = alerts.phases.map((p) => {
+    const r = alerts.ratios.find((x) => x.phase === p.phase);
+    if (!p.available) return `| ${p.phase} | ${p.crossings} | – | – | – | – | – | – | ${p.note ?? 'not available'} |`;
+    return `| ${p.phase} | ${p.crossings} | ${p.n} | ${ms(p.p50Ms)} | ${ms(p.p99Ms)} | ${ms(p.maxMs)} | ${ratio(r?.p50)} | ${ratio(r?.p99)} | ${p.from}${p.note ? ` (${p.note})` : ''} |`;
+  });
+  const also = alerts.phases.flatMap((p) => p.also.map((a) => `| ${p.phase} | ${a.n} | ${ms(a.p50Ms)} | ${ms(a.p99Ms)} | ${ms(a.maxMs)} | ${a.from} |`));
+  const o = alerts.options;
+  return [
+    `Alert latency: crossing → webhook received; ${o.crossings} crossings per phase, ${o.gapMs}–${o.gapMs + o.jitterMs} ms apart; airan windows ${o.windowMs} ms, out-of-order ${o.outOfOrderMs} ms; Prometheus scrape and evaluation 1 s, Alertmanager group_wait 0s`,
+    '',
+    '| alert latency | crossings | alerts | p50 ms | p99 ms | max ms | ÷ Prometheus p50 | ÷ Prometheus p99 | measured from |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...rows,
+    ...(also.length > 0 ? ['', '| same alerts | alerts | p50 ms | p99 ms | max ms | measured from |', '|---|---|---|---|---|---|', ...also] : []),
+  ].join('\n');
 }
 
 main().catch((error) => {
