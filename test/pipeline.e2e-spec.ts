@@ -72,7 +72,7 @@ describe('one batch end to end', () => {
       return body.alerts;
     }, 60_000);
 
-    const labels = { alertname: 'InferenceLoadHigh', severity: 'warning', operator: 'skt', site, cell, team: 'ran-ops' };
+    const labels = { alertname: 'InferenceLoadHigh', severity: 'warning', operator: 'skt', pilot: 'skt-ai-ran-2026', site, cell, team: 'ran-ops' };
     expect(alerts).toHaveLength(1);
     const [alert] = alerts;
     expect(alert).toMatchObject({

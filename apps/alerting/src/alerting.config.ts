@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { API_KEY_PATTERN } from '@airan/auth';
 import { commonEnv } from '@airan/config';
 
 export const alertingConfigSchema = z.object({
@@ -29,10 +30,7 @@ export const alertingConfigSchema = z.object({
   /** Where people open an alert: the api's address, as seen by receivers. */
   ALERTING_EXTERNAL_URL: z.string().url().default('http://127.0.0.1:3000'),
   /** The api's key for alerting's internal routes (rules, silences, acknowledgements): an `airan_<id>_<secret>` key. */
-  ALERTING_OPS_TOKEN: z
-    .string()
-    .regex(/^airan_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/, 'must be an airan API key (npm run keys creates one)')
-    .optional(),
+  ALERTING_OPS_TOKEN: z.string().regex(API_KEY_PATTERN, 'must be an airan API key (airan_<id>_<secret>)').optional(),
   /** Clock of absence rules and escalation. */
   ALERTING_TICK_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   ALERTING_NOTIFY_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),

@@ -62,4 +62,53 @@ class Registry1764320600000 implements MigrationInterface {
   }
 }
 
-export const API_MIGRATIONS = [apiKeysMigration('api'), AlertsReadModel1764320500000, Registry1764320600000];
+/**
+ * Alert streams and the richer alert filters:
+ * - `alert_events.seq` numbers events in the order their transactions committed (the read model
+ *   takes a lock for it), so "the events recorded after event X" is exact for a reconnecting stream;
+ * - `alerts` gets the columns `GET /v1/alerts` filters on, filled from the stored payloads.
+ */
+class AlertStreamAndFilters1764320700000 implements MigrationInterface {
+  name = 'AlertStreamAndFilters1764320700000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query('CREATE SEQUENCE api.alert_events_seq');
+    await q.query('ALTER TABLE api.alert_events ADD COLUMN seq bigint');
+    // Events recorded so far are numbered in the order they arrived.
+    await q.query(`
+      UPDATE api.alert_events e SET seq = o.n
+      FROM (SELECT event_id, row_number() OVER (ORDER BY received_at, evaluated_at, event_id) AS n FROM api.alert_events) o
+      WHERE e.event_id = o.event_id`);
+    await q.query(`SELECT setval('api.alert_events_seq', (SELECT coalesce(max(seq), 0) + 1 FROM api.alert_events), false)`);
+    await q.query(`ALTER TABLE api.alert_events ALTER COLUMN seq SET DEFAULT nextval('api.alert_events_seq'), ALTER COLUMN seq SET NOT NULL`);
+    await q.query('ALTER SEQUENCE api.alert_events_seq OWNED BY api.alert_events.seq');
+    await q.query('CREATE UNIQUE INDEX alert_events_by_seq ON api.alert_events (seq)');
+    await q.query('CREATE INDEX alert_events_history ON api.alert_events (fingerprint, evaluated_at, seq)');
+    await q.query('DROP INDEX api.alert_events_by_alert');
+
+    await q.query(`
+      ALTER TABLE api.alerts
+        ADD COLUMN alertname    text,
+        ADD COLUMN severity     text,
+        ADD COLUMN acknowledged boolean NOT NULL DEFAULT false,
+        ADD COLUMN assignee     text,
+        ADD COLUMN silenced     boolean NOT NULL DEFAULT false`);
+    // Payloads from before the lifecycle fields existed have none of them: not acknowledged, unassigned, not silenced.
+    await q.query(`
+      UPDATE api.alerts SET
+        alertname    = payload->'labels'->>'alertname',
+        severity     = payload->'labels'->>'severity',
+        acknowledged = coalesce(jsonb_typeof(payload->'acknowledgement') = 'object', false),
+        assignee     = payload->>'assignee',
+        silenced     = coalesce(jsonb_array_length(CASE WHEN jsonb_typeof(payload->'silencedBy') = 'array' THEN payload->'silencedBy' END) > 0, false)`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('ALTER TABLE api.alerts DROP COLUMN alertname, DROP COLUMN severity, DROP COLUMN acknowledged, DROP COLUMN assignee, DROP COLUMN silenced');
+    await q.query('CREATE INDEX alert_events_by_alert ON api.alert_events (fingerprint, evaluated_at)');
+    await q.query('DROP INDEX api.alert_events_history');
+    await q.query('ALTER TABLE api.alert_events DROP COLUMN seq');
+  }
+}
+
+export const API_MIGRATIONS = [apiKeysMigration('api'), AlertsReadModel1764320500000, Registry1764320600000, AlertStreamAndFilters1764320700000];

@@ -4,12 +4,21 @@ import type { AlertEvent } from '@airan/contracts';
 import { EventPipeline, type ServiceInfra } from '@airan/http';
 import type { ApiConfig } from './api.config';
 import { AlertReadRepository } from './alerts/alert-read.repository';
+import { AlertStreamController } from './alerts/alert-stream.controller';
+import { AlertStreamHub } from './alerts/alert-stream.hub';
 import { AlertsController } from './alerts/alerts.controller';
+import { GetAlertHistoryUseCase } from './alerts/get-alert-history.use-case';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { IssueApiKeyUseCase } from './keys/issue-api-key.use-case';
 import { KeysController } from './keys/keys.controller';
 import { RevokeApiKeyUseCase } from './keys/revoke-api-key.use-case';
 import { OpenApiController } from './openapi/openapi.controller';
+import { AlertActionsController } from './ops/alert-actions.controller';
+import { ALERTING_CLIENT } from './ops/alerting.client';
+import { AlertingForwarder } from './ops/alerting.forwarder';
+import { HttpAlertingClient } from './ops/alerting-http.client';
+import { RulesController } from './ops/rules.controller';
+import { SilencesController } from './ops/silences.controller';
 import { DeleteRegistryEntityUseCase } from './registry/delete-registry-entity.use-case';
 import { RegistryController } from './registry/registry.controller';
 import { RegistryRepository } from './registry/registry.repository';
@@ -22,7 +31,17 @@ export class ApiModule {
     const keys = new ApiKeyRepository(infra.dataSource, 'api');
     return {
       module: ApiModule,
-      controllers: [AlertsController, RegistryController, KeysController, OpenApiController, DashboardController],
+      controllers: [
+        AlertsController,
+        AlertStreamController,
+        AlertActionsController,
+        RulesController,
+        SilencesController,
+        RegistryController,
+        KeysController,
+        OpenApiController,
+        DashboardController,
+      ],
       providers: [
         { provide: ApiKeyRepository, useValue: keys },
         ...apiKeyAuthProviders(keys),
@@ -33,6 +52,13 @@ export class ApiModule {
         IssueApiKeyUseCase,
         RevokeApiKeyUseCase,
         AlertReadRepository,
+        GetAlertHistoryUseCase,
+        AlertStreamHub,
+        {
+          provide: ALERTING_CLIENT,
+          useValue: new HttpAlertingClient({ url: infra.config.API_ALERTING_URL, token: infra.config.ALERTING_OPS_TOKEN, timeoutMs: infra.config.API_ALERTING_TIMEOUT_MS }),
+        },
+        AlertingForwarder,
         {
           provide: EventPipeline,
           inject: [AlertReadRepository],

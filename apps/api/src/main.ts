@@ -4,6 +4,9 @@ import { apiConfigSchema } from './api.config';
 import { API_MIGRATIONS } from './api.migrations';
 import { ApiModule } from './api.module';
 import { KEYS_HTTP_STATUS } from './keys/keys.errors';
+import { OPS_HTTP_STATUS } from './ops/ops.errors';
+import { RULES_YAML_MEDIA_TYPES } from './ops/rules.controller';
+import { PARAMS_HTTP_STATUS } from './params/params.errors';
 import { REGISTRY_HTTP_STATUS } from './registry/registry.errors';
 
 void runService({
@@ -11,5 +14,7 @@ void runService({
   configSchema: apiConfigSchema,
   migrations: API_MIGRATIONS,
   module: (infra) => ApiModule.forRoot(infra),
-  httpStatusMaps: { alerts: ALERTS_HTTP_STATUS, registry: REGISTRY_HTTP_STATUS, keys: KEYS_HTTP_STATUS },
+  httpStatusMaps: { alerts: ALERTS_HTTP_STATUS, registry: REGISTRY_HTTP_STATUS, keys: KEYS_HTTP_STATUS, ops: OPS_HTTP_STATUS, params: PARAMS_HTTP_STATUS },
+  // Rule imports reach the forwarder as the text sent (bounded by the body limit, 1 MiB).
+  textMediaTypes: RULES_YAML_MEDIA_TYPES,
 });

@@ -20,9 +20,12 @@ export function hashApiKey(key: string): Buffer {
   return createHash('sha256').update(key, 'utf8').digest();
 }
 
+/** A well-formed key; group 1 is its id. */
+export const API_KEY_PATTERN = /^airan_([0-9a-f]{12})_[A-Za-z0-9_-]{43}$/;
+
 /** The id part of a well-formed key, without touching storage. */
 export function apiKeyId(key: string): string | undefined {
-  return /^airan_([0-9a-f]{12})_[A-Za-z0-9_-]{43}$/.exec(key)?.[1];
+  return API_KEY_PATTERN.exec(key)?.[1];
 }
 
 export type Role = 'admin' | 'operator' | 'ops' | 'partner';

@@ -3,12 +3,32 @@ import type { EntityManager } from 'typeorm';
 import type { AlertEvent, AlertStatus } from '@airan/contracts';
 import { INFRA, type ServiceInfra } from '@airan/http';
 
+/** Postgres channel notified with each recorded event's id; Postgres delivers it at commit, to every api instance. */
+export const ALERT_EVENTS_CHANNEL = 'airan_api_alert_events';
+
 export interface AlertQuery {
   readonly status?: AlertStatus;
   readonly operatorId?: string;
   readonly siteId?: string;
   readonly cellId?: string;
+  readonly severity?: string;
+  readonly alertname?: string;
+  readonly acknowledged?: boolean;
+  readonly assignee?: string;
+  readonly silenced?: boolean;
   readonly limit: number;
+}
+
+/** An alert event with its place in the order the read model committed events. */
+export interface RecordedAlertEvent {
+  readonly seq: number;
+  readonly event: AlertEvent;
+}
+
+/** Where a recorded event sits: its alert, and its place in commit order. */
+export interface EventPosition {
+  readonly fingerprint: string;
+  readonly seq: number;
 }
 
 @Injectable()
@@ -16,27 +36,50 @@ export class AlertReadRepository {
   constructor(@Inject(INFRA) private readonly infra: ServiceInfra) {}
 
   /**
-   * Records alert events (each id once) and moves each alert's current state forward; an event
-   * older than the state already shown (by event time) is kept in history but changes nothing.
+   * Records alert events (each id once) and moves each alert's current state forward by event time;
+   * an event older than the state already shown is kept in history but changes nothing. Events with
+   * the state's own event time replace it: acknowledgements and assignments carry the alert's current
+   * evaluatedAt, and a fingerprint's events arrive in order on its partition, so the later one wins.
    */
   async apply(tx: EntityManager, events: readonly AlertEvent[]): Promise<void> {
     if (events.length === 0) return;
+    // One writer at a time until commit, so `seq` follows commit order: a stream resuming "after event X"
+    // can then never miss an event committed later with a smaller number. Alert volumes make this cheap.
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('api.alert_events'))`);
     const fresh: Array<{ event_id: string }> = await tx.query(
       `INSERT INTO api.alert_events (event_id, fingerprint, status, evaluated_at, payload)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::jsonb[]) ON CONFLICT DO NOTHING RETURNING event_id`,
       [events.map((e) => e.id), events.map((e) => e.fingerprint), events.map((e) => e.status), events.map((e) => e.evaluatedAt), events.map((e) => JSON.stringify(e))],
     );
     const ids = new Set(fresh.map((r) => r.event_id));
-    for (const e of events.filter((ev) => ids.has(ev.id))) {
+    const recorded = events.filter((ev) => ids.has(ev.id));
+    for (const e of recorded) {
       await tx.query(
-        `INSERT INTO api.alerts (fingerprint, status, operator_id, site_id, cell_id, evaluated_at, last_event_id, payload)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (fingerprint) DO UPDATE SET status = EXCLUDED.status, evaluated_at = EXCLUDED.evaluated_at,
+        `INSERT INTO api.alerts (fingerprint, status, operator_id, site_id, cell_id, alertname, severity, acknowledged, assignee, silenced, evaluated_at, last_event_id, payload)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         ON CONFLICT (fingerprint) DO UPDATE SET status = EXCLUDED.status, alertname = EXCLUDED.alertname, severity = EXCLUDED.severity,
+           acknowledged = EXCLUDED.acknowledged, assignee = EXCLUDED.assignee, silenced = EXCLUDED.silenced, evaluated_at = EXCLUDED.evaluated_at,
            last_event_id = EXCLUDED.last_event_id, payload = EXCLUDED.payload, updated_at = now()
          WHERE alerts.evaluated_at <= EXCLUDED.evaluated_at`,
-        [e.fingerprint, e.status, e.labels.operator ?? null, e.labels.site ?? null, e.labels.cell ?? null, e.evaluatedAt, e.id, JSON.stringify(e)],
+        [
+          e.fingerprint,
+          e.status,
+          e.labels.operator ?? null,
+          e.labels.site ?? null,
+          e.labels.cell ?? null,
+          e.labels.alertname ?? null,
+          e.labels.severity ?? null,
+          // Events written before the lifecycle fields existed lack them: not acknowledged, unassigned, not silenced.
+          e.acknowledgement != null,
+          e.assignee ?? null,
+          (e.silencedBy?.length ?? 0) > 0,
+          e.evaluatedAt,
+          e.id,
+          JSON.stringify(e),
+        ],
       );
     }
+    await tx.query('SELECT pg_notify($1, id) FROM unnest($2::text[]) AS id', [ALERT_EVENTS_CHANNEL, recorded.map((e) => e.id)]);
   }
 
   async list(query: AlertQuery): Promise<AlertEvent[]> {
@@ -44,9 +87,54 @@ export class AlertReadRepository {
       `SELECT payload FROM api.alerts
        WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR operator_id = $2)
          AND ($3::text IS NULL OR site_id = $3) AND ($4::text IS NULL OR cell_id = $4)
-       ORDER BY evaluated_at DESC, fingerprint LIMIT $5`,
-      [query.status ?? null, query.operatorId ?? null, query.siteId ?? null, query.cellId ?? null, query.limit],
+         AND ($5::text IS NULL OR severity = $5) AND ($6::text IS NULL OR alertname = $6)
+         AND ($7::boolean IS NULL OR acknowledged = $7) AND ($8::text IS NULL OR assignee = $8)
+         AND ($9::boolean IS NULL OR silenced = $9)
+       ORDER BY evaluated_at DESC, fingerprint LIMIT $10`,
+      [
+        query.status ?? null,
+        query.operatorId ?? null,
+        query.siteId ?? null,
+        query.cellId ?? null,
+        query.severity ?? null,
+        query.alertname ?? null,
+        query.acknowledged ?? null,
+        query.assignee ?? null,
+        query.silenced ?? null,
+        query.limit,
+      ],
     );
     return rows.map((r) => r.payload);
+  }
+
+  async position(eventId: string): Promise<EventPosition | undefined> {
+    const rows: Array<{ fingerprint: string; seq: string }> = await this.infra.dataSource.query('SELECT fingerprint, seq FROM api.alert_events WHERE event_id = $1', [eventId]);
+    return rows[0] && { fingerprint: rows[0].fingerprint, seq: Number(rows[0].seq) };
+  }
+
+  /** An alert's events before `beforeEventId` (all, without it), newest first by event time, at most `limit`. */
+  async history(fingerprint: string, limit: number, beforeEventId?: string): Promise<AlertEvent[]> {
+    const rows: Array<{ payload: AlertEvent }> = await this.infra.dataSource.query(
+      `SELECT payload FROM api.alert_events
+       WHERE fingerprint = $1 AND ($2::uuid IS NULL OR (evaluated_at, seq) < (SELECT evaluated_at, seq FROM api.alert_events WHERE event_id = $2))
+       ORDER BY evaluated_at DESC, seq DESC LIMIT $3`,
+      [fingerprint, beforeEventId ?? null, limit],
+    );
+    return rows.map((r) => r.payload);
+  }
+
+  /** The recorded events among `ids`, in commit order (unknown ids are left out). */
+  async byIds(ids: readonly string[]): Promise<RecordedAlertEvent[]> {
+    return this.recorded('SELECT seq, payload FROM api.alert_events WHERE event_id = ANY($1::uuid[]) ORDER BY seq', [ids]);
+  }
+
+  /** Up to `limit` events committed after the one numbered `seq`, in commit order. */
+  async after(seq: number, limit: number): Promise<RecordedAlertEvent[]> {
+    return this.recorded('SELECT seq, payload FROM api.alert_events WHERE seq > $1 ORDER BY seq LIMIT $2', [seq, limit]);
+  }
+
+  private async recorded(sql: string, parameters: unknown[]): Promise<RecordedAlertEvent[]> {
+    const rows: Array<{ seq: string; payload: AlertEvent }> = await this.infra.dataSource.query(sql, parameters);
+    return rows.map((r) => ({ seq: Number(r.seq), event: r.payload }));
   }
 }

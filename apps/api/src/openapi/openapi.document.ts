@@ -1,4 +1,5 @@
 import { zodToJsonSchema } from 'zod-to-json-schema';
+import { RULES_YAML_MEDIA_TYPES } from '../ops/rules.controller';
 import { REGISTRY_BODY_SCHEMAS, WRITABLE_REGISTRY_TYPES } from '../registry/registry.schemas';
 
 // zod-to-json-schema types its argument against zod's v3 entry point; the schemas are the same objects.
@@ -11,6 +12,14 @@ const errorBody = {
 };
 const errors = (...codes: number[]) => Object.fromEntries(codes.map((code) => [String(code), errorBody]));
 const json = (schema: object) => ({ content: { 'application/json': { schema } } });
+/** Answers of the endpoints forwarded to alerting: its own (relayed as they are) and those of the forwarding. */
+const forwardedErrors = (...codes: number[]) => ({
+  ...errors(...codes, 401, 403),
+  '502': { ...errorBody, description: 'ALERTING_UNAVAILABLE: alerting could not be reached' },
+  '503': { ...errorBody, description: 'ALERTING_NOT_CONFIGURED: this api has no ALERTING_OPS_TOKEN' },
+  '504': { ...errorBody, description: 'ALERTING_TIMEOUT: alerting did not answer in time' },
+});
+const fingerprintParam = { name: 'fingerprint', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9a-f]{16}$' } };
 
 /**
  * The api's OpenAPI 3.1 document, generated from the same zod schemas that validate requests, so the
@@ -59,7 +68,7 @@ export function buildOpenApiDocument(): object {
   );
   return {
     openapi: '3.1.0',
-    info: { title: 'airan api', version: '1', description: 'Pilot registry, key administration and ops alerts of the airan AI-RAN platform.' },
+    info: { title: 'airan api', version: '1', description: 'Pilot registry, key administration, ops alerts (current state, history, live stream) and alerting operations (rules, silences, acknowledgements) of the airan AI-RAN platform.' },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'an airan API key' } },
       schemas: {
@@ -88,8 +97,103 @@ export function buildOpenApiDocument(): object {
         get: {
           summary: 'Current alerts (ops, admin), newest evidence first',
           security: bearer,
-          parameters: ['status', 'operator', 'site', 'cell', 'limit'].map((name) => ({ name, in: 'query', schema: { type: name === 'limit' ? 'integer' : 'string' } })),
+          parameters: [
+            { name: 'status', in: 'query', schema: { enum: ['pending', 'firing', 'resolved', 'nodata'] } },
+            ...['operator', 'site', 'cell', 'severity', 'alertname', 'assignee'].map((name) => ({ name, in: 'query', schema: { type: 'string' } })),
+            ...['acknowledged', 'silenced'].map((name) => ({ name, in: 'query', schema: { enum: ['true', 'false'] } })),
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+          ],
           responses: { '200': { description: '{ alerts }' }, ...errors(400, 401, 403) },
+        },
+      },
+      '/v1/alerts/stream': {
+        get: {
+          summary: 'Alert events as Server-Sent Events (ops, admin), as they are committed',
+          description:
+            'Each event is `id: <event id>`, `event: alert`, `data: <AlertEvent JSON>`; a heartbeat comment (every 15 s by default) keeps idle streams open. ' +
+            'With Last-Event-ID (header, or `lastEventId`) the events recorded after that one come first. A client too far behind gets `event: overflow` and is disconnected: it resumes with Last-Event-ID.',
+          security: bearer,
+          parameters: [
+            ...['operator', 'site', 'severity'].map((name) => ({ name, in: 'query', description: `only events whose ${name} label is this`, schema: { type: 'string' } })),
+            { name: 'Last-Event-ID', in: 'header', schema: { type: 'string', format: 'uuid' } },
+            { name: 'lastEventId', in: 'query', description: 'as the Last-Event-ID header, which wins', schema: { type: 'string', format: 'uuid' } },
+          ],
+          responses: { '200': { description: 'the stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...errors(400, 401, 403, 503) },
+        },
+      },
+      '/v1/alerts/{fingerprint}/history': {
+        get: {
+          summary: "Every change of one alert (ops, admin), oldest first; the latest `limit` before `before`",
+          security: bearer,
+          parameters: [
+            fingerprintParam,
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+            { name: 'before', in: 'query', description: "an event id: the previous page's `next`", schema: { type: 'string', format: 'uuid' } },
+          ],
+          responses: { '200': { description: '{ events, next }' }, ...errors(400, 401, 403, 404) },
+        },
+      },
+      ...Object.fromEntries(
+        (
+          [
+            ['ack', 'Acknowledge an alert', { type: 'object', properties: { comment: { type: 'string' } } }],
+            ['unack', 'Withdraw the acknowledgement of an alert', undefined],
+            ['assign', 'Assign an alert to someone (null: unassign)', { type: 'object', required: ['assignee'], properties: { assignee: { type: ['string', 'null'] } } }],
+          ] as const
+        ).map(([action, summary, body]) => [
+          `/v1/alerts/{fingerprint}/${action}`,
+          {
+            post: {
+              summary: `${summary} (ops, admin); the change appears on the stream as an alert event`,
+              security: bearer,
+              parameters: [fingerprintParam],
+              ...(body ? { requestBody: { required: action === 'assign', ...json(body) } } : {}),
+              responses: { '200': { description: 'the alert event announcing the change' }, ...forwardedErrors(400, 404, 409, 422) },
+            },
+          },
+        ]),
+      ),
+      '/v1/rules': {
+        get: { summary: 'Alert rules (ops, admin)', security: bearer, responses: { '200': { description: 'the rules' }, ...forwardedErrors() } },
+      },
+      '/v1/rules.yaml': {
+        get: { summary: 'Every rule as one YAML document (ops, admin)', security: bearer, responses: { '200': { description: 'the rules', content: { 'text/yaml': { schema: { type: 'string' } } } }, ...forwardedErrors() } },
+      },
+      '/v1/rules/import': {
+        post: {
+          summary: 'Create or replace rules from a YAML document (ops, admin); with replace=true, rules not in it are deleted',
+          security: bearer,
+          parameters: [{ name: 'replace', in: 'query', schema: { enum: ['true', 'false'], default: 'false' } }],
+          requestBody: { required: true, content: Object.fromEntries(RULES_YAML_MEDIA_TYPES.map((type) => [type, { schema: { type: 'string' } }])) },
+          responses: { '200': { description: 'what was imported' }, ...forwardedErrors(400, 413, 415, 422) },
+        },
+      },
+      '/v1/rules/{id}': {
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' } }],
+        get: { summary: 'One alert rule (ops, admin)', security: bearer, responses: { '200': { description: 'the rule' }, ...forwardedErrors(400, 404) } },
+        put: {
+          summary: 'Create or replace an alert rule (ops, admin)',
+          security: bearer,
+          requestBody: { required: true, ...json({ type: 'object', description: 'an alert rule, validated by alerting (422 names every offending field)' }) },
+          responses: { '200': { description: 'the stored rule' }, ...forwardedErrors(400, 422) },
+        },
+        delete: { summary: 'Delete an alert rule (ops, admin)', security: bearer, responses: { '204': { description: 'deleted' }, ...forwardedErrors(400, 404) } },
+      },
+      '/v1/silences': {
+        get: { summary: 'Silences (ops, admin); query parameters go to alerting as they are', security: bearer, responses: { '200': { description: 'the silences' }, ...forwardedErrors(400) } },
+        post: {
+          summary: 'Create a silence (ops, admin); the caller is its creator',
+          security: bearer,
+          requestBody: { required: true, ...json({ type: 'object', description: 'matchers, startsAt, endsAt, comment, endsOnResolve; validated by alerting' }) },
+          responses: { '201': { description: 'the silence' }, ...forwardedErrors(400, 422) },
+        },
+      },
+      '/v1/silences/{id}': {
+        delete: {
+          summary: 'Expire a silence (ops, admin)',
+          security: bearer,
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          responses: { '204': { description: 'expired' }, ...forwardedErrors(400, 404) },
         },
       },
     },

@@ -1,0 +1,331 @@
+import { Client } from 'pg';
+import { generateApiKey } from '@airan/auth';
+import type { AlertEvent } from '@airan/contracts';
+import { ServiceProcess, createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
+
+interface SseFrame {
+  readonly id?: string;
+  readonly event?: string;
+  readonly data?: string;
+}
+
+/** A Server-Sent Events client as the dashboard is one: fetch() with the key in a header, reading the body as it comes. */
+class SseClient {
+  readonly frames: SseFrame[] = [];
+  comments = 0;
+  ended = false;
+
+  private constructor(
+    private readonly response: Response,
+    private readonly abort: AbortController,
+  ) {
+    void this.read();
+  }
+
+  static async open(url: string, key: string, lastEventId?: string): Promise<SseClient> {
+    const abort = new AbortController();
+    const response = await fetch(url, { headers: { authorization: `Bearer ${key}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) }, signal: abort.signal });
+    if (response.status !== 200) throw new Error(`stream answered ${response.status}: ${await response.text()}`);
+    expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    return new SseClient(response, abort);
+  }
+
+  get alerts(): AlertEvent[] {
+    return this.frames.filter((f) => f.event === 'alert').map((f) => JSON.parse(f.data!) as AlertEvent);
+  }
+
+  /** Waits until `probe` finds what it looks for among the alert events received so far. */
+  waitFor<T>(probe: (alerts: AlertEvent[]) => T | undefined, what: string): Promise<T> {
+    return eventually(async () => {
+      const found = probe(this.alerts);
+      if (found === undefined) throw new Error(`stream has not received ${what} yet (${this.alerts.length} events)`);
+      return found;
+    }, 60_000);
+  }
+
+  close(): void {
+    this.abort.abort();
+  }
+
+  private async read(): Promise<void> {
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for await (const chunk of this.response.body as unknown as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(chunk, { stream: true });
+        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+          const frame: Record<string, string> = {};
+          for (const line of buffer.slice(0, end).split('\n')) {
+            if (line.startsWith(':')) this.comments++;
+            else frame[line.slice(0, line.indexOf(':'))] = line.slice(line.indexOf(':') + 2);
+          }
+          buffer = buffer.slice(end + 2);
+          if (Object.keys(frame).length > 0) this.frames.push(frame);
+        }
+      }
+    } catch {
+      // Aborted by close().
+    }
+    this.ended = true;
+  }
+}
+
+/**
+ * The api's ops surface on the real pipeline (ingest → load → alerting → api, a real broker and
+ * Postgres): rules and acknowledgements forwarded to alerting as the caller, alert history, and the
+ * live alert stream with filters, heartbeats and Last-Event-ID replay.
+ */
+describe('api: ops endpoints, alert history and the live alert stream', () => {
+  const isolation = isolate();
+  const services: ServiceProcess[] = [];
+  const streams: SseClient[] = [];
+  let ingest: ServiceProcess;
+  let api: ServiceProcess;
+  let ops: string;
+  let partner: string;
+  let operator: string;
+  let db: Client;
+
+  const WINDOW_MS = 60_000;
+  const OUT_OF_ORDER_MS = 5_000;
+  // Three windows back from now: two whole windows to post, both closed by heartbeats still in the past.
+  const t0 = Math.floor(Date.now() / WINDOW_MS) * WINDOW_MS - 3 * WINDOW_MS;
+  const at = (offsetMs: number) => new Date(t0 + offsetMs).toISOString();
+  const SITE = 'skt-seoul-gangnam-01';
+  const CELL = `${SITE}-c1`;
+
+  /** One window of CELL, four 15 s samples of `gpuMs` each (a quarter GPU allocated: 4500 gives load 1.2), then a heartbeat that closes it. */
+  const postWindow = async (index: number, gpuMs: number) => {
+    const records = [
+      ...[15_000, 30_000, 45_000, 60_000].map((offset) => ({
+        type: 'cell', siteId: SITE, cellId: CELL, ts: at(index * WINDOW_MS + offset), intervalMs: 15_000, gpuMs, inferenceRequests: 10, prbDlPct: 40, latencyP95Ms: 50,
+      })),
+      { type: 'heartbeat', siteId: SITE, ts: at((index + 1) * WINDOW_MS + OUT_OF_ORDER_MS) },
+    ];
+    const response = await postWithNewKey(`${ingest.url}/v1/telemetry`, operator, { records });
+    expect(response.status).toBe(202);
+    expect(await response.json()).toMatchObject({ accepted: 5, rejected: 0 });
+  };
+
+  /** A call with the ops key, another key, or none (''). */
+  const call = (method: string, path: string, key = ops, body?: unknown) =>
+    fetch(`${api.url}${path}`, {
+      method,
+      headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  const stream = async (query = '', lastEventId?: string) => {
+    const client = await SseClient.open(`${api.url}/v1/alerts/stream${query}`, ops, lastEventId);
+    streams.push(client);
+    return client;
+  };
+  /** Every `path` in a JSON error body, wherever the body keeps its field errors. */
+  const paths = (body: unknown): string[] =>
+    body && typeof body === 'object' ? Object.entries(body).flatMap(([k, v]) => (k === 'path' && typeof v === 'string' ? [v] : paths(v))) : [];
+
+  beforeAll(async () => {
+    const env = { ...isolation.env, ALERTING_OPS_TOKEN: generateApiKey().key, LOAD_WINDOW_MS: String(WINDOW_MS), LOAD_OUT_OF_ORDER_MS: String(OUT_OF_ORDER_MS), LOAD_DEFAULT_CELL_GPUS: '0.25' };
+    const alerting = await ServiceProcess.start('alerting', env);
+    services.push(alerting);
+    services.push(...(await Promise.all([ServiceProcess.start('ingest', env), ServiceProcess.start('load', env), ServiceProcess.start('api', { ...env, API_ALERTING_URL: alerting.url, API_STREAM_HEARTBEAT_MS: '1000' })])));
+    [, ingest, , api] = services;
+    [ops, partner, operator] = (
+      await Promise.all([createApiKey(isolation, 'ops', 'noc-kim'), createApiKey(isolation, 'partner', 'etri'), createApiKey(isolation, 'operator', 'skt')])
+    ).map((k) => k.key);
+    db = new Client({ connectionString: isolation.databaseUrl });
+    await db.connect();
+  });
+
+  afterAll(async () => {
+    streams.forEach((s) => s.close());
+    await db?.end();
+    await Promise.all(services.map((s) => s.stop()));
+    await dropDatabase(isolation);
+  });
+
+  describe('forwarded to alerting', () => {
+    it('lists the shipped rules, one rule, and every rule as YAML', async () => {
+      const list = await call('GET', '/v1/rules');
+      expect(list.status).toBe(200);
+      const { rules } = (await list.json()) as { rules: Array<{ id: string }> };
+      expect(rules.map((r) => r.id)).toEqual(expect.arrayContaining(['inference-load-high', 'prb-dl-saturated']));
+
+      const one = await call('GET', '/v1/rules/inference-load-high');
+      expect([one.status, ((await one.json()) as { id: string }).id]).toEqual([200, 'inference-load-high']);
+
+      const yaml = await call('GET', '/v1/rules.yaml');
+      expect(yaml.status).toBe(200);
+      expect(yaml.headers.get('content-type')).toMatch(/yaml/);
+      expect(await yaml.text()).toContain('inference-load-high');
+    });
+
+    it("relays alerting's 422 for a bad rule, with the offending field's path", async () => {
+      const response = await call('PUT', '/v1/rules/bad-threshold', ops, { alertname: 'BadThreshold', kind: 'window', all: [{ metric: 'inferenceLoad', op: '>', threshold: 'high' }], severity: 'warning' });
+      expect(response.status).toBe(422);
+      const body = await response.json();
+      expect(body).toMatchObject({ error: { code: expect.any(String) } });
+      expect(paths(body).some((p) => p.endsWith('threshold'))).toBe(true);
+    });
+
+    it('lists silences', async () => {
+      expect((await call('GET', '/v1/silences')).status).toBe(200);
+    });
+
+    it('refuses malformed ids before forwarding, naming the parameter', async () => {
+      for (const [method, path, param] of [
+        ['GET', '/v1/rules/Not_A_Rule', 'path.id'],
+        ['DELETE', '/v1/silences/not-a-uuid', 'path.id'],
+        ['POST', '/v1/alerts/NOT-HEX/ack', 'path.fingerprint'],
+      ]) {
+        const response = await call(method, path);
+        expect(response.status).toBe(400);
+        expect(await response.json()).toMatchObject({ error: { code: 'INVALID_PATH_PARAMETER', details: [{ path: param }] } });
+      }
+    });
+
+    it('needs a key of role ops or admin', async () => {
+      expect((await call('GET', '/v1/rules', '')).status).toBe(401);
+      expect((await call('GET', '/v1/rules', partner)).status).toBe(403);
+      expect((await call('POST', '/v1/alerts/00ff00ff00ff00ff/ack', partner, {})).status).toBe(403);
+    });
+  });
+
+  describe('an alert from the pipeline, live', () => {
+    let all: SseClient;
+    let matching: SseClient;
+    let otherOperator: SseClient;
+    let otherSeverity: SseClient;
+    let firing: AlertEvent;
+    const isOurs = (a: AlertEvent) => a.labels.alertname === 'InferenceLoadHigh' && a.labels.cell === CELL;
+    /** The ids of our alert's events a stream received, in order. */
+    const ourEventIds = (client: SseClient) => client.alerts.filter((a) => a.fingerprint === firing.fingerprint).map((a) => a.id);
+
+    it('refuses streams without a key (401) or to partners (403)', async () => {
+      expect((await fetch(`${api.url}/v1/alerts/stream`)).status).toBe(401);
+      const forbidden = await fetch(`${api.url}/v1/alerts/stream`, { headers: { authorization: `Bearer ${partner}` } });
+      expect(forbidden.status).toBe(403);
+    });
+
+    it('streams the firing alert a posted window raises, to the streams whose filters it matches', async () => {
+      [all, matching, otherOperator, otherSeverity] = await Promise.all([stream(), stream(`?site=${SITE}&severity=warning`), stream('?operator=kt'), stream(`?site=${SITE}&severity=info`)]);
+      await postWindow(0, 4500);
+      firing = await all.waitFor((alerts) => alerts.find((a) => isOurs(a) && a.status === 'firing'), 'the firing alert');
+      expect(firing).toMatchObject({ change: 'state', value: 1.2, evaluatedAt: at(WINDOW_MS), acknowledgement: null, assignee: null, labels: { operator: 'skt', site: SITE, severity: 'warning' } });
+      expect(all.frames.find((f) => f.event === 'alert' && JSON.parse(f.data!).id === firing.id)?.id).toBe(firing.id);
+      await matching.waitFor((alerts) => alerts.find((a) => a.id === firing.id), 'the firing alert');
+    });
+
+    it('keeps idle streams alive with heartbeat comments', async () => {
+      await eventually(async () => {
+        if (all.comments === 0) throw new Error('no heartbeat yet');
+      }, 10_000);
+    });
+
+    it('forwards an acknowledgement and an assignment as the caller; both come back on the stream', async () => {
+      // This client goes away now; it resumes with Last-Event-ID below.
+      all.close();
+      await eventually(async () => expect(await (await fetch(`${api.url}/metrics`)).text()).toContain('airan_api_alert_streams_ended_total{reason="client"} 1'));
+      const ack = await call('POST', `/v1/alerts/${firing.fingerprint}/ack`, ops, { comment: 'throttling inference on c1' });
+      expect(ack.status).toBe(200);
+      const acked = await matching.waitFor((alerts) => alerts.find((a) => a.fingerprint === firing.fingerprint && a.change === 'acknowledged'), 'the acknowledgement');
+      expect(acked).toMatchObject({ status: 'firing', evaluatedAt: firing.evaluatedAt, acknowledgement: { by: 'noc-kim', comment: 'throttling inference on c1' } });
+
+      expect((await call('POST', `/v1/alerts/${firing.fingerprint}/assign`, ops, { assignee: 'lee' })).status).toBe(200);
+      const assigned = await matching.waitFor((alerts) => alerts.find((a) => a.fingerprint === firing.fingerprint && a.change === 'assigned'), 'the assignment');
+      expect(assigned).toMatchObject({ assignee: 'lee', acknowledgement: { by: 'noc-kim' } });
+    });
+
+    it('filters current alerts by acknowledgement, assignee, silence, severity and name', async () => {
+      const fingerprints = async (query: string) => {
+        const response = await call('GET', `/v1/alerts?${query}`);
+        expect(response.status).toBe(200);
+        return ((await response.json()) as { alerts: AlertEvent[] }).alerts.map((a) => a.fingerprint);
+      };
+      // The assignment is the latest event of an alert whose event time did not move: the current state took it.
+      await eventually(async () => expect(await fingerprints('assignee=lee')).toEqual([firing.fingerprint]));
+      expect(await fingerprints('acknowledged=true')).toEqual([firing.fingerprint]);
+      expect(await fingerprints('acknowledged=false')).not.toContain(firing.fingerprint);
+      expect(await fingerprints('silenced=false&severity=warning&alertname=InferenceLoadHigh')).toContain(firing.fingerprint);
+      expect(await fingerprints('silenced=true')).not.toContain(firing.fingerprint);
+      expect(await fingerprints('status=nodata')).not.toContain(firing.fingerprint);
+      expect(await fingerprints('alertname=PrbDownlinkSaturated')).not.toContain(firing.fingerprint);
+      expect((await call('GET', '/v1/alerts?acknowledged=maybe')).status).toBe(400);
+    });
+
+    it('streams the resolve, and records firing then resolved in the alert history', async () => {
+      await postWindow(1, 1500);
+      await matching.waitFor((alerts) => alerts.find((a) => a.fingerprint === firing.fingerprint && a.status === 'resolved'), 'the resolve');
+      expect(matching.alerts.filter((a) => a.fingerprint === firing.fingerprint).map((a) => [a.change, a.status])).toEqual([
+        ['state', 'firing'],
+        ['acknowledged', 'firing'],
+        ['assigned', 'firing'],
+        ['state', 'resolved'],
+      ]);
+
+      const response = await call('GET', `/v1/alerts/${firing.fingerprint}/history`);
+      expect(response.status).toBe(200);
+      const history = (await response.json()) as { events: AlertEvent[]; next: string | null };
+      expect(history.next).toBeNull();
+      expect(history.events.filter((e) => e.change === 'state').map((e) => [e.status, e.evaluatedAt])).toEqual([
+        ['firing', at(WINDOW_MS)],
+        ['resolved', at(2 * WINDOW_MS)],
+      ]);
+      expect(history.events.map((e) => e.id)).toEqual(ourEventIds(matching));
+
+      // Paged back two at a time.
+      const latest = (await (await call('GET', `/v1/alerts/${firing.fingerprint}/history?limit=2`)).json()) as typeof history;
+      const older = (await (await call('GET', `/v1/alerts/${firing.fingerprint}/history?limit=2&before=${latest.next}`)).json()) as typeof history;
+      expect([...older.events, ...latest.events].map((e) => e.id)).toEqual(history.events.map((e) => e.id));
+      expect(older.next).toBeNull();
+
+      expect((await call('GET', '/v1/alerts/0123456789abcdef/history')).status).toBe(404);
+      expect(await (await call('GET', '/v1/alerts/0123456789abcdef/history')).json()).toMatchObject({ error: { code: 'ALERT_NOT_FOUND' } });
+      expect((await call('GET', '/v1/alerts/xyz/history')).status).toBe(400);
+    });
+
+    it('replays exactly the events recorded after Last-Event-ID (header or query), then goes live', async () => {
+      const { rows } = await db.query<{ id: string }>(
+        `SELECT event_id::text AS id FROM api.alert_events
+         WHERE seq > (SELECT seq FROM api.alert_events WHERE event_id = $1) AND payload->'labels'->>'site' = $2 ORDER BY seq`,
+        [firing.id, SITE],
+      );
+      const missed = rows.map((r) => r.id);
+      expect(missed).toEqual(expect.arrayContaining(ourEventIds(matching).slice(1)));
+
+      const resumed = [await stream(`?site=${SITE}`, firing.id), await stream(`?site=${SITE}&lastEventId=${firing.id}`)];
+      for (const client of resumed) {
+        await client.waitFor((alerts) => (alerts.length >= missed.length ? true : undefined), `${missed.length} replayed events`);
+        expect(client.alerts.slice(0, missed.length).map((a) => a.id)).toEqual(missed);
+      }
+
+      // The load rises again: the alert fires anew, live, after the replay.
+      await postWindow(2, 4500);
+      for (const client of resumed) {
+        await client.waitFor((alerts) => alerts.find((a) => a.fingerprint === firing.fingerprint && a.status === 'firing' && a.evaluatedAt === at(3 * WINDOW_MS)), 'the alert firing again');
+        const ids = client.alerts.map((a) => a.id);
+        expect(new Set(ids).size).toBe(ids.length);
+      }
+    });
+
+    it('refuses to resume after an event it does not know', async () => {
+      const unknown = await fetch(`${api.url}/v1/alerts/stream`, { headers: { authorization: `Bearer ${ops}`, 'last-event-id': '00000000-0000-4000-8000-000000000000' } });
+      expect(unknown.status).toBe(400);
+      expect(await unknown.json()).toMatchObject({ error: { code: 'UNKNOWN_LAST_EVENT_ID' } });
+      const malformed = await fetch(`${api.url}/v1/alerts/stream?lastEventId=42`, { headers: { authorization: `Bearer ${ops}` } });
+      expect(malformed.status).toBe(400);
+    });
+
+    it('sent nothing to the streams whose filters the alert does not match', () => {
+      expect(otherOperator.alerts).toEqual([]);
+      expect(otherSeverity.alerts).toEqual([]);
+      expect(otherOperator.ended || otherSeverity.ended).toBe(false);
+    });
+
+    it('ends the open streams when the api stops, which then exits cleanly', async () => {
+      expect(streams.filter((s) => !s.ended).length).toBeGreaterThan(0);
+      await api.stop();
+      expect(await api.exitCode()).toBe(0);
+      await eventually(async () => expect(streams.every((s) => s.ended)).toBe(true), 5_000);
+    });
+  });
+});
