@@ -143,8 +143,10 @@ export class AlertRepository {
     return rows.map(fromRow);
   }
 
-  async save(tx: EntityManager, instances: readonly AlertInstance[]): Promise<void> {
-    if (instances.length === 0) return;
+  async save(tx: EntityManager, unordered: readonly AlertInstance[]): Promise<void> {
+    if (unordered.length === 0) return;
+    // Rows are written in fingerprint order, the order `lock` takes them in: concurrent batches never deadlock.
+    const instances = [...unordered].sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0));
     const col = <T>(f: (i: AlertInstance) => T) => instances.map(f);
     await tx.query(
       `INSERT INTO alerting.alert_instances (fingerprint, rule_id, labels, group_key, phase, active_since, last_true_at, fired_at, flap_times,

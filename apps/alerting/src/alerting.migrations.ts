@@ -190,4 +190,26 @@ class AlertLifecycle1764338400000 implements MigrationInterface {
   }
 }
 
-export const ALERTING_MIGRATIONS = [AlertingCore1764320400000, Notifications1764320700000, AlertLifecycle1764338400000];
+/**
+ * Notifications are numbered in the order they were queued (created_at is the transaction's time, shared by
+ * every change of a batch), so the dispatcher can deliver each alert's notifications to a receiver in order.
+ */
+class NotificationOrder1764400000000 implements MigrationInterface {
+  name = 'NotificationOrder1764400000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query('CREATE SEQUENCE alerting.notifications_seq_seq');
+    await q.query('ALTER TABLE alerting.notifications ADD COLUMN seq bigint');
+    // Notifications queued before this migration keep their order as far as it was known.
+    await q.query(`UPDATE alerting.notifications SET seq = o.seq FROM (SELECT id, nextval('alerting.notifications_seq_seq') AS seq FROM (SELECT id FROM alerting.notifications ORDER BY created_at, id) ordered) o WHERE notifications.id = o.id`);
+    await q.query(`ALTER TABLE alerting.notifications ALTER COLUMN seq SET DEFAULT nextval('alerting.notifications_seq_seq'), ALTER COLUMN seq SET NOT NULL`);
+    await q.query('ALTER SEQUENCE alerting.notifications_seq_seq OWNED BY alerting.notifications.seq');
+    await q.query('CREATE INDEX notifications_pending_by_alert ON alerting.notifications (receiver, fingerprint, seq) WHERE delivered_at IS NULL AND failed_at IS NULL');
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('ALTER TABLE alerting.notifications DROP COLUMN seq');
+  }
+}
+
+export const ALERTING_MIGRATIONS = [AlertingCore1764320400000, Notifications1764320700000, AlertLifecycle1764338400000, NotificationOrder1764400000000];

@@ -18,6 +18,10 @@ export interface NewNotification extends Omit<PendingNotification, 'attempts'> {
 
 export const NOTIFY_CHANNEL = 'airan_notify_alerting';
 
+/** `n` is undelivered, and no earlier notification of the same alert to the same receiver is. */
+const PENDING_HEAD = `n.delivered_at IS NULL AND n.failed_at IS NULL AND NOT EXISTS (
+  SELECT 1 FROM alerting.notifications e WHERE e.receiver = n.receiver AND e.fingerprint = n.fingerprint AND e.seq < n.seq AND e.delivered_at IS NULL AND e.failed_at IS NULL)`;
+
 /** The notification queue in the alerting schema. */
 @Injectable()
 export class NotificationRepository {
@@ -25,20 +29,27 @@ export class NotificationRepository {
   async enqueue(tx: EntityManager, notifications: readonly NewNotification[]): Promise<void> {
     if (notifications.length === 0) return;
     const col = <T>(f: (n: NewNotification) => T) => notifications.map(f);
+    // In the given order, so `seq` numbers an alert's notifications in the order of its changes.
     await tx.query(
       `INSERT INTO alerting.notifications (id, receiver, kind, url, fingerprint, status, body)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[]) ON CONFLICT DO NOTHING`,
+       SELECT id, receiver, kind, url, fingerprint, status, body
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[]) WITH ORDINALITY AS n(id, receiver, kind, url, fingerprint, status, body, ord)
+       ORDER BY ord ON CONFLICT DO NOTHING`,
       [col((n) => n.id), col((n) => n.receiver), col((n) => n.kind), col((n) => n.url), col((n) => n.fingerprint), col((n) => n.status), col((n) => JSON.stringify(n.body))],
     );
     await tx.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, '']);
   }
 
-  /** Due notifications in creation order, locked for this transaction. */
+  /**
+   * Due notifications in creation order, locked for this transaction: of each alert, only the oldest
+   * undelivered one per receiver, so a receiver hears an alert's changes in order (never a resolve
+   * before its firing), and a later change waits while an earlier one is being retried.
+   */
   async claimDue(tx: EntityManager, limit: number): Promise<PendingNotification[]> {
     return tx.query(
-      `SELECT id, receiver, kind, url, body, attempts FROM alerting.notifications
-       WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
-       ORDER BY created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      `SELECT id, receiver, kind, url, body, attempts FROM alerting.notifications n
+       WHERE ${PENDING_HEAD} AND next_attempt_at <= now()
+       ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
       [limit],
     );
   }
@@ -58,7 +69,7 @@ export class NotificationRepository {
   /** Milliseconds until the next retry is due, if any is waiting. */
   async msUntilNextDue(tx: EntityManager): Promise<number | undefined> {
     const rows: Array<{ ms: number | null }> = await tx.query(
-      `SELECT (extract(epoch FROM min(next_attempt_at) - now()) * 1000)::float8 AS ms FROM alerting.notifications WHERE delivered_at IS NULL AND failed_at IS NULL`,
+      `SELECT (extract(epoch FROM min(next_attempt_at) - now()) * 1000)::float8 AS ms FROM alerting.notifications n WHERE ${PENDING_HEAD}`,
     );
     return rows[0].ms === null ? undefined : Math.max(0, rows[0].ms);
   }

@@ -56,7 +56,8 @@ export class SilenceRepository {
   /** Ends silences now; answers the ids that were still running. */
   async expire(tx: EntityManager, ids: readonly string[], by: 'user' | 'resolve', now: number): Promise<string[]> {
     if (ids.length === 0) return [];
-    const rows: Array<{ id: string }> = await tx.query(
+    // TypeORM answers UPDATE … RETURNING with [rows, affected].
+    const [rows]: [Array<{ id: string }>, number] = await tx.query(
       `UPDATE alerting.silences SET ends_at = greatest(starts_at + interval '1 millisecond', $2), expired_by = $3 WHERE id = ANY($1) AND ends_at > $2 RETURNING id`,
       [ids, new Date(now), by],
     );
