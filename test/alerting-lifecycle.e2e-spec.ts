@@ -241,6 +241,29 @@ describe('alerting: the alert lifecycle', () => {
       expect(all.filter((s: { comment: string }) => s.comment === 'planned work')).toEqual([]);
     });
 
+    it('tells receivers of an alert still firing when its silence is expired', async () => {
+      const site = 'lc-unmute';
+      const cell = `${site}-c1`;
+      const fp = fingerprint(loadHighLabels(site, cell));
+      const created = await ops('POST', '/internal/v1/silences', { matchers: [`cell="${cell}"`], endsAt: new Date(Date.now() + 3_600_000).toISOString(), comment: 'short maintenance' });
+      expect(created.status).toBe(201);
+      await sendWindows(window(site, cell, 0, { inferenceLoad: 1.25 }));
+      await until(async () => (await changes(fp)).length === 1, 'firing in history');
+      expect(await queued(fp)).toEqual([]);
+
+      expect((await ops('DELETE', `/internal/v1/silences/${created.body.id}`)).status).toBe(204);
+      const [firing] = await until(() => hooksOf(fp).length > 0 && hooksOf(fp), 'the firing alert reaching the webhook once unsilenced');
+      expect(firing).toMatchObject({ status: 'firing', alerts: [{ status: 'firing', labels: loadHighLabels(site, cell), startsAt: iso(at(0)), endsAt: ZERO, fingerprint: fp }] });
+      expect(await changes(fp)).toEqual(['firing/state', 'firing/unmuted']);
+
+      // Receivers heard it fire, so they hear it resolve.
+      await sendWindows(window(site, cell, 1, { inferenceLoad: 0.5 }));
+      await until(() => hooksOf(fp).length === 2, 'the resolve reaching the webhook');
+      await allDelivered(fp);
+      expect(hooksOf(fp).map((w) => w.status)).toEqual(['firing', 'resolved']);
+      expect(pdOf(fp).map((e) => e.event_action)).toEqual(['trigger', 'resolve']);
+    });
+
     it('expires a running silence on request, once', async () => {
       const created = await ops('POST', '/internal/v1/silences', { matchers: [{ name: 'site', op: '=~', value: 'lc-expire-.*' }], endsAt: new Date(Date.now() + 3_600_000).toISOString(), comment: 'expire me' });
       expect(created).toMatchObject({ status: 201, body: { matchers: [{ name: 'site', op: '=~', value: 'lc-expire-.*' }], createdBy: 'api', endsOnResolve: false, expiredBy: null } });
@@ -505,9 +528,15 @@ describe('alerting: the alert lifecycle', () => {
       const back = await until(() => hooksOf(siteFp)[1], 'SiteSilent resolved');
       expect(back).toMatchObject({ status: 'resolved', alerts: [{ status: 'resolved', labels: siteLabels, fingerprint: siteFp }] });
       expect(await changes(siteFp)).toEqual(['firing/state', 'resolved/state']);
+      // Its inhibitor gone, the cell alert that still fires is announced to receivers now (as Alertmanager would).
+      const unmuted = await until(() => hooksOf(c2)[0], 'the formerly inhibited cell alert reaching the webhook');
+      expect(unmuted).toMatchObject({ status: 'firing', alerts: [{ status: 'firing', labels: loadHighLabels(site, `${site}-c2`), fingerprint: c2 }] });
+      expect(await changes(c2)).toEqual(['firing/state', 'firing/unmuted']);
+      expect(eventsOf(c2).find((e) => e.change === 'unmuted')).toMatchObject({ status: 'firing', inhibitedBy: null, silencedBy: [] });
+      await allDelivered(c2);
+      expect(hooksOf(c2)).toHaveLength(1);
+      expect(pdOf(c2).map((e) => e.event_action)).toEqual(['trigger']);
       await allDelivered(siteFp);
-      expect(hooksMentioning(c2)).toEqual([]);
-      expect(pdOf(c2)).toEqual([]);
       expect(hooksOf(c1).map((w) => w.status)).toEqual(['firing']);
     });
   });

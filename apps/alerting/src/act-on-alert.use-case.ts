@@ -32,7 +32,7 @@ export class ActOnAlertUseCase {
       const updated = { ...instance, ownership };
       const event = ownershipEvent(updated, action.kind, now);
       const rule = await this.rules.find(tx, instance.ruleId);
-      await this.state.announceOwnership(tx, updated, event, actor, rule?.groupBy ?? []);
+      await this.state.announce(tx, updated, event, actor, rule?.groupBy ?? []);
       return event;
     });
   }

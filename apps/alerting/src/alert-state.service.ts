@@ -40,6 +40,16 @@ export interface AlertStep {
   readonly sourceTraceIds?: readonly string[];
 }
 
+/** Why receivers would not hear of an alert now. */
+export interface Muting {
+  readonly silencedBy: string[];
+  readonly inhibitedBy: string | null;
+  /** Silences that end when this alert resolves. */
+  readonly endingOnResolve: string[];
+}
+
+export const isMuted = (m: Muting) => m.silencedBy.length > 0 || m.inhibitedBy !== null;
+
 /** A transition `apply` made, for callers that react to one (absence firing marks cells no-data). */
 export interface AppliedTransition {
   readonly labels: Readonly<Record<string, string>>;
@@ -78,7 +88,7 @@ export class AlertStateService {
     });
     const instances = await this.alerts.lock(tx, [...new Set(labelled.map((l) => l.fingerprint))]);
     const now = Date.now();
-    const context = await this.muteContext(tx, now);
+    const mutingOf = await this.muting(tx, now);
     const touched = new Map<string, AlertInstance>();
     const changes: AlertChange[] = [];
     const notifiable: NotifiableChange[] = [];
@@ -92,13 +102,12 @@ export class AlertStateService {
       let next: AlertInstance = { ...before, state: evaluation.state, activeValue: held ? step.value : before.activeValue };
       const transition = evaluation.transition;
       if (transition) {
-        const silencedBy = activeSilences(context.silences, labels, now);
-        const inhibitor = inhibitedBy({ fingerprint: fp, labels }, context.inhibitors, DEFAULT_INHIBIT_RULES);
-        const event = await this.describe(step, before, next, transition, { silencedBy, inhibitedBy: inhibitor });
-        const heard = transition === 'firing' ? silencedBy.length === 0 && inhibitor === null : transition === 'resolved' && before.notifiedFiring;
+        const muting = mutingOf(fp, labels);
+        const event = await this.describe(step, before, next, transition, muting);
+        const heard = transition === 'firing' ? !isMuted(muting) : transition === 'resolved' && before.notifiedFiring;
         next = afterTransition(next, transition, now, heard, event);
         if (heard) notifiable.push({ event, groupKey: next.groupKey, groupBy: step.rule.groupBy });
-        if (transition === 'resolved') silencesEndingOnResolve(context.silences, labels, now).forEach((id) => endedSilences.add(id));
+        if (transition === 'resolved') muting.endingOnResolve.forEach((id) => endedSilences.add(id));
         changes.push({ eventId: event.id, fingerprint: fp, status: event.status, change: 'state', actor: null, value: event.value, evaluatedAt: step.at });
         applied.push({ labels, transition });
         await this.outbox.add(tx, [{ eventId: event.id, topic: this.infra.topics.alerts, key: fp, value: event, headers: traceHeaders(event) }]);
@@ -124,21 +133,27 @@ export class AlertStateService {
     );
   }
 
-  /** Records a change people (or escalation) made to an instance, announces it and tells the receivers that hear it. */
-  async announceOwnership(tx: EntityManager, instance: AlertInstance, event: AlertEvent, actor: string | null, groupBy: readonly string[]): Promise<void> {
+  /** Records a change that is not an evaluation (people acting, escalation, muting ending), announces it and tells the receivers that hear it. */
+  async announce(tx: EntityManager, instance: AlertInstance, event: AlertEvent, actor: string | null, groupBy: readonly string[]): Promise<void> {
     await this.alerts.save(tx, [{ ...instance, lastEvent: event }]);
     await this.alerts.recordChanges(tx, [{ eventId: event.id, fingerprint: instance.fingerprint, status: event.status, change: event.change, actor, value: event.value, evaluatedAt: Date.parse(event.evaluatedAt) }]);
     await this.outbox.add(tx, [{ eventId: event.id, topic: this.infra.topics.alerts, key: instance.fingerprint, value: event, headers: traceHeaders(event) }]);
     await this.notifier.notify(tx, [{ event, groupKey: instance.groupKey, groupBy }]);
   }
 
-  private async muteContext(tx: EntityManager, now: number) {
-    const [silences, inhibitors] = await Promise.all([this.silences.unexpired(tx, now), this.alerts.firingWithAlertnames(tx, SOURCE_ALERTNAMES)]);
-    return { silences, inhibitors };
+  /** What mutes an alert now: the silences and firing inhibitors are read once, then checked per alert. */
+  async muting(tx: EntityManager, now: number): Promise<(fp: string, labels: Readonly<Record<string, string>>) => Muting> {
+    const silences = await this.silences.unexpired(tx, now);
+    const inhibitors = await this.alerts.firingWithAlertnames(tx, SOURCE_ALERTNAMES);
+    return (fp, labels) => ({
+      silencedBy: activeSilences(silences, labels, now),
+      inhibitedBy: inhibitedBy({ fingerprint: fp, labels }, inhibitors, DEFAULT_INHIBIT_RULES),
+      endingOnResolve: silencesEndingOnResolve(silences, labels, now),
+    });
   }
 
   /** The event for a state change, inside a span that continues the evidence's trace. */
-  private describe(step: AlertStep, before: AlertInstance, next: AlertInstance, status: Transition, muted: { silencedBy: string[]; inhibitedBy: string | null }): Promise<AlertEvent> {
+  private describe(step: AlertStep, before: AlertInstance, next: AlertInstance, status: Transition, muted: Muting): Promise<AlertEvent> {
     transitions.inc({ status });
     return withSpan('alerting.transition', { parent: step.parentTrace, attributes: { 'airan.alert.fingerprint': next.fingerprint, 'airan.alert.status': status } }, async () => {
       const endsEpisode = status === 'resolved' || status === 'nodata';

@@ -116,6 +116,15 @@ export class AlertRepository {
     return rows.map(fromRow);
   }
 
+  /** Firing instances receivers were not told of (muted when they fired), locked for this transaction. */
+  async lockFiringUnheard(tx: EntityManager, limit: number): Promise<AlertInstance[]> {
+    const rows: InstanceRow[] = await tx.query(
+      `${SELECT} WHERE phase = 'firing' AND NOT notified_firing AND last_event IS NOT NULL ORDER BY fingerprint LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [limit],
+    );
+    return rows.map(fromRow);
+  }
+
   /** Firing alerts of the given names: the possible sources of inhibition. */
   async firingWithAlertnames(tx: EntityManager, alertnames: readonly string[] | 'all'): Promise<Array<{ fingerprint: string; labels: Record<string, string> }>> {
     return tx.query(

@@ -18,6 +18,7 @@ import { ManageRulesUseCase } from './manage-rules.use-case';
 import { ManageSilencesUseCase } from './manage-silences.use-case';
 import { NotificationDispatcher } from './notification.dispatcher';
 import { NotificationRepository } from './notification.repository';
+import { NotifyUnmutedUseCase } from './notify-unmuted.use-case';
 import { OpsTokenLookup } from './ops-token.lookup';
 import { receiversFrom } from './receivers';
 import { RuleRepository } from './rule.repository';
@@ -50,6 +51,7 @@ export class AlertingModule {
         EvaluateSamplesUseCase,
         EvaluateAbsenceUseCase,
         EscalateAlertsUseCase,
+        NotifyUnmutedUseCase,
         AlertingTicker,
         ManageRulesUseCase,
         ManageSilencesUseCase,

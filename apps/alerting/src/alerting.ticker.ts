@@ -3,12 +3,13 @@ import { INFRA, type ServiceInfra } from '@airan/http';
 import type { AlertingConfig } from './alerting.config';
 import { EscalateAlertsUseCase } from './escalate-alerts.use-case';
 import { EvaluateAbsenceUseCase } from './evaluate-absence.use-case';
+import { NotifyUnmutedUseCase } from './notify-unmuted.use-case';
 
 /** Any 64-bit key shared by every alerting instance: one of them runs a tick at a time. */
 const TICK_LOCK = 0x616c7274;
 
 /**
- * The timers: absence rules and escalation are about time passing without evidence, so they run on a
+ * The timers: absence rules, silences running out and escalation are about time passing without evidence, so they run on a
  * clock (ALERTING_TICK_MS) rather than on events. Each tick is one transaction under an advisory lock,
  * so several alerting instances never evaluate the same tick twice.
  */
@@ -22,6 +23,7 @@ export class AlertingTicker implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(INFRA) private readonly infra: ServiceInfra<AlertingConfig>,
     private readonly absence: EvaluateAbsenceUseCase,
     private readonly escalate: EscalateAlertsUseCase,
+    private readonly unmuted: NotifyUnmutedUseCase,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -49,6 +51,7 @@ export class AlertingTicker implements OnApplicationBootstrap, OnModuleDestroy {
       if (!locked) return;
       const now = Date.now();
       await this.absence.execute(tx, now);
+      await this.unmuted.execute(tx, now);
       await this.escalate.execute(tx, now);
     });
   }

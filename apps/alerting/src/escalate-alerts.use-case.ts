@@ -18,7 +18,7 @@ export class EscalateAlertsUseCase {
     for (const rule of (await this.rules.list(tx)).filter((r) => r.enabled && r.escalateAfterMs !== null)) {
       for (const instance of await this.alerts.lockEscalationDue(tx, rule.id, now - rule.escalateAfterMs!)) {
         const escalated = { ...instance, ownership: { ...instance.ownership, escalatedAt: now } };
-        await this.state.announceOwnership(tx, escalated, ownershipEvent(escalated, 'escalated', now), null, rule.groupBy);
+        await this.state.announce(tx, escalated, ownershipEvent(escalated, 'escalated', now), null, rule.groupBy);
       }
     }
   }

@@ -17,8 +17,9 @@ export interface Receiver {
   readonly body: (alert: AlertEvent, group: readonly AlertEvent[], groupBy: readonly string[]) => unknown;
 }
 
-/** Firing and resolved changes, and escalations: what Alertmanager-style receivers expect. */
-const stateOrEscalation = (alert: AlertEvent) => alert.change === 'escalated' || (alert.change === 'state' && (alert.status === 'firing' || alert.status === 'resolved'));
+/** Firing (including once its muting ends) and resolved: what Alertmanager-style receivers expect. */
+const firingOrResolved = (alert: AlertEvent) => alert.change === 'unmuted' || (alert.change === 'state' && (alert.status === 'firing' || alert.status === 'resolved'));
+const stateOrEscalation = (alert: AlertEvent) => alert.change === 'escalated' || firingOrResolved(alert);
 
 /** The configured receivers: webhooks (Alertmanager v4 body), PagerDuty Events v2, an Alertmanager's push API. */
 export function receiversFrom(config: AlertingConfig): Receiver[] {
@@ -46,7 +47,7 @@ export function receiversFrom(config: AlertingConfig): Receiver[] {
       kind: 'alertmanager',
       url: `${config.ALERTING_ALERTMANAGER_URL.replace(/\/$/, '')}/api/v2/alerts`,
       // Alertmanager groups, silences and inhibits by itself: it gets each alert's state, nothing else.
-      hears: (alert) => alert.change === 'state' && (alert.status === 'firing' || alert.status === 'resolved'),
+      hears: firingOrResolved,
       body: (alert) => [toAlertmanagerAlert(alert, `${external}/v1/alerts?fingerprint=${alert.fingerprint}`)].map(({ status: _, fingerprint: __, ...pushed }) => pushed),
     });
   }

@@ -5,8 +5,11 @@ export const ALERT_SCHEMA = 'airan.alert/1';
 /** The alert's state: Prometheus' pending/firing plus resolved, and Grafana's no-data (its source went silent). */
 export type AlertStatus = 'pending' | 'firing' | 'resolved' | 'nodata';
 
-/** What this event announces: a state change, or a human (or escalation) acting on the alert. */
-export type AlertChangeKind = 'state' | 'acknowledged' | 'unacknowledged' | 'assigned' | 'escalated';
+/**
+ * What this event announces: a state change, a human (or escalation) acting on the alert, or the end of
+ * the silence or inhibition that kept receivers from hearing that it fires (`unmuted`).
+ */
+export type AlertChangeKind = 'state' | 'acknowledged' | 'unacknowledged' | 'assigned' | 'escalated' | 'unmuted';
 
 export interface Acknowledgement {
   readonly by: string;
