@@ -541,6 +541,38 @@ describe('alerting: the alert lifecycle', () => {
     });
   });
 
+  describe('grouping', () => {
+    it('sends each change with the other firing alerts of its group (alertname and site), with the labels they share', async () => {
+      const site = 'lc-group';
+      const [a, b] = [`${site}-c1`, `${site}-c2`].map((cell) => ({ cell, labels: loadHighLabels(site, cell), fp: fingerprint(loadHighLabels(site, cell)) }));
+      await sendWindows(window(site, a.cell, 0, { inferenceLoad: 1.25 }));
+      await until(() => hooksOf(a.fp).length === 1, 'first alert of the group');
+      await allDelivered(a.fp);
+      await sendWindows(window(site, b.cell, 0, { inferenceLoad: 1.5 }));
+      const second = await until(() => hooksOf(b.fp)[0], 'second alert of the group');
+      const { cell: _, ...shared } = a.labels;
+      expect(second).toMatchObject({
+        status: 'firing',
+        groupKey: `{}:{alertname="InferenceLoadHigh", site="${site}"}`,
+        groupLabels: { alertname: 'InferenceLoadHigh', site },
+        commonLabels: shared,
+      });
+      expect(second.alerts.map((alert) => [alert.fingerprint, alert.status])).toEqual([
+        [b.fp, 'firing'],
+        [a.fp, 'firing'],
+      ]);
+
+      // The first resolves: its notice lists the second, still firing; the group's status stays firing.
+      await sendWindows(window(site, a.cell, 1, { inferenceLoad: 0.5 }));
+      const resolved = await until(() => hooksOf(a.fp)[1], 'resolve of the first alert');
+      expect(resolved.status).toBe('firing');
+      expect(resolved.alerts.map((alert) => [alert.fingerprint, alert.status])).toEqual([
+        [a.fp, 'resolved'],
+        [b.fp, 'firing'],
+      ]);
+    });
+  });
+
   describe('escalation', () => {
     it('escalates a firing alert nobody acknowledged, once, to the webhook and to PagerDuty at critical', async () => {
       const site = 'lc-escalate';
