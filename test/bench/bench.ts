@@ -9,8 +9,26 @@
  *   BENCH_VES_BATCH    events per VES eventBatch (default 100)
  *   BENCH_CELLS        active cells in the load phase (default 100000)
  *   BENCH_ROUNDS       windows per cell in the load phase (default 3)
- *   BENCH_PHASES       comma-separated phases to run, in this order: ingest, kafka, load, alerts
+ *   BENCH_PHASES       comma-separated phases to run, in this order: ingest, kafka, load, pipeline, alerts
  *                      (default all; e.g. BENCH_PHASES=alerts runs the alert-latency phase alone)
+ *
+ * Whole pipeline (pipeline.bench.ts; docs/performance.md "Pipeline"): ingest, load, alerting and api
+ * driven with the site simulator's generator, event time = wall time, windows closing continuously;
+ * records/s through ingest and load, consumer lag, loss, window close → Postgres / Kafka latency,
+ * CPU seconds per million records and peak memory per service.
+ *   BENCH_PIPE_OPERATORS      operators (default 3: skt, kt, lguplus; more are created in the registry)
+ *   BENCH_PIPE_SITES          sites per operator (default 10; beyond the 2 demo sites each, created in the registry)
+ *   BENCH_PIPE_CELLS          cells per site (default 10)
+ *   BENCH_PIPE_INTERVAL_MS    sample interval: one batch per operator per tick (default 1000)
+ *   BENCH_PIPE_BATCH          records per request (default 500)
+ *   BENCH_PIPE_SECONDS        measured seconds of sending (default 60) ...
+ *   BENCH_PIPE_WARMUP_SECONDS ... after this many unmeasured ones (default 5)
+ *   BENCH_PIPE_CONCURRENCY    requests in flight (default 8)
+ *   BENCH_PIPE_WINDOW_MS      load's LOAD_WINDOW_MS (default 5000)
+ *   BENCH_PIPE_OUT_OF_ORDER_MS load's LOAD_OUT_OF_ORDER_MS (default 2 × the interval)
+ *   BENCH_PIPE_REGISTER_CELLS 1 (default): cells beyond the demo fleet are registered; 0: load's default allocation
+ *   BENCH_PIPE_SEED           generator seed (default 1)
+ *   BENCH_PIPE_DRAIN_SECONDS  how long to wait after the last tick for load and alerting to catch up (default 300)
  *
  * Alert latency (alerts.bench.ts, prometheus.bench.ts; docs/performance.md "Alert latency"): threshold
  * crossings one at a time, latency up to the webhook receiver, airan against Prometheus + Alertmanager.
@@ -30,6 +48,7 @@ import { type AlertLatencyResult } from './alert-common';
 import { benchAlerts } from './alerts.bench';
 import { kafkaProducerPerf } from './kafka-perf.bench';
 import { type LoadBenchResult, benchLoad } from './load.bench';
+import { type PipelineBenchOptions, type PipelineResult, benchPipeline } from './pipeline.bench';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -37,7 +56,7 @@ const BATCH = Number(process.env.BENCH_BATCH ?? 500);
 const VES_BATCH = Number(process.env.BENCH_VES_BATCH ?? 100);
 const CELLS = Number(process.env.BENCH_CELLS ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const PHASES = new Set((process.env.BENCH_PHASES ?? 'ingest,kafka,load,alerts').split(',').map((p) => p.trim()).filter(Boolean));
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'ingest,kafka,load,pipeline,alerts').split(',').map((p) => p.trim()).filter(Boolean));
 const ALERTS = {
   crossings: Number(process.env.BENCH_ALERT_CROSSINGS ?? 20),
   gapMs: Number(process.env.BENCH_ALERT_GAP_MS ?? 2000),
@@ -46,6 +65,23 @@ const ALERTS = {
   windowMs: Number(process.env.BENCH_ALERT_WINDOW_MS ?? 5000),
   outOfOrderMs: Number(process.env.BENCH_ALERT_OUT_OF_ORDER_MS ?? 500),
   phases: new Set((process.env.BENCH_ALERT_PHASES ?? 'window,sample,prometheus').split(',').map((p) => p.trim()).filter(Boolean)),
+};
+
+const PIPE_INTERVAL_MS = Number(process.env.BENCH_PIPE_INTERVAL_MS ?? 1000);
+const PIPELINE: PipelineBenchOptions = {
+  operators: Number(process.env.BENCH_PIPE_OPERATORS ?? 3),
+  sitesPerOperator: Number(process.env.BENCH_PIPE_SITES ?? 10),
+  cellsPerSite: Number(process.env.BENCH_PIPE_CELLS ?? 10),
+  intervalMs: PIPE_INTERVAL_MS,
+  recordsPerRequest: Number(process.env.BENCH_PIPE_BATCH ?? 500),
+  seconds: Number(process.env.BENCH_PIPE_SECONDS ?? 60),
+  warmupSeconds: Number(process.env.BENCH_PIPE_WARMUP_SECONDS ?? 5),
+  concurrency: Number(process.env.BENCH_PIPE_CONCURRENCY ?? 8),
+  windowMs: Number(process.env.BENCH_PIPE_WINDOW_MS ?? 5000),
+  outOfOrderMs: Number(process.env.BENCH_PIPE_OUT_OF_ORDER_MS ?? 2 * PIPE_INTERVAL_MS),
+  registerCells: (process.env.BENCH_PIPE_REGISTER_CELLS ?? '1') !== '0',
+  seed: Number(process.env.BENCH_PIPE_SEED ?? 1),
+  drainTimeoutSeconds: Number(process.env.BENCH_PIPE_DRAIN_SECONDS ?? 300),
 };
 
 interface PhaseResult {
@@ -127,8 +163,8 @@ function vesBatch(i: number): string {
 }
 
 async function main(): Promise<void> {
-  const unknown = [...PHASES].filter((p) => !['ingest', 'kafka', 'load', 'alerts'].includes(p));
-  if (unknown.length > 0) throw new Error(`BENCH_PHASES: unknown phase ${unknown.join(', ')} (ingest, kafka, load, alerts)`);
+  const unknown = [...PHASES].filter((p) => !['ingest', 'kafka', 'load', 'pipeline', 'alerts'].includes(p));
+  if (unknown.length > 0) throw new Error(`BENCH_PHASES: unknown phase ${unknown.join(', ')} (ingest, kafka, load, pipeline, alerts)`);
   const results = PHASES.has('ingest') ? await benchIngest() : [];
   // The native records above are ~300 bytes of JSON each once normalised; Kafka's tool sends the same size, acks=all.
   let kafka: { recordsPerSec: number; line: string } | undefined;
@@ -141,6 +177,16 @@ async function main(): Promise<void> {
     load = await benchLoad(CELLS, ROUNDS, (done) => process.stderr.write(`\r${'load service'.padEnd(22)} [${bar(done)}]`));
     process.stderr.write('\n');
   }
+  let pipeline: PipelineResult | undefined;
+  if (PHASES.has('pipeline')) {
+    let current = '';
+    pipeline = await benchPipeline(PIPELINE, (phase, done, text) => {
+      if (current && phase !== current) process.stderr.write('\n');
+      current = phase;
+      process.stderr.write(`\r${phase.padEnd(22)} [${bar(done)}] ${text.padEnd(40)}`);
+    });
+    process.stderr.write('\n');
+  }
   let alerts: AlertLatencyResult | undefined;
   if (PHASES.has('alerts')) {
     let current = '';
@@ -151,7 +197,7 @@ async function main(): Promise<void> {
     });
     process.stderr.write('\n');
   }
-  report(results, load, kafka, alerts);
+  report(results, load, kafka, alerts, pipeline);
 }
 
 const bar = (done: number) => '#'.repeat(Math.round(Math.min(1, Math.max(0, done)) * 30)).padEnd(30, '.');
@@ -177,12 +223,12 @@ async function benchIngest(): Promise<PhaseResult[]> {
   return results;
 }
 
-function report(results: PhaseResult[], load: LoadBenchResult | undefined, kafka: { recordsPerSec: number; line: string } | undefined, alerts: AlertLatencyResult | undefined): void {
+function report(results: PhaseResult[], load: LoadBenchResult | undefined, kafka: { recordsPerSec: number; line: string } | undefined, alerts: AlertLatencyResult | undefined, pipeline?: PipelineResult): void {
   const dir = join(__dirname, '../../../bench-results');
   mkdirSync(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const meta = { at: new Date().toISOString(), phases: [...PHASES], seconds: SECONDS, concurrency: CONCURRENCY, batch: BATCH, node: process.version };
-  writeFileSync(join(dir, `bench-${stamp}.json`), JSON.stringify({ meta, results, load, kafka, alerts }, null, 2));
+  writeFileSync(join(dir, `bench-${stamp}.json`), JSON.stringify({ meta, results, load, kafka, pipeline, alerts }, null, 2));
   const sections: string[] = [];
   if (results.length > 0) {
     const rows = results.map((r) => `| ${r.phase} | ${r.requests} | ${Math.round(r.recordsPerSec).toLocaleString('en')} | ${r.p50Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} | ${r.failures} |`);
@@ -190,7 +236,7 @@ function report(results: PhaseResult[], load: LoadBenchResult | undefined, kafka
   }
   if (kafka) {
     const native = results[0]?.recordsPerSec ?? NaN;
-    sections.push(`Apache Kafka ProducerPerformance (same jars, acks=all, 300-byte records): ${Math.round(kafka.recordsPerSec).toLocaleString('en')} records/s; ingest native ÷ Kafka = ${(native / kafka.recordsPerSec).toFixed(3)}`);
+    sections.push(`Apache Kafka ProducerPerformance (same jars, acks=all, 300-byte records): ${Math.round(kafka.recordsPerSec).toLocaleString('en')} records/s${results.length > 0 ? `; ingest native ÷ Kafka = ${(native / kafka.recordsPerSec).toFixed(3)}` : ''}`);
   }
   if (load) {
     sections.push(
@@ -201,10 +247,57 @@ function report(results: PhaseResult[], load: LoadBenchResult | undefined, kafka
       ].join('\n'),
     );
   }
+  if (pipeline) sections.push(pipelineTable(pipeline, kafka));
   if (alerts) sections.push(alertTable(alerts));
   const table = sections.join('\n\n');
   writeFileSync(join(dir, `bench-${stamp}.md`), `# airan bench ${meta.at}\n\n${JSON.stringify(meta)}\n\n${table}\n`);
   process.stdout.write(`\n${table}\n\nwritten to bench-results/bench-${stamp}.{json,md}\n`);
+}
+
+/** The pipeline phase: throughput, lag, loss, window latency, then CPU and memory per process. */
+function pipelineTable(p: PipelineResult, kafka: { recordsPerSec: number } | undefined): string {
+  const o = p.options;
+  const n = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en') : '–');
+  const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(0) : '–');
+  const fixed = (v: number, d: number) => (Number.isFinite(v) ? v.toFixed(d) : '–');
+  // The largest reading in each tenth of the run: the trend without hiding peaks.
+  const tenths = (xs: number[]) => {
+    const size = Math.max(1, Math.ceil(xs.length / 10));
+    const out: number[] = [];
+    for (let i = 0; i < xs.length; i += size) out.push(Math.max(...xs.slice(i, i + size)));
+    return out.join(' → ');
+  };
+  const ratio = kafka ? fixed(p.ingestRecordsPerSec / kafka.recordsPerSec, 3) : '– (kafka phase not run)';
+  const lossCell = p.loss.difference === 0 ? '0 (none)' : `${p.loss.difference > 0 ? '+' : ''}${p.loss.difference}`;
+  const windowRows = [p.windows.toPostgres, p.windows.toKafka, ...p.windows.also].map((f) => `| ${f.from} | ${f.n} | ${ms(f.p50Ms)} | ${ms(f.p99Ms)} | ${ms(f.maxMs)} |`);
+  return [
+    `Pipeline: ${o.operators} operators × ${o.sitesPerOperator} sites × ${o.cellsPerSite} cells (${p.fleet.cells} cells, ${p.fleet.gpus} GPUs, ${p.fleet.recordsPerTick} records in ${p.fleet.requestsPerTick} requests every ${o.intervalMs} ms), ` +
+      `${o.recordsPerRequest} records per request, ${o.concurrency} in flight, ${o.seconds} s measured after ${o.warmupSeconds} s warm-up; windows ${o.windowMs} ms, out-of-order ${o.outOfOrderMs} ms; ` +
+      `load average ${p.loadAverage.start.map((v) => v.toFixed(2)).join(' ')} → ${p.loadAverage.end.map((v) => v.toFixed(2)).join(' ')}`,
+    '',
+    '| pipeline | offered records/s | ingest accepted records/s | load applied records/s | ÷ Kafka records/s | requests | failures | skipped ticks | samples accepted | samples stored | stored − accepted | load caught up, s after last 202 |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    `| ${p.phase} | ${n(p.offeredRecordsPerSec)} | ${n(p.ingestRecordsPerSec)} | ${n(p.loadRecordsPerSec)} | ${ratio} | ${p.requests} | ${p.failures} | ${p.skippedTicks} | ${n(p.loss.acceptedCellSamples + p.loss.acceptedGpuSamples)} | ${n(p.loss.storedCellSamples + p.loss.storedGpuSamples)} | ${lossCell} | ${fixed(p.loadCaughtUpAfterLastAnswerSeconds, 1)} |`,
+    '',
+    '| consumer lag (messages), one reading per second | first third | last third | max | grew | max of each tenth of the run |',
+    '|---|---|---|---|---|---|',
+    ...p.lag.map((l) => `| ${l.consumer} | ${fixed(l.firstThirdMean, 1)} | ${fixed(l.lastThirdMean, 1)} | ${l.max} | ${l.grew ? `**yes** (> ${l.tolerance})` : `no (tolerance ${l.tolerance})`} | ${tenths(l.series)} |`),
+    '',
+    `Windows: ${p.windows.measured} closed during the measured interval (${p.windows.closed} in all, ${p.windows.revised} revised, ${p.windows.stillOpen} open at the end, ${p.windows.tooLateSamples} too-late samples); ${p.alertEvents} alert events. ` +
+      `Requests: POST → 202 p50 ${ms(p.requestLatency.p50Ms)} ms, p99 ${ms(p.requestLatency.p99Ms)} ms; tick → POST sent p99 ${ms(p.dispatchDelay.p99Ms)} ms.`,
+    '',
+    '| window latency | windows | p50 ms | p99 ms | max ms |',
+    '|---|---|---|---|---|',
+    ...windowRows,
+    '',
+    '| process | CPU s | % of one core | CPU s per million records | peak RSS MB |',
+    '|---|---|---|---|---|',
+    ...p.services.map((s) => `| ${s.name}${s.note ? ` (${s.note})` : ''} | ${fixed(s.cpuSeconds, 1)} | ${fixed(s.cpuPercent, 0)} | ${fixed(s.cpuSecondsPerMillionRecords, 1)} | ${s.peakRssMb === undefined ? '–' : fixed(s.peakRssMb, 0)} |`),
+    '',
+    `Machine over the same interval: ${p.machine.cores} cores ${fixed(p.machine.busyPercent, 0)} % busy (${fixed(p.machine.busyCores, 2)} cores; this run's processes ${fixed(p.machine.thisRunCores, 2)}, ` +
+      `the broker and everything else ${fixed(p.machine.otherCores, 2)}), iowait ${fixed(p.machine.iowaitPercent, 1)} %.`,
+    ...(p.notes.length > 0 ? ['', ...p.notes.map((x) => `Note: ${x}`)] : []),
+  ].join('\n');
 }
 
 /** Alert latency: one row per phase, airan ÷ Prometheus where both ran, then what each was measured from. */
