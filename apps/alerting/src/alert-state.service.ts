@@ -67,6 +67,7 @@ const SOURCE_ALERTNAMES = inhibitionSourceAlertnames();
 @Injectable()
 export class AlertStateService {
   private readonly outbox = new OutboxRepository('alerting');
+  private readonly fingerprints = new Map<string, string>();
 
   constructor(
     @Inject(INFRA) private readonly infra: ServiceInfra,
@@ -80,12 +81,9 @@ export class AlertStateService {
     return { ...target, ...rule.labels, alertname: rule.alertname, severity: rule.severity };
   }
 
-  async apply(tx: EntityManager, steps: readonly AlertStep[]): Promise<AppliedTransition[]> {
-    if (steps.length === 0) return [];
-    const labelled = steps.map((step) => {
-      const labels = AlertStateService.labelsOf(step.rule, step.target);
-      return { step, labels, fingerprint: fingerprint(labels) };
-    });
+  async apply(tx: EntityManager, allSteps: readonly AlertStep[]): Promise<AppliedTransition[]> {
+    const labelled = await this.relevant(tx, allSteps);
+    if (labelled.length === 0) return [];
     const instances = await this.alerts.lock(tx, [...new Set(labelled.map((l) => l.fingerprint))]);
     const now = Date.now();
     const mutingOf = await this.muting(tx, now);
@@ -131,6 +129,45 @@ export class AlertStateService {
       tx,
       activeLabels.map((target) => ({ rule, target, at: now, value: null, evaluate: (s) => ({ state: { ...INACTIVE, flapTimes: s.flapTimes }, transition: 'resolved' as const }) })),
     );
+  }
+
+  /**
+   * The steps that can change something, with their labels and fingerprints. Most evidence of a healthy
+   * fleet leaves an inactive alert inactive: such a step is dropped unless its instance is active (read
+   * once per batch, per rule) or its rule compares with the previous observation. A fingerprint with
+   * one step that starts an episode keeps all its steps, in order.
+   */
+  private async relevant(tx: EntityManager, steps: readonly AlertStep[]): Promise<Array<{ step: AlertStep; labels: Record<string, string>; fingerprint: string }>> {
+    if (steps.length === 0) return [];
+    const active = await this.alerts.activeFingerprints(tx, [...new Set(steps.map((s) => s.rule.id))]);
+    const started = new Set<string>();
+    const startedRules = new Set<string>();
+    const kept: Array<{ step: AlertStep; labels: Record<string, string>; fingerprint: string }> = [];
+    for (const step of steps) {
+      const idle = !usesPrevious(step.rule) && isIdle(step.evaluate(INACTIVE));
+      // No instance of this rule is active or was started earlier in the batch: no fingerprint needed to know it stays idle.
+      if (idle && !active.rules.has(step.rule.id) && !startedRules.has(step.rule.id)) continue;
+      const labels = AlertStateService.labelsOf(step.rule, step.target);
+      const fp = this.fingerprintOf(labels);
+      if (!idle) {
+        started.add(fp);
+        startedRules.add(step.rule.id);
+      } else if (!started.has(fp) && !active.fingerprints.has(fp)) continue;
+      kept.push({ step, labels, fingerprint: fp });
+    }
+    return kept;
+  }
+
+  /** Fingerprints by label set: the same cells are evaluated batch after batch, and FNV over BigInt is not free. */
+  private fingerprintOf(labels: Record<string, string>): string {
+    const key = JSON.stringify(labels);
+    let fp = this.fingerprints.get(key);
+    if (fp === undefined) {
+      if (this.fingerprints.size >= FINGERPRINT_CACHE_SIZE) this.fingerprints.clear();
+      fp = fingerprint(labels);
+      this.fingerprints.set(key, fp);
+    }
+    return fp;
   }
 
   /** Records a change that is not an evaluation (people acting, escalation, muting ending), announces it and tells the receivers that hear it. */
@@ -215,6 +252,11 @@ function afterTransition(instance: AlertInstance, transition: Transition, now: n
       return { ...instance, lastEvent: event };
   }
 }
+
+const FINGERPRINT_CACHE_SIZE = 200_000;
+
+/** An evaluation that leaves an inactive alert inactive, announcing nothing. */
+const isIdle = (e: Evaluation) => !e.transition && e.state.phase === 'inactive';
 
 /** `dropPct` compares with the previous observation, which must then be kept even while inactive. */
 const usesPrevious = (rule: AlertRule) => [...rule.all, ...rule.any].some((c) => c.op === 'dropPct');

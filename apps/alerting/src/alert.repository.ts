@@ -110,6 +110,15 @@ export class AlertRepository {
     return rows.map(fromRow);
   }
 
+  /** Instances of these rules that are not inactive, and the rules that have any: cheap, through the partial index on phase. */
+  async activeFingerprints(db: EntityManager, ruleIds: readonly string[]): Promise<{ fingerprints: Set<string>; rules: Set<string> }> {
+    const rows: Array<{ fingerprint: string; rule_id: string }> = await db.query(
+      `SELECT fingerprint, rule_id FROM alerting.alert_instances WHERE phase <> 'inactive' AND rule_id = ANY($1)`,
+      [ruleIds],
+    );
+    return { fingerprints: new Set(rows.map((r) => r.fingerprint)), rules: new Set(rows.map((r) => r.rule_id)) };
+  }
+
   /** Pending, firing and no-data instances of a rule, locked for this transaction. */
   async lockActiveOfRule(tx: EntityManager, ruleId: string): Promise<AlertInstance[]> {
     const rows: InstanceRow[] = await tx.query(`${SELECT} WHERE rule_id = $1 AND phase <> 'inactive' ORDER BY fingerprint FOR UPDATE`, [ruleId]);

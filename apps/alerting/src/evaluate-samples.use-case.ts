@@ -32,12 +32,14 @@ export class EvaluateSamplesUseCase {
 
   async execute(tx: EntityManager, messages: ConsumedMessage<TelemetryReport>[]): Promise<void> {
     const rules = await this.rules.enabled(tx, 'sample');
+    // Cells' last-seen times are kept only while an absence rule watches cells: sites are few, cells many.
+    const watchCells = (await this.rules.enabled(tx, 'absence')).some((r) => r.target === 'cell');
     const steps: AlertStep[] = [];
     const sightings: Sighting[] = [];
     for (const message of messages) {
       const report = message.value;
       const site = this.siteLabels(report);
-      sightings.push(...sightingsOf(report, site));
+      sightings.push(...sightingsOf(report, site, watchCells));
       const observed: Record<'cell' | 'gpu', Observed[]> = {
         cell: report.cells.map((c) => ({ target: { ...site, cell: c.cellId }, values: c as unknown as Values, at: c.ts })),
         gpu: report.gpus.map((g) => ({ target: { ...site, node: g.node, gpu: g.device }, values: g as unknown as Values, at: g.ts })),
@@ -72,12 +74,12 @@ function sampleStep(rule: AlertRule, o: Observed, parentTrace: AlertStep['parent
   };
 }
 
-function sightingsOf(report: TelemetryReport, site: Record<string, string>): Sighting[] {
+function sightingsOf(report: TelemetryReport, site: Record<string, string>, withCells: boolean): Sighting[] {
   const times = [...report.cells.map((c) => c.ts), ...report.gpus.map((g) => g.ts), ...report.heartbeats];
   if (times.length === 0) return [];
   const eventAt = Math.max(...times);
   return [
     { target: 'site', id: report.siteId, labels: site, eventAt, receivedAt: report.receivedAt },
-    ...report.cells.map((c) => ({ target: 'cell' as const, id: c.cellId, labels: { ...site, cell: c.cellId }, eventAt: c.ts, receivedAt: report.receivedAt })),
+    ...(withCells ? report.cells : []).map((c) => ({ target: 'cell' as const, id: c.cellId, labels: { ...site, cell: c.cellId }, eventAt: c.ts, receivedAt: report.receivedAt })),
   ];
 }

@@ -36,7 +36,9 @@ export class LastSeenRepository {
       `INSERT INTO alerting.last_seen (target, id, labels, event_at, received_at)
        SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::timestamptz[], $5::timestamptz[])
        ON CONFLICT (target, id) DO UPDATE SET labels = EXCLUDED.labels,
-         event_at = greatest(last_seen.event_at, EXCLUDED.event_at), received_at = greatest(last_seen.received_at, EXCLUDED.received_at)`,
+         event_at = greatest(last_seen.event_at, EXCLUDED.event_at), received_at = greatest(last_seen.received_at, EXCLUDED.received_at)
+       -- Absence is measured in seconds to minutes: a row written less than a second ago is left alone, sparing a new tuple per report.
+       WHERE last_seen.received_at < EXCLUDED.received_at - interval '1 second'`,
       [col((s) => s.target), col((s) => s.id), col((s) => JSON.stringify(s.labels)), col((s) => new Date(s.eventAt)), col((s) => new Date(s.receivedAt))],
     );
   }
