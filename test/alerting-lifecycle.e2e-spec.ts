@@ -3,24 +3,11 @@ import { Kafka, Partitioners, logLevel, type Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { parse as parseYaml } from 'yaml';
 import { type AlertEvent, CELL_LOAD_SCHEMA, type CellLoadWindow, type CellSample, type GpuSample, TELEMETRY_SCHEMA, type TelemetryReport, stableEventId } from '@airan/contracts';
-import { fingerprint } from '@airan/rule-engine';
+import { type AlertmanagerWebhook, fingerprint } from '@airan/rule-engine';
 import { ServiceProcess, dropDatabase, eventually, freePort, isolate } from './support/stack';
 import { TopicReader } from './support/topic-reader';
 
-interface AmAlert {
-  readonly status: 'firing' | 'resolved';
-  readonly labels: Record<string, string>;
-  readonly annotations: Record<string, string>;
-  readonly startsAt: string;
-  readonly endsAt: string;
-  readonly generatorURL: string;
-  readonly fingerprint: string;
-}
-interface Webhook {
-  readonly status: 'firing' | 'resolved';
-  readonly alerts: AmAlert[];
-  readonly [field: string]: unknown;
-}
+type Webhook = AlertmanagerWebhook;
 interface PagerDutyEvent {
   readonly routing_key: string;
   readonly event_action: 'trigger' | 'acknowledge' | 'resolve';

@@ -1,18 +1,11 @@
-import type { AlertRule } from '@airan/rule-engine';
+import { type AlertRule, parseRule } from '@airan/rule-engine';
 
-const RULE_DEFAULTS = {
-  any: [],
-  scope: [],
-  forMs: 0,
-  keepFiringForMs: 0,
-  flap: { windowMs: 600_000, maxTransitions: 4 },
-  groupBy: ['alertname', 'site'],
-  escalateAfterMs: null,
-  labels: { team: 'ran-ops' },
-  enabled: true,
-} as const;
+const RULE_DEFAULTS = { labels: { team: 'ran-ops' } } as const;
 
-/** Rules that ship with airan; seeded by migration and editable afterwards through the rules API. */
+/**
+ * Rules that ship with airan; seeded by migration and editable afterwards through the rules API. They
+ * go through the same validation as any rule, which also fills in the defaults they leave out.
+ */
 export const DEFAULT_RULES: readonly AlertRule[] = [
   {
     ...RULE_DEFAULTS,
@@ -86,4 +79,8 @@ export const DEFAULT_RULES: readonly AlertRule[] = [
     severity: 'warning',
     annotations: { summary: 'Inference p95 latency {{ $value }} ms on cell {{ $labels.cell }}' },
   },
-];
+].map((input) => {
+  const parsed = parseRule(input);
+  if (!parsed.ok) throw new Error(`shipped rule ${input.id} is invalid: ${JSON.stringify(parsed.issues)}`);
+  return parsed.rule;
+});
