@@ -9,6 +9,8 @@ import { CloseWindowsUseCase } from './close-windows.use-case';
 import type { LoadConfig } from './load.config';
 import { LoadRegistry } from './load-registry';
 import { type CellSampleRow, type GpuSampleRow, LoadRepository, type OpenWindow, windowKey } from './load.repository';
+import { RollupAccumulator } from './rollup-accumulator';
+import { timed } from './step-timer';
 
 /** Consecutive reports of one partition applied together; `fromMax`/`toMax`: the largest event time before and after them. */
 interface Segment {
@@ -34,36 +36,51 @@ export class ApplyTelemetryUseCase {
     private readonly closeWindows: CloseWindowsUseCase,
   ) {}
 
-  async execute(tx: EntityManager, messages: ConsumedMessage<TelemetryReport>[]): Promise<void> {
+  execute(tx: EntityManager, messages: ConsumedMessage<TelemetryReport>[]): Promise<void> {
+    return timed('handler', () => this.apply(tx, messages));
+  }
+
+  private async apply(tx: EntityManager, messages: ConsumedMessage<TelemetryReport>[]): Promise<void> {
     const { topic, partition } = messages[0];
     const { LOAD_WINDOW_MS: windowMs, LOAD_OUT_OF_ORDER_MS: outOfOrderMs, LOAD_ALLOWED_LATENESS_MS: latenessMs } = this.infra.config;
     // Each report is judged against the watermark as it stood before that report, in partition order.
     // A report with a late sample (its window may already be closed by an earlier report of this batch)
     // starts a new segment, and each segment is applied on its own: the outcome is the same as if every
     // report came in a batch of its own, whatever batches Kafka, a crash or a rebalance produce.
-    const storedMax = await this.repository.maxEventTime(tx, topic, partition);
+    const storedMax = await timed('watermark', () => this.repository.maxEventTime(tx, topic, partition));
+    const rollups = new RollupAccumulator();
     let segment: Segment = { cells: [], gpus: [], fromMax: storedMax, toMax: storedMax };
     for (const { value: report, headers } of messages) {
       const watermark = watermarkOf(segment.toMax, outOfOrderMs);
       const lateness = (ts: number) => latenessOf(windowOfSample(ts, windowMs), watermark, latenessMs);
-      const times = [...report.cells.map((c) => c.ts), ...report.gpus.map((g) => g.ts)];
       const segmentStarted = segment.cells.length > 0 || segment.gpus.length > 0 || segment.toMax > segment.fromMax;
-      if (segmentStarted && times.some((ts) => lateness(ts) === 'late')) {
-        await this.applySegment(tx, topic, partition, segment);
+      if (segmentStarted && (report.cells.some((c) => lateness(c.ts) === 'late') || report.gpus.some((g) => lateness(g.ts) === 'late'))) {
+        await this.applySegment(tx, topic, partition, segment, rollups);
         segment = { cells: [], gpus: [], fromMax: segment.toMax, toMax: segment.toMax };
       }
-      const origin = { operatorId: report.operatorId, siteId: report.siteId, traceparent: headers.traceparent ?? null };
-      for (const sample of report.cells) segment.cells.push({ ...origin, sample, tooLate: lateness(sample.ts) === 'too-late' });
-      for (const sample of report.gpus) segment.gpus.push({ ...origin, sample, tooLate: lateness(sample.ts) === 'too-late' });
-      for (const ts of [...times, ...report.heartbeats]) segment.toMax = Math.max(segment.toMax, ts);
+      const { operatorId, siteId } = report;
+      const traceparent = headers.traceparent ?? null;
+      let toMax = segment.toMax;
+      for (const sample of report.cells) {
+        segment.cells.push({ operatorId, siteId, traceparent, sample, tooLate: lateness(sample.ts) === 'too-late' });
+        toMax = Math.max(toMax, sample.ts);
+      }
+      for (const sample of report.gpus) {
+        segment.gpus.push({ operatorId, siteId, traceparent, sample, tooLate: lateness(sample.ts) === 'too-late' });
+        toMax = Math.max(toMax, sample.ts);
+      }
+      for (const ts of report.heartbeats) toMax = Math.max(toMax, ts);
+      segment.toMax = toMax;
     }
-    await this.applySegment(tx, topic, partition, segment);
+    await this.applySegment(tx, topic, partition, segment, rollups);
+    // Last: the operator and pilot rows are shared with every other partition's transaction.
+    await timed('rollups', () => this.repository.addToRollups(tx, rollups));
   }
 
   /** Stores a segment's samples, opens their windows, moves event time and closes what the watermark passed. */
-  private async applySegment(tx: EntityManager, topic: string, partition: number, { cells, gpus, fromMax, toMax }: Segment): Promise<void> {
+  private async applySegment(tx: EntityManager, topic: string, partition: number, { cells, gpus, fromMax, toMax }: Segment, rollups: RollupAccumulator): Promise<void> {
     const windowMs = this.infra.config.LOAD_WINDOW_MS;
-    const [newCells, newGpus] = [await this.repository.insertNewCellSamples(tx, cells), await this.repository.insertNewGpuSamples(tx, gpus)];
+    const [newCells, newGpus] = await timed('insert-samples', async () => [await this.repository.insertNewCellSamples(tx, cells), await this.repository.insertNewGpuSamples(tx, gpus)]);
     duplicates.inc({ kind: 'cell' }, cells.length - newCells.length);
     duplicates.inc({ kind: 'gpu' }, gpus.length - newGpus.length);
     tooLate.inc({ kind: 'cell' }, newCells.filter((r) => r.tooLate).length);
@@ -83,12 +100,12 @@ export class ApplyTelemetryUseCase {
       if (node) openNode(node, r.sample.ts);
     }
     for (const r of newGpus) if (!r.tooLate) openNode(r.sample.node, r.sample.ts);
-    await this.repository.markOpen(tx, topic, partition, [...opened.values()]);
+    await timed('mark-open', () => this.repository.markOpen(tx, topic, partition, [...opened.values()]));
 
     if (toMax === -Infinity) return;
-    if (toMax > fromMax) await this.repository.advanceMaxEventTime(tx, topic, partition, toMax);
+    if (toMax > fromMax) await timed('watermark', () => this.repository.advanceMaxEventTime(tx, topic, partition, toMax));
     // Also closes windows that late samples re-opened behind the watermark (revisions).
-    const closable = await this.repository.takeClosable(tx, topic, partition, watermarkOf(toMax, this.infra.config.LOAD_OUT_OF_ORDER_MS));
-    if (closable.length > 0) await this.closeWindows.execute(tx, closable);
+    const closable = await timed('take-closable', () => this.repository.takeClosable(tx, topic, partition, watermarkOf(toMax, this.infra.config.LOAD_OUT_OF_ORDER_MS)));
+    if (closable.length > 0) await this.closeWindows.execute(tx, closable, rollups);
   }
 }

@@ -7,14 +7,27 @@ import { ZERO_SUMS, type RollupSums, attributeAiTime, attributeRadioTime, comput
 import { counter, injectTraceHeaders, linkFromHeaders, traceIdOf, withSpan } from '@airan/observability';
 import type { LoadConfig } from './load.config';
 import { LoadRegistry } from './load-registry';
-import { type ClosedWindow, LoadRepository, type OpenWindow, type StoredCellSample, windowKey } from './load.repository';
+import { RollupAccumulator } from './rollup-accumulator';
+import { chunkWindows } from './window-chunks';
+import { timed } from './step-timer';
+import { type ClosedWindow, LoadRepository, type OpenWindow, type StoredCellSample, type WindowKey, windowKey } from './load.repository';
 
 /** At most this many source traces are linked from one window (span links and event field). */
 const MAX_SOURCE_TRACES = 32;
 
+/**
+ * Windows closed per round of reads and writes. A partition whose sites all report each window closes
+ * every cell at once (tens of thousands); in chunks the memory held stays bounded while each statement
+ * still carries thousands of rows. Windows are independent (a node's cells stay in one chunk, so their
+ * samples are read once), and rollups add integer deltas, so chunking changes no result.
+ */
+export const CLOSE_CHUNK = 2_000;
+
 const windowsClosed = counter('airan_load_windows_closed_total', 'Cell windows closed, by whether they were revisions', ['kind']);
 
-type NodeShares = Map<string, { attributedAiGpuMs: number | null; radioGpuMs: number | null }>;
+type NodeShare = { attributedAiGpuMs: number | null; radioGpuMs: number | null };
+type NodeShares = Map<string, NodeShare>;
+type NodeWindow = { node: string; start: number; end: number };
 
 /**
  * Computes the windows the watermark passed: each cell with its serving node's GPU time attributed
@@ -31,40 +44,77 @@ export class CloseWindowsUseCase {
     private readonly registry: LoadRegistry,
   ) {}
 
-  async execute(tx: EntityManager, windows: OpenWindow[]): Promise<void> {
+  /**
+   * Closes `windows`. Their rollup deltas go to `rollups` when given, for the caller to write once at the
+   * end of its transaction (see RollupAccumulator); otherwise they are written here, after the windows.
+   */
+  async execute(tx: EntityManager, windows: readonly OpenWindow[], rollups?: RollupAccumulator): Promise<void> {
+    const deltas = rollups ?? new RollupAccumulator();
+    for (const chunk of chunkWindows(windows, (cellId) => this.registry.servingNode(cellId), CLOSE_CHUNK)) await this.closeChunk(tx, chunk, deltas);
+    if (!rollups) await timed('rollups', () => this.repository.addToRollups(tx, deltas));
+  }
+
+  private async closeChunk(tx: EntityManager, windows: readonly OpenWindow[], rollups: RollupAccumulator): Promise<void> {
     // Cells sharing a node are attributed together, so their samples are read even if only one closes.
-    const nodeWindows = new Map<string, { node: string; start: number; end: number }>();
-    for (const w of windows) {
+    const nodeWindows = new Map<string, NodeWindow>();
+    const cellWindows = new Map<string, WindowKey>();
+    const keys = windows.map((w) => windowKey(w.cellId, w.start));
+    windows.forEach((w, i) => {
+      cellWindows.set(keys[i], w);
       const node = this.registry.servingNode(w.cellId);
       if (node) nodeWindows.set(windowKey(node, w.start), { node, start: w.start, end: w.end });
+    });
+    for (const { node, start, end } of nodeWindows.values()) {
+      for (const c of this.registry.cellsOf(node)) {
+        const k = windowKey(c.cellId, start);
+        if (!cellWindows.has(k)) cellWindows.set(k, { cellId: c.cellId, start, end });
+      }
     }
-    const siblings = [...nodeWindows.values()].flatMap(({ node, start, end }) => this.registry.cellsOf(node).map((c) => ({ cellId: c.cellId, start, end })));
-    const cellWindows = new Map([...windows, ...siblings].map((w) => [windowKey(w.cellId, w.start), w]));
     const [samples, gpuSamples, previous] = [
-      await this.repository.cellSamplesOf(tx, [...cellWindows.values()]),
-      await this.repository.gpuSamplesOf(tx, [...nodeWindows.values()]),
-      await this.repository.previousWindows(tx, windows),
+      await timed('read-samples', () => this.repository.cellSamplesOf(tx, [...cellWindows.values()])),
+      await timed('read-gpu-samples', () => this.repository.gpuSamplesOf(tx, [...nodeWindows.values()])),
+      await timed('read-previous', () => this.repository.previousWindows(tx, windows)),
     ];
-    const shares = this.nodeShares(nodeWindows, samples, gpuSamples);
-
-    // A sibling opened only because its node changed, with neither samples nor node time, says nothing: skip it.
-    const informative = windows.filter((w) => samples.has(windowKey(w.cellId, w.start)) || hasNodeTime(shares.get(windowKey(w.cellId, w.start))) || previous.has(windowKey(w.cellId, w.start)));
-    const closed: ClosedWindow[] = informative.map((w) => {
-      const key = windowKey(w.cellId, w.start);
-      const revision = (previous.get(key)?.revision ?? -1) + 1;
-      const metrics = computeCellWindow({ window: w, samples: samples.get(key) ?? [], allocatedGpus: this.registry.allocatedGpus(w.cellId), node: shares.get(key) });
-      return { ...w, pilotId: this.registry.pilotOf(w.siteId) ?? null, revision, metrics, eventId: stableEventId('cell-load', w.cellId, w.start, revision) };
+    const closed: Closing[] = await timed('compute', () => {
+      const shares = this.nodeShares(nodeWindows, samples, gpuSamples);
+      const out: Closing[] = [];
+      windows.forEach((w, i) => {
+        const key = keys[i];
+        const own = samples.get(key);
+        const share = shares.get(key);
+        const before = previous.get(key);
+        // A sibling opened only because its node changed, with neither samples nor node time, says nothing: skip it.
+        if (own === undefined && !hasNodeTime(share) && before === undefined) return;
+        const revision = (before?.revision ?? -1) + 1;
+        const metrics = computeCellWindow({ window: w, samples: own ?? [], allocatedGpus: this.registry.allocatedGpus(w.cellId), node: share });
+        out.push({
+          cellId: w.cellId,
+          start: w.start,
+          end: w.end,
+          operatorId: w.operatorId,
+          siteId: w.siteId,
+          pilotId: this.registry.pilotOf(w.siteId) ?? null,
+          revision,
+          metrics,
+          eventId: stableEventId('cell-load', w.cellId, w.start, revision),
+          previous: before?.sums ?? ZERO_SUMS,
+          traceparents: own === undefined ? NO_TRACES : traceparentsOf(own),
+        });
+      });
+      return out;
     });
     if (closed.length === 0) return;
-    await this.repository.saveWindows(tx, closed);
-    await this.repository.addToRollups(tx, closed.flatMap((w) => rollupDeltas(w, previous.get(windowKey(w.cellId, w.start))?.sums ?? ZERO_SUMS)));
-    await this.publish(tx, closed, samples);
-    windowsClosed.inc({ kind: 'first' }, closed.filter((w) => w.revision === 0).length);
-    windowsClosed.inc({ kind: 'revision' }, closed.filter((w) => w.revision > 0).length);
+    await timed('save-windows', () => this.repository.saveWindows(tx, closed));
+    for (const w of closed) addRollupDeltas(rollups, w);
+    await timed('outbox', () => this.publish(tx, closed));
+    let revisions = 0;
+    for (const w of closed) if (w.revision > 0) revisions++;
+    windowsClosed.inc({ kind: 'first' }, closed.length - revisions);
+    windowsClosed.inc({ kind: 'revision' }, revisions);
   }
 
   /** Each node window's AI and radio GPU time, split among the cells it serves. */
-  private nodeShares(nodeWindows: Map<string, { node: string; start: number; end: number }>, samples: Map<string, StoredCellSample[]>, gpuSamples: Map<string, GpuSample[]>): NodeShares {
+  private nodeShares(nodeWindows: Map<string, NodeWindow>, samples: Map<string, StoredCellSample[]>, gpuSamples: Map<string, GpuSample[]>): NodeShares {
     const shares: NodeShares = new Map();
     for (const [key, { node, start, end }] of nodeWindows) {
       const time = nodeGpuTime(gpuSamples.get(key) ?? [], end - start);
@@ -85,37 +135,84 @@ export class CloseWindowsUseCase {
     return shares;
   }
 
-  private async publish(tx: EntityManager, closed: ClosedWindow[], samples: Map<string, StoredCellSample[]>): Promise<void> {
-    const sources = (w: ClosedWindow) => distinct((samples.get(windowKey(w.cellId, w.start)) ?? []).flatMap((s) => (s.traceparent ? [s.traceparent] : [])));
+  private async publish(tx: EntityManager, closed: readonly Closing[]): Promise<void> {
     // One span for the windows closed together, linked to the ingest requests whose samples built them.
-    const links = distinct(closed.flatMap(sources)).flatMap((traceparent) => linkFromHeaders({ traceparent }) ?? []);
+    const linked = new Set<string>();
+    for (const w of closed) {
+      for (const tp of w.traceparents) if (linked.size < MAX_SOURCE_TRACES) linked.add(tp);
+      if (linked.size >= MAX_SOURCE_TRACES) break;
+    }
+    const links = [...linked].flatMap((traceparent) => linkFromHeaders({ traceparent }) ?? []);
+    // A report's trace is shared by all its cells' samples: each traceparent is parsed once per chunk.
+    const traceIds = new Map<string, string | undefined>();
+    const traceIdOfCached = (tp: string) => {
+      if (!traceIds.has(tp)) traceIds.set(tp, traceIdOf({ traceparent: tp }));
+      return traceIds.get(tp);
+    };
+    const isoTimes = new Map<number, string>();
+    const iso = (ms: number) => {
+      let text = isoTimes.get(ms);
+      if (text === undefined) isoTimes.set(ms, (text = new Date(ms).toISOString()));
+      return text;
+    };
     await withSpan('load.close-windows', { links, attributes: { 'airan.windows': closed.length } }, async () => {
       const headers = injectTraceHeaders();
+      const topic = this.infra.topics.cellLoad;
       await this.outbox.add(
         tx,
-        closed.map((w) => ({ eventId: w.eventId, topic: this.infra.topics.cellLoad, key: w.cellId, value: toEvent(w, sourceTraceIds(sources(w))), headers })),
+        closed.map((w) => ({ eventId: w.eventId, topic, key: w.cellId, value: toEvent(w, sourceTraceIds(w.traceparents, traceIdOfCached), iso), headers })),
       );
     });
   }
 }
 
-const hasNodeTime = (share: { attributedAiGpuMs: number | null; radioGpuMs: number | null } | undefined) => share?.attributedAiGpuMs != null || share?.radioGpuMs != null;
-
-function rollupDeltas(w: ClosedWindow, before: RollupSums) {
-  const after: RollupSums = { cells: 1, aiGpuMs: w.metrics.aiGpuMs ?? 0, capacityGpuMs: w.metrics.capacityGpuMs ?? 0, radioGpuMs: w.metrics.radioGpuMs ?? 0, requests: w.metrics.requests, tokens: w.metrics.tokens };
-  const sums = subtractSums(after, before);
-  const scopes = [
-    { scope: 'site' as const, scopeId: w.siteId },
-    { scope: 'operator' as const, scopeId: w.operatorId },
-    ...(w.pilotId ? [{ scope: 'pilot' as const, scopeId: w.pilotId }] : []),
-  ];
-  return scopes.map((s) => ({ ...s, start: w.start, sums }));
+/** A closed window with what the rollups and the event need besides. */
+interface Closing extends ClosedWindow {
+  /** What the stored revision contributed to rollups (zero for a first close). */
+  readonly previous: RollupSums;
+  /** Distinct traceparents of the window's samples, in sample order, at most MAX_SOURCE_TRACES. */
+  readonly traceparents: readonly string[];
 }
 
-const distinct = (values: string[]) => [...new Set(values)].slice(0, MAX_SOURCE_TRACES);
-const sourceTraceIds = (traceparents: string[]) => distinct(traceparents.flatMap((tp) => traceIdOf({ traceparent: tp }) ?? []));
+const NO_TRACES: readonly string[] = [];
 
-function toEvent(w: ClosedWindow, ids: string[]): CellLoadWindow {
+function traceparentsOf(samples: readonly StoredCellSample[]): readonly string[] {
+  let out: string[] | undefined;
+  for (const s of samples) {
+    if (!s.traceparent) continue;
+    if (out === undefined) out = [s.traceparent];
+    else if (!out.includes(s.traceparent)) {
+      if (out.length >= MAX_SOURCE_TRACES) break;
+      out.push(s.traceparent);
+    }
+  }
+  return out ?? NO_TRACES;
+}
+
+const hasNodeTime = (share: NodeShare | undefined) => share?.attributedAiGpuMs != null || share?.radioGpuMs != null;
+
+/** What a closed window moves its site, operator and pilot rollups by: this revision's sums less the previous one's. */
+function addRollupDeltas(rollups: RollupAccumulator, w: Closing): void {
+  const after: RollupSums = { cells: 1, aiGpuMs: w.metrics.aiGpuMs ?? 0, capacityGpuMs: w.metrics.capacityGpuMs ?? 0, radioGpuMs: w.metrics.radioGpuMs ?? 0, requests: w.metrics.requests, tokens: w.metrics.tokens };
+  const sums = subtractSums(after, w.previous);
+  rollups.add('site', w.siteId, w.start, sums);
+  rollups.add('operator', w.operatorId, w.start, sums);
+  if (w.pilotId) rollups.add('pilot', w.pilotId, w.start, sums);
+}
+
+/** Trace ids of the distinct traceparents, each once, at most MAX_SOURCE_TRACES. */
+function sourceTraceIds(traceparents: readonly string[], traceIdOf: (tp: string) => string | undefined): string[] {
+  const ids: string[] = [];
+  for (const tp of traceparents) {
+    const id = traceIdOf(tp);
+    if (id !== undefined && !ids.includes(id)) ids.push(id);
+  }
+  return ids;
+}
+
+/** The event, fields in the order of CellLoadWindow (and of the metrics computeCellWindow returns). */
+function toEvent(w: ClosedWindow, ids: string[], iso: (ms: number) => string): CellLoadWindow {
+  const m = w.metrics;
   return {
     schema: CELL_LOAD_SCHEMA,
     id: w.eventId,
@@ -123,10 +220,26 @@ function toEvent(w: ClosedWindow, ids: string[]): CellLoadWindow {
     siteId: w.siteId,
     cellId: w.cellId,
     pilotId: w.pilotId,
-    windowStart: new Date(w.start).toISOString(),
-    windowEnd: new Date(w.end).toISOString(),
+    windowStart: iso(w.start),
+    windowEnd: iso(w.end),
     revision: w.revision,
-    ...w.metrics,
+    sampleCount: m.sampleCount,
+    aiGpuMs: m.aiGpuMs,
+    capacityGpuMs: m.capacityGpuMs,
+    radioGpuMs: m.radioGpuMs,
+    coverage: m.coverage,
+    inferenceLoad: m.inferenceLoad,
+    radioLoad: m.radioLoad,
+    headroom: m.headroom,
+    requests: m.requests,
+    tokens: m.tokens,
+    tokensPerSec: m.tokensPerSec,
+    latencyP95Ms: m.latencyP95Ms,
+    prbDlPct: m.prbDlPct,
+    prbUlPct: m.prbUlPct,
+    thpDlMbps: m.thpDlMbps,
+    thpUlMbps: m.thpUlMbps,
+    rrcConnectedUes: m.rrcConnectedUes,
     sourceTraceIds: ids,
   };
 }
