@@ -1,5 +1,4 @@
 import { Client } from 'pg';
-import { generateApiKey } from '@airan/auth';
 import type { AlertEvent } from '@airan/contracts';
 import { ServiceProcess, createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
 
@@ -124,7 +123,7 @@ describe('api: ops endpoints, alert history and the live alert stream', () => {
     body && typeof body === 'object' ? Object.entries(body).flatMap(([k, v]) => (k === 'path' && typeof v === 'string' ? [v] : paths(v))) : [];
 
   beforeAll(async () => {
-    const env = { ...isolation.env, ALERTING_OPS_TOKEN: generateApiKey().key, LOAD_WINDOW_MS: String(WINDOW_MS), LOAD_OUT_OF_ORDER_MS: String(OUT_OF_ORDER_MS), LOAD_DEFAULT_CELL_GPUS: '0.25' };
+    const env = { ...isolation.env, LOAD_WINDOW_MS: String(WINDOW_MS), LOAD_OUT_OF_ORDER_MS: String(OUT_OF_ORDER_MS), LOAD_DEFAULT_CELL_GPUS: '0.25' };
     const alerting = await ServiceProcess.start('alerting', env);
     services.push(alerting);
     services.push(...(await Promise.all([ServiceProcess.start('ingest', env), ServiceProcess.start('load', env), ServiceProcess.start('api', { ...env, API_ALERTING_URL: alerting.url, API_STREAM_HEARTBEAT_MS: '1000' })])));

@@ -14,7 +14,6 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { generateApiKey } from '@airan/auth';
 import { FLEET } from '@airan/demo-fleet';
 import { type Isolation, ServiceProcess, createApiKey, dropDatabase, isolate, postWithNewKey } from '../support/stack';
 import { AlertExpectations, BenchHttpServer, type WebhookAlert, settleWithin, wallNow } from './alert-receiver';
@@ -45,16 +44,14 @@ interface AiranStack {
 async function benchAiran(options: AlertBenchOptions, progress: AlertProgress): Promise<AlertPhaseResult[]> {
   const isolation = isolate();
   const server = await BenchHttpServer.start();
-  // The shared secret between api and alerting has the shape of an API key (alerting checks it); never stored.
-  const opsToken = generateApiKey().key;
   const env = { ...isolation.env, LOG_LEVEL: 'error' };
   const services: ServiceProcess[] = [];
   const results: AlertPhaseResult[] = [];
   try {
     progress('airan: starting', 0, 'ingest, load, alerting, api');
-    const alerting = await ServiceProcess.start('alerting', { ...env, ALERTING_WEBHOOKS: `bench=${server.url}/hook`, ALERTING_OPS_TOKEN: opsToken, ALERTING_NOTIFY_MAX_BACKOFF_MS: '1000' });
+    const alerting = await ServiceProcess.start('alerting', { ...env, ALERTING_WEBHOOKS: `bench=${server.url}/hook`, ALERTING_NOTIFY_MAX_BACKOFF_MS: '1000' });
     services.push(alerting);
-    const api = await ServiceProcess.start('api', { ...env, API_ALERTING_URL: alerting.url, ALERTING_OPS_TOKEN: opsToken });
+    const api = await ServiceProcess.start('api', { ...env, API_ALERTING_URL: alerting.url });
     services.push(api);
     const [ingest, load] = await Promise.all([
       ServiceProcess.start('ingest', env),

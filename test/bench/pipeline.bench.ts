@@ -27,7 +27,6 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type Admin, Kafka, type PartitionMetadata, Partitioners, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { generateApiKey } from '@airan/auth';
 import { topicNames } from '@airan/contracts';
 import { CELL_GPU_ALLOCATION, FLEET, type OperatorId, type SimCell, type SimOperator, type SimSite, hash32 } from '@airan/demo-fleet';
 import { buildOperatorBatch, createPrng } from '../../apps/simulator/src/simulator.samples';
@@ -269,8 +268,7 @@ export async function benchPipeline(options: PipelineBenchOptions, progress: Pip
   const loadAvgStart = loadAverage();
   const isolation = isolate();
   const topics = topicNames(isolation.topicPrefix);
-  const opsToken = generateApiKey().key;
-  const env = { ...isolation.env, LOG_LEVEL: 'error', ALERTING_OPS_TOKEN: opsToken };
+  const env = { ...isolation.env, LOG_LEVEL: 'error' };
   const services: ServiceProcess[] = [];
   const kafka = new Kafka({ clientId: 'airan-bench-pipeline', brokers: env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
   let admin: Admin | undefined;

@@ -111,9 +111,7 @@ export class AlertStateService {
         await this.outbox.add(tx, [{ eventId: event.id, topic: this.infra.topics.alerts, key: fp, value: event, headers: traceHeaders(event) }]);
       }
       instances.set(fp, next);
-      // Most samples of a healthy fleet leave an inactive instance inactive: nothing worth a row.
-      const idle = !transition && before.state.phase === 'inactive' && next.state.phase === 'inactive' && !usesPrevious(step.rule);
-      if (!idle) touched.set(fp, next);
+      touched.set(fp, next);
     }
     await this.alerts.save(tx, [...touched.values()]);
     await this.alerts.recordChanges(tx, changes);

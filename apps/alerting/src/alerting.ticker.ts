@@ -4,6 +4,7 @@ import type { AlertingConfig } from './alerting.config';
 import { EscalateAlertsUseCase } from './escalate-alerts.use-case';
 import { EvaluateAbsenceUseCase } from './evaluate-absence.use-case';
 import { NotifyUnmutedUseCase } from './notify-unmuted.use-case';
+import { RuleRepository } from './rule.repository';
 
 /** Any 64-bit key shared by every alerting instance: one of them runs a tick at a time. */
 const TICK_LOCK = 0x616c7274;
@@ -24,6 +25,7 @@ export class AlertingTicker implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly absence: EvaluateAbsenceUseCase,
     private readonly escalate: EscalateAlertsUseCase,
     private readonly unmuted: NotifyUnmutedUseCase,
+    private readonly rules: RuleRepository,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -50,9 +52,10 @@ export class AlertingTicker implements OnApplicationBootstrap, OnModuleDestroy {
       const [{ locked }]: Array<{ locked: boolean }> = await tx.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [TICK_LOCK]);
       if (!locked) return;
       const now = Date.now();
-      await this.absence.execute(tx, now);
-      await this.unmuted.execute(tx, now);
-      await this.escalate.execute(tx, now);
+      const rules = await this.rules.list(tx);
+      await this.absence.execute(tx, now, rules);
+      await this.unmuted.execute(tx, now, rules);
+      await this.escalate.execute(tx, now, rules);
     });
   }
 }

@@ -4,7 +4,6 @@ import { type AlertRule, evaluateRule, markNoData, matchesAll } from '@airan/rul
 import { AlertRepository } from './alert.repository';
 import { type AlertStep, AlertStateService } from './alert-state.service';
 import { LastSeenRepository } from './last-seen.repository';
-import { RuleRepository } from './rule.repository';
 
 /**
  * Absence rules on a timer: each site (or cell) gets the derived metric `silenceMs` = now − when its
@@ -15,14 +14,14 @@ import { RuleRepository } from './rule.repository';
 @Injectable()
 export class EvaluateAbsenceUseCase {
   constructor(
-    private readonly rules: RuleRepository,
     private readonly alerts: AlertRepository,
     private readonly state: AlertStateService,
     private readonly lastSeen: LastSeenRepository,
   ) {}
 
-  async execute(tx: EntityManager, now: number): Promise<void> {
-    const absenceRules = await this.rules.enabled(tx, 'absence');
+  /** `rules`: every rule, read once per tick. */
+  async execute(tx: EntityManager, now: number, rules: readonly AlertRule[]): Promise<void> {
+    const absenceRules = rules.filter((r) => r.enabled && r.kind === 'absence');
     for (const rule of absenceRules) {
       const active = await this.alerts.lockActiveOfRule(tx, rule.id);
       const target = rule.target ?? 'site';
@@ -36,16 +35,15 @@ export class EvaluateAbsenceUseCase {
         });
       const applied = await this.state.apply(tx, steps);
       if (target !== 'site') continue;
-      for (const { labels } of applied.filter((a) => a.transition === 'firing')) await this.markSiteNoData(tx, labels.site, absenceRules, now);
+      for (const { labels } of applied.filter((a) => a.transition === 'firing')) await this.markSiteNoData(tx, labels.site, rules, absenceRules, now);
     }
   }
 
-  private async markSiteNoData(tx: EntityManager, site: string | undefined, absenceRules: readonly AlertRule[], now: number): Promise<void> {
+  private async markSiteNoData(tx: EntityManager, site: string | undefined, rules: readonly AlertRule[], absenceRules: readonly AlertRule[], now: number): Promise<void> {
     if (!site) return;
     const instances = await this.alerts.lockActiveAtSite(tx, site, absenceRules.map((r) => r.id));
-    const rules = new Map((await this.rules.list(tx)).map((r) => [r.id, r]));
     const steps: AlertStep[] = instances.flatMap((i) => {
-      const rule = rules.get(i.ruleId);
+      const rule = rules.find((r) => r.id === i.ruleId);
       return rule ? [{ rule, target: i.labels, at: now, evaluate: (s) => markNoData(s, now), value: null }] : [];
     });
     await this.state.apply(tx, steps);

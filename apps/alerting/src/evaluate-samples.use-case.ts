@@ -31,9 +31,10 @@ export class EvaluateSamplesUseCase {
   ) {}
 
   async execute(tx: EntityManager, messages: ConsumedMessage<TelemetryReport>[]): Promise<void> {
-    const rules = await this.rules.enabled(tx, 'sample');
+    const enabled = (await this.rules.list(tx)).filter((r) => r.enabled);
+    const rules = enabled.filter((r) => r.kind === 'sample');
     // Cells' last-seen times are kept only while an absence rule watches cells: sites are few, cells many.
-    const watchCells = (await this.rules.enabled(tx, 'absence')).some((r) => r.target === 'cell');
+    const watchCells = enabled.some((r) => r.kind === 'absence' && r.target === 'cell');
     const steps: AlertStep[] = [];
     const sightings: Sighting[] = [];
     for (const message of messages) {

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { AlertRule } from '@airan/rule-engine';
 import { stableEventId } from '@airan/contracts';
 import { AlertRepository } from './alert.repository';
 import { AlertStateService, isMuted } from './alert-state.service';
-import { RuleRepository } from './rule.repository';
 
 /** Instances looked at per tick; the rest wait for the next one. */
 const BATCH = 500;
@@ -17,15 +17,15 @@ const BATCH = 500;
 export class NotifyUnmutedUseCase {
   constructor(
     private readonly alerts: AlertRepository,
-    private readonly rules: RuleRepository,
     private readonly state: AlertStateService,
   ) {}
 
-  async execute(tx: EntityManager, now: number): Promise<void> {
+  /** `rules`: every rule, read once per tick. */
+  async execute(tx: EntityManager, now: number, rules: readonly AlertRule[]): Promise<void> {
     const unheard = await this.alerts.lockFiringUnheard(tx, BATCH);
     if (unheard.length === 0) return;
     const mutingOf = await this.state.muting(tx, now);
-    const groupBy = new Map((await this.rules.list(tx)).map((r) => [r.id, r.groupBy]));
+    const groupBy = new Map(rules.map((r) => [r.id, r.groupBy]));
     for (const instance of unheard.filter((i) => !isMuted(mutingOf(i.fingerprint, i.labels)))) {
       const event = { ...instance.lastEvent!, id: stableEventId('alert', instance.fingerprint, 'unmuted', now), change: 'unmuted' as const, silencedBy: [], inhibitedBy: null };
       await this.state.announce(tx, { ...instance, notifiedFiring: true, firingWallAt: now }, event, null, groupBy.get(instance.ruleId) ?? []);

@@ -77,6 +77,16 @@ interface InsertSummary {
 }
 
 /**
+ * The rows an insert stored, from its summary: all of them when it stored every row (no keys sent
+ * back), else those whose (identity, ts) it returned. Each returned key matches one row.
+ */
+function insertedRows<R extends { sample: { ts: number } }>(summary: InsertSummary, rows: readonly R[], identity: (row: R) => string): R[] {
+  if (summary.keys === null) return [...rows];
+  const fresh = new Set(summary.keys.map(([id, ts]) => key(id, ts)));
+  return rows.filter((r) => fresh.delete(key(identity(r), Math.trunc(r.sample.ts))));
+}
+
+/**
  * The load service's SQL. Every method runs inside the consumer's transaction. Row sets go in as one
  * array literal per column (pg-arrays.ts) and times as epoch milliseconds both ways.
  */
@@ -118,9 +128,7 @@ export class LoadRepository {
         rows.length,
       ],
     );
-    if (summary.keys === null) return [...rows];
-    const fresh = new Set(summary.keys.map(([cellId, ts]) => key(cellId, ts)));
-    return rows.filter((r) => fresh.delete(key(r.sample.cellId, Math.trunc(r.sample.ts))));
+    return insertedRows(summary, rows, (r) => r.sample.cellId);
   }
 
   /** Inserts GPU samples not seen before (identity: node, device, ts); returns the new ones. */
@@ -153,9 +161,7 @@ export class LoadRepository {
         rows.length,
       ],
     );
-    if (summary.keys === null) return [...rows];
-    const fresh = new Set(summary.keys.map(([nodeDevice, ts]) => key(nodeDevice, ts)));
-    return rows.filter((r) => fresh.delete(key(`${r.sample.node}/${r.sample.device}`, Math.trunc(r.sample.ts))));
+    return insertedRows(summary, rows, (r) => `${r.sample.node}/${r.sample.device}`);
   }
 
   async markOpen(tx: EntityManager, topic: string, partition: number, windows: readonly OpenWindow[]): Promise<void> {
