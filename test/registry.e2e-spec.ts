@@ -1,24 +1,34 @@
-import type { RegistryEvent } from '@airan/contracts';
-import { ServiceProcess, createApiKey, dropDatabase, eventually, isolate } from './support/stack';
+import Ajv from 'ajv';
+import { REGISTRY_EVENT_ID_HEADER, type RegistryEvent } from '@airan/contracts';
+import { ServiceProcess, createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
 import { TopicReader } from './support/topic-reader';
 
 /** The pilot registry over HTTP: validation, references, pagination, scoping of writes, and its topic. */
 describe('api: pilot registry', () => {
   const isolation = isolate();
   let api: ServiceProcess;
+  let ingest: ServiceProcess;
   let registryTopic: TopicReader<RegistryEvent | null>;
   let admin: string;
   let ops: string;
+  let operator: string;
+  let partner: string;
 
   beforeAll(async () => {
-    api = await ServiceProcess.start('api', isolation.env);
-    [admin, ops] = (await Promise.all([createApiKey(isolation, 'admin', 'root'), createApiKey(isolation, 'ops', 'noc')])).map((k) => k.key);
+    [api, ingest] = await Promise.all([ServiceProcess.start('api', isolation.env), ServiceProcess.start('ingest', isolation.env)]);
+    const keys = await Promise.all([
+      createApiKey(isolation, 'admin', 'root'),
+      createApiKey(isolation, 'ops', 'noc'),
+      createApiKey(isolation, 'operator', 'skt'),
+      createApiKey(isolation, 'partner', 'etri'),
+    ]);
+    [admin, ops, operator, partner] = keys.map((k) => k.key);
     registryTopic = await TopicReader.open(`${isolation.topicPrefix}airan.registry.v1`);
   });
 
   afterAll(async () => {
     await registryTopic?.close();
-    await api?.stop();
+    await Promise.all([api?.stop(), ingest?.stop()]);
     await dropDatabase(isolation);
   });
 
@@ -36,6 +46,24 @@ describe('api: pilot registry', () => {
     expect(ktSites.items.map((i) => i.entity.id)).toEqual(['kt-daejeon-etri-01', 'kt-seoul-gwanghwamun-01']);
     const pilot = (await (await call('GET', '/v1/registry/pilot/kt-ai-ran-2026', ops)).json()) as { entity: { partnerIds: string[]; status: string } };
     expect(pilot.entity).toMatchObject({ operatorId: 'kt', status: 'active', partnerIds: ['etri', 'yonsei'] });
+  });
+
+  it('seeds cells with distinct NR cell identities and PCIs, and one GPU node with a MIG layout', async () => {
+    const cells = (await (await call('GET', '/v1/registry/cell?limit=500', ops)).json()) as { items: Array<{ entity: { id: string; nrCellIdentity?: string; pci?: number } }> };
+    expect(cells.items).toHaveLength(18);
+    expect(new Set(cells.items.map((c) => c.entity.nrCellIdentity)).size).toBe(18);
+    expect(new Set(cells.items.map((c) => c.entity.pci)).size).toBe(18);
+    const gangnam = cells.items.filter((c) => c.entity.id.startsWith('skt-seoul-gangnam-01-')).map((c) => c.entity);
+    expect(gangnam).toEqual([
+      expect.objectContaining({ id: 'skt-seoul-gangnam-01-c1', nrCellIdentity: '010001001', pci: 0 }),
+      expect.objectContaining({ id: 'skt-seoul-gangnam-01-c2', nrCellIdentity: '010001002', pci: 1 }),
+      expect.objectContaining({ id: 'skt-seoul-gangnam-01-c3', nrCellIdentity: '010001003', pci: 2 }),
+    ]);
+
+    const nodes = (await (await call('GET', '/v1/registry/gpu-node', ops)).json()) as { items: Array<{ entity: { id: string; model: string; migLayout?: string[] } }> };
+    expect(nodes.items.filter((n) => n.entity.migLayout).map((n) => n.entity)).toEqual([
+      expect.objectContaining({ id: 'skt-pangyo-01-gpu01', model: 'B200', migLayout: ['3g.90gb', '4g.90gb'] }),
+    ]);
   });
 
   it('creates, versions and publishes entities; deletion waits for references and leaves a tombstone', async () => {
@@ -72,6 +100,39 @@ describe('api: pilot registry', () => {
     ]);
   });
 
+  it('publishes an entity created again after its deletion, and consumers see it alive again', async () => {
+    const SITE = 'skt-ulsan-01';
+    const site = { operatorId: 'skt', pilotId: 'skt-ai-ran-2026', name: 'Ulsan Samsan-dong', latitude: 35.5384, longitude: 129.3114 };
+    const heartbeat = () => postWithNewKey(`${ingest.url}/v1/telemetry`, operator, { records: [{ type: 'heartbeat', siteId: SITE, ts: new Date().toISOString() }] });
+    /** What ingest, reading the registry topic, makes of the site: 202 while it knows it, UNKNOWN_SITE once deleted. */
+    const ingestSees = (alive: boolean) =>
+      eventually(async () => {
+        const response = await heartbeat();
+        const body = (await response.json()) as { error?: { details?: Array<{ code: string }> } };
+        const known = response.status === 202;
+        if (known !== alive) throw new Error(`ingest answered ${response.status}`);
+        if (!alive) expect(body.error?.details?.map((d) => d.code)).toEqual(['UNKNOWN_SITE']);
+      });
+
+    expect(await (await call('PUT', `/v1/registry/site/${SITE}`, admin, site)).json()).toMatchObject({ version: 1 });
+    await ingestSees(true);
+    expect((await call('DELETE', `/v1/registry/site/${SITE}`, admin)).status).toBe(204);
+    await ingestSees(false);
+    // The tombstone took version 2: the entity continues at 3 instead of repeating version 1 (and its event id).
+    expect(await (await call('PUT', `/v1/registry/site/${SITE}`, admin, site)).json()).toMatchObject({ version: 3, entity: { id: SITE } });
+    await ingestSees(true);
+
+    const events = await eventually(async () => {
+      const mine = registryTopic.messages.filter((m) => m.key === `site:${SITE}`);
+      if (mine.length < 3) throw new Error(`${mine.length} events so far`);
+      return mine;
+    });
+    expect(events.map((m) => m.value?.version ?? null)).toEqual([1, null, 3]);
+    const ids = events.map((m) => m.headers[REGISTRY_EVENT_ID_HEADER]);
+    expect(new Set(ids).size).toBe(3);
+    expect(ids.filter((id, i) => events[i].value !== null)).toEqual(events.filter((m) => m.value !== null).map((m) => m.value!.id));
+  });
+
   it.each([
     ['a field of the wrong type', 'cell/x-c1', { siteId: 'skt-pangyo-01', pci: 'three' }, 422, 'INVALID_ENTITY', '$.pci'],
     ['an unknown field', 'operator/x', { name: 'X', colour: 'red' }, 422, 'INVALID_ENTITY', '$.colour'],
@@ -88,15 +149,60 @@ describe('api: pilot registry', () => {
     if (field) expect(payload.error.details?.map((d) => d.path)).toContain(field);
   });
 
-  it('lets only admins write, and everyone authenticated read', async () => {
-    expect((await call('PUT', '/v1/registry/operator/x', ops, { name: 'X' })).status).toBe(403);
+  it('lets only admins write: ops, operator and partner keys are refused and change nothing', async () => {
+    expect((await call('PUT', '/v1/registry/operator/mvno', admin, { name: 'MVNO' })).status).toBe(200);
+    for (const key of [ops, operator, partner]) {
+      expect((await call('PUT', '/v1/registry/operator/mvno', key, { name: 'Renamed' })).status).toBe(403);
+      expect((await call('PUT', '/v1/registry/operator/newco', key, { name: 'NewCo' })).status).toBe(403);
+      expect((await call('DELETE', '/v1/registry/operator/mvno', key)).status).toBe(403);
+    }
+    expect(await (await call('GET', '/v1/registry/operator/mvno', ops)).json()).toMatchObject({ version: 1, entity: { name: 'MVNO' } });
+    expect((await call('GET', '/v1/registry/operator/newco', ops)).status).toBe(404);
+
+    // The topic is one partition relayed in commit order: once the admin's deletion is on it, anything the
+    // refused calls had published would be there before it.
+    expect((await call('DELETE', '/v1/registry/operator/mvno', admin)).status).toBe(204);
+    const events = await eventually(async () => {
+      const mine = registryTopic.messages.filter((m) => m.key === 'operator:mvno' || m.key === 'operator:newco');
+      if (!mine.some((m) => m.value === null)) throw new Error('no tombstone yet');
+      return mine;
+    });
+    expect(events.map((m) => [m.key, m.value?.entity ?? null])).toEqual([
+      ['operator:mvno', { id: 'mvno', name: 'MVNO' }],
+      ['operator:mvno', null],
+    ]);
+  });
+
+  it('lets ops and admins read, and nobody unauthenticated', async () => {
+    expect((await call('GET', '/v1/registry/operator/skt', ops)).status).toBe(200);
+    expect((await call('GET', '/v1/registry/operator/skt', admin)).status).toBe(200);
     expect((await fetch(`${api.url}/v1/registry/operator`)).status).toBe(401);
   });
 
-  it('describes itself in OpenAPI, from the same schemas that validate', async () => {
-    const document = (await (await fetch(`${api.url}/openapi.json`)).json()) as { paths: Record<string, unknown>; components: { schemas: Record<string, { required?: string[]; properties: Record<string, unknown> }> } };
+  it('describes itself in OpenAPI, from the same schemas that validate, and its answers match the document', async () => {
+    const document = (await (await fetch(`${api.url}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>;
+      components: { schemas: Record<string, { required?: string[]; properties: Record<string, unknown> }> };
+    };
     expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/v1/registry/cell/{id}', '/v1/admin/keys', '/v1/alerts']));
     expect(document.components.schemas.CellBody.required).toEqual(['siteId']);
     expect(document.components.schemas.CellBody.properties.pci).toEqual({ type: 'integer', minimum: 0, maximum: 1007 });
+    expect(document.components.schemas.Cell.required).toEqual(['id', 'siteId']);
+    expect(document.components.schemas.Cell.properties.pci).toEqual(document.components.schemas.CellBody.properties.pci);
+    expect(document.paths['/v1/registry/cell'].get.responses['200'].content?.['application/json'].schema).toEqual({ $ref: '#/components/schemas/CellPage' });
+    expect(document.paths['/v1/registry/cell/{id}'].get.responses['200'].content?.['application/json'].schema).toEqual({ $ref: '#/components/schemas/CellEntry' });
+
+    // Formats are descriptive here; the shapes, bounds and patterns are what the answers must meet.
+    const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
+    ajv.addSchema({ $id: 'openapi', components: document.components });
+    for (const [type, schema] of [['operator', 'Operator'], ['partner', 'Partner'], ['pilot', 'Pilot'], ['site', 'Site'], ['gpu-node', 'GpuNode'], ['cell', 'Cell']]) {
+      const page = (await (await call('GET', `/v1/registry/${type}?limit=2`, ops)).json()) as { items: Array<{ entity: { id: string } }> };
+      const validatePage = ajv.getSchema(`openapi#/components/schemas/${schema}Page`)!;
+      expect([type, validatePage(page), validatePage.errors ?? null]).toEqual([type, true, null]);
+      expect(page.items).toHaveLength(2);
+      const one = await (await call('GET', `/v1/registry/${type}/${page.items[0].entity.id}`, ops)).json();
+      const validateEntry = ajv.getSchema(`openapi#/components/schemas/${schema}Entry`)!;
+      expect([type, validateEntry(one), validateEntry.errors ?? null]).toEqual([type, true, null]);
+    }
   });
 });

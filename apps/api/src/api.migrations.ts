@@ -1,5 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { apiKeysMigration } from '@airan/auth';
+import { TOPICS } from '@airan/contracts';
 
 /** The api's read model of alerts, fed by `airan.alerts.v1`: current state per alert and every change. */
 class AlertsReadModel1764320500000 implements MigrationInterface {
@@ -111,4 +112,37 @@ class AlertStreamAndFilters1764320700000 implements MigrationInterface {
   }
 }
 
-export const API_MIGRATIONS = [apiKeysMigration('api'), AlertsReadModel1764320500000, Registry1764320600000, AlertStreamAndFilters1764320700000];
+/**
+ * A version counter per registry entity that survives the entity's deletion, so that an entity
+ * deleted and created again keeps rising in version and its events never repeat an id.
+ */
+class RegistryVersions1764320800000 implements MigrationInterface {
+  name = 'RegistryVersions1764320800000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE api.registry_versions (
+        type    text NOT NULL,
+        id      text NOT NULL,
+        version integer NOT NULL,
+        PRIMARY KEY (type, id)
+      )`);
+    await q.query('INSERT INTO api.registry_versions (type, id, version) SELECT type, id, version FROM api.registry_entities');
+    // An id repeats harmfully only while the outbox still holds it (it ignores known ids), so entities deleted
+    // before now continue after the highest version their events there carry. Keys are `<type>:<id>`.
+    await q.query(
+      `INSERT INTO api.registry_versions (type, id, version)
+       SELECT split_part(key, ':', 1), substr(key, strpos(key, ':') + 1), max((value::jsonb->>'version')::int)
+       FROM api.outbox WHERE value IS NOT NULL AND right(topic, length($1)) = $1
+       GROUP BY key
+       ON CONFLICT (type, id) DO UPDATE SET version = greatest(registry_versions.version, EXCLUDED.version)`,
+      [TOPICS.registry.name],
+    );
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE api.registry_versions');
+  }
+}
+
+export const API_MIGRATIONS = [apiKeysMigration('api'), AlertsReadModel1764320500000, Registry1764320600000, AlertStreamAndFilters1764320700000, RegistryVersions1764320800000];

@@ -88,6 +88,12 @@ export interface RegistryEvent<T extends RegistryType = RegistryType> extends Ev
 
 export const registryKey = (type: RegistryType, id: string) => `${type}:${id}`;
 
+/**
+ * Kafka header carrying the id of every registry event. A tombstone has no value to hold its id, so
+ * the header is the one place every event of the topic, deletions included, names itself.
+ */
+export const REGISTRY_EVENT_ID_HEADER = 'airan-event-id';
+
 export function parseRegistryKey(key: string): { type: RegistryType; id: string } | undefined {
   const at = key.indexOf(':');
   const type = key.slice(0, at) as RegistryType;

@@ -1,6 +1,6 @@
 import { zodToJsonSchema } from 'zod-to-json-schema';
 import { RULES_YAML_MEDIA_TYPES } from '../ops/rules.controller';
-import { REGISTRY_BODY_SCHEMAS, WRITABLE_REGISTRY_TYPES } from '../registry/registry.schemas';
+import { REGISTRY_BODY_SCHEMAS, WRITABLE_REGISTRY_TYPES, type WritableRegistryType, registryIdSchema } from '../registry/registry.schemas';
 
 // zod-to-json-schema types its argument against zod's v3 entry point; the schemas are the same objects.
 type ZodSchemaArg = Parameters<typeof zodToJsonSchema>[0];
@@ -26,12 +26,10 @@ const fingerprintParam = { name: 'fingerprint', in: 'path', required: true, sche
  * documentation cannot drift from the validation.
  */
 export function buildOpenApiDocument(): object {
-  const entitySchemas = Object.fromEntries(
-    WRITABLE_REGISTRY_TYPES.map((type) => [`${pascal(type)}Body`, zodToJsonSchema(REGISTRY_BODY_SCHEMAS[type] as unknown as ZodSchemaArg, { target: 'openApi3', $refStrategy: 'none' })]),
-  );
+  const entitySchemas = Object.fromEntries(WRITABLE_REGISTRY_TYPES.flatMap(registrySchemas));
   const registryPaths = Object.fromEntries(
     WRITABLE_REGISTRY_TYPES.flatMap((type) => {
-      const body = { $ref: `#/components/schemas/${pascal(type)}Body` };
+      const schema = (suffix: string) => ({ $ref: `#/components/schemas/${pascal(type)}${suffix}` });
       return [
         [
           `/v1/registry/${type}`,
@@ -45,20 +43,20 @@ export function buildOpenApiDocument(): object {
                 { name: 'after', in: 'query', description: 'id to continue after (the previous page\'s `next`)', schema: { type: 'string' } },
                 { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
               ],
-              responses: { '200': { description: 'a page: { items, next }' }, ...errors(400, 401, 403) },
+              responses: { '200': { description: 'a page of stored entities', ...json(schema('Page')) }, ...errors(400, 401, 403) },
             },
           },
         ],
         [
           `/v1/registry/${type}/{id}`,
           {
-            parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]*$' } }],
-            get: { summary: `One ${type}`, security: bearer, responses: { '200': { description: 'the entity with its version' }, ...errors(401, 403, 404) } },
+            parameters: [{ name: 'id', in: 'path', required: true, schema: toJsonSchema(registryIdSchema) }],
+            get: { summary: `One ${type}`, security: bearer, responses: { '200': { description: 'the entity with its version', ...json(schema('Entry')) }, ...errors(401, 403, 404) } },
             put: {
               summary: `Create or replace a ${type} (admin); published on airan.registry.v1`,
               security: bearer,
-              requestBody: { required: true, ...json(body) },
-              responses: { '200': { description: 'stored, with its new version' }, ...errors(400, 401, 403, 422) },
+              requestBody: { required: true, ...json(schema('Body')) },
+              responses: { '200': { description: 'stored, with its new version', ...json(schema('Entry')) }, ...errors(400, 401, 403, 422) },
             },
             delete: { summary: `Delete a ${type} (admin); refused while referenced`, security: bearer, responses: { '204': { description: 'deleted; a tombstone is published' }, ...errors(401, 403, 404, 409) } },
           },
@@ -198,6 +196,61 @@ export function buildOpenApiDocument(): object {
       },
     },
   };
+}
+
+interface ObjectSchema {
+  readonly properties: Record<string, object>;
+  readonly required?: readonly string[];
+}
+
+/**
+ * OpenAPI 3.1 schemas are JSON Schema, not 3.0's dialect (`exclusiveMinimum: true`, `nullable`), so the
+ * JSON Schema target; each schema sits inside the document, which names the dialect, hence no `$schema`.
+ */
+function toJsonSchema(schema: unknown): object {
+  const { $schema: _, ...rest } = zodToJsonSchema(schema as ZodSchemaArg, { target: 'jsonSchema7', $refStrategy: 'none' });
+  return rest;
+}
+
+/**
+ * The component schemas of one registry type, all derived from the body schema that validates writes:
+ * `<Type>Body` (what PUT takes), `<Type>` (the body with the id the path names, as stored and published),
+ * `<Type>Entry` (one stored entity as GET and PUT answer it) and `<Type>Page` (what a list answers).
+ */
+function registrySchemas(type: WritableRegistryType): Array<[string, object]> {
+  const name = pascal(type);
+  const body = toJsonSchema(REGISTRY_BODY_SCHEMAS[type]) as ObjectSchema;
+  const ref = (schema: string) => ({ $ref: `#/components/schemas/${schema}` });
+  return [
+    [`${name}Body`, body],
+    [name, { ...body, required: ['id', ...(body.required ?? [])], properties: { id: toJsonSchema(registryIdSchema), ...body.properties } }],
+    [
+      `${name}Entry`,
+      {
+        type: 'object',
+        required: ['type', 'entity', 'version', 'updatedAt'],
+        properties: {
+          type: { type: 'string', enum: [type] },
+          entity: ref(name),
+          version: { type: 'integer', minimum: 1, description: 'rises with every write, deletions included' },
+          updatedAt: { type: 'string', format: 'date-time' },
+        },
+        additionalProperties: false,
+      },
+    ],
+    [
+      `${name}Page`,
+      {
+        type: 'object',
+        required: ['items', 'next'],
+        properties: {
+          items: { type: 'array', items: ref(`${name}Entry`) },
+          next: { type: ['string', 'null'], description: 'the `after` of the following page; null when this page is not full' },
+        },
+        additionalProperties: false,
+      },
+    ],
+  ];
 }
 
 const pascal = (type: string) => type.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());

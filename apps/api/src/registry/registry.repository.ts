@@ -1,4 +1,4 @@
-import { REGISTRY_SCHEMA, type RegistryEvent, type RegistryType, type RegistryTypes, registryKey, stableEventId } from '@airan/contracts';
+import { REGISTRY_EVENT_ID_HEADER, REGISTRY_SCHEMA, type RegistryEvent, type RegistryType, type RegistryTypes, registryKey, stableEventId } from '@airan/contracts';
 import { OutboxRepository } from '@airan/database';
 import type { EntityManager } from 'typeorm';
 
@@ -60,24 +60,43 @@ export class RegistryRepository {
 
   /** Inserts or replaces an entity, bumps its version and queues the event; returns the new version. */
   async save<T extends RegistryType>(tx: EntityManager, topic: string, type: T, entity: RegistryTypes[T] & { id: string }, placement: Placement): Promise<number> {
-    const rows: Array<{ version: number }> = await tx.query(
-      `INSERT INTO api.registry_entities (type, id, operator_id, site_id, body, version) VALUES ($1, $2, $3, $4, $5, 1)
+    const version = await this.nextVersion(tx, type, entity.id);
+    await tx.query(
+      `INSERT INTO api.registry_entities (type, id, operator_id, site_id, body, version) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (type, id) DO UPDATE SET operator_id = EXCLUDED.operator_id, site_id = EXCLUDED.site_id, body = EXCLUDED.body,
-         version = registry_entities.version + 1, updated_at = now()
-       RETURNING version`,
-      [type, entity.id, placement.operatorId, placement.siteId, JSON.stringify(entity)],
+         version = EXCLUDED.version, updated_at = now()`,
+      [type, entity.id, placement.operatorId, placement.siteId, JSON.stringify(entity), version],
     );
-    const version = rows[0].version;
-    const event: RegistryEvent<T> = { schema: REGISTRY_SCHEMA, id: stableEventId('registry', type, entity.id, version), type, version, entity };
-    await outbox.add(tx, [{ eventId: event.id, topic, key: registryKey(type, entity.id), value: event, headers: {} }]);
+    const event: RegistryEvent<T> = { schema: REGISTRY_SCHEMA, id: registryEventId(type, entity.id, version), type, version, entity };
+    await outbox.add(tx, [{ eventId: event.id, topic, key: registryKey(type, entity.id), value: event, headers: { [REGISTRY_EVENT_ID_HEADER]: event.id } }]);
     return version;
   }
 
-  /** Deletes an entity and queues its tombstone. */
+  /** Deletes an entity and queues its tombstone, which takes a version of its own. */
   async delete(tx: EntityManager, topic: string, type: RegistryType, id: string): Promise<boolean> {
-    const [rows]: [Array<{ version: number }>, number] = await tx.query('DELETE FROM api.registry_entities WHERE type = $1 AND id = $2 RETURNING version', [type, id]);
+    const [rows]: [unknown[], number] = await tx.query('DELETE FROM api.registry_entities WHERE type = $1 AND id = $2 RETURNING id', [type, id]);
     if (rows.length === 0) return false;
-    await outbox.add(tx, [{ eventId: stableEventId('registry-delete', type, id, rows[0].version), topic, key: registryKey(type, id), value: null, headers: {} }]);
+    const eventId = registryEventId(type, id, await this.nextVersion(tx, type, id));
+    await outbox.add(tx, [{ eventId, topic, key: registryKey(type, id), value: null, headers: { [REGISTRY_EVENT_ID_HEADER]: eventId } }]);
     return true;
   }
+
+  /**
+   * The next version of an entity, from a counter that outlives the entity's row: an entity deleted and
+   * created again continues where it stopped, so its events never repeat an id the outbox already holds
+   * (the outbox ignores an id it has seen, which would silently drop the re-creation). The counter row
+   * is locked until the transaction ends, so concurrent writes of one entity get distinct versions.
+   */
+  private async nextVersion(tx: EntityManager, type: RegistryType, id: string): Promise<number> {
+    const rows: Array<{ version: number }> = await tx.query(
+      `INSERT INTO api.registry_versions (type, id, version) VALUES ($1, $2, 1)
+       ON CONFLICT (type, id) DO UPDATE SET version = registry_versions.version + 1
+       RETURNING version`,
+      [type, id],
+    );
+    return rows[0].version;
+  }
 }
+
+/** Every event of an entity, tombstones included, has a version of its own: (type, id, version) names it. */
+const registryEventId = (type: RegistryType, id: string, version: number) => stableEventId('registry', type, id, version);
