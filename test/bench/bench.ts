@@ -7,10 +7,20 @@
  *   BENCH_CONCURRENCY  requests in flight (default 8)
  *   BENCH_BATCH        records per native batch (default 500)
  *   BENCH_VES_BATCH    events per VES eventBatch (default 100)
- *   BENCH_CELLS        active cells in the load phase (default 100000)
- *   BENCH_ROUNDS       windows per cell in the load phase (default 3)
+ *   BENCH_CELLS        active cells in the load phase, all registered with a GPU node per 10 (default 100000)
  *   BENCH_PHASES       comma-separated phases to run, in this order: ingest, kafka, load, pipeline, alerts
  *                      (default all; e.g. BENCH_PHASES=alerts runs the alert-latency phase alone)
+ *
+ * Load service alone (load.bench.ts; docs/performance.md "Load service"): the rate it holds with lag not
+ * growing, its memory and CPU per million samples with BENCH_CELLS active cells.
+ *   BENCH_LOAD_MODE       search (default): steps up from BENCH_LOAD_RATE until lag grows; rate: one step
+ *                         at BENCH_LOAD_RATE; drain: BENCH_ROUNDS windows produced at once, time to apply them
+ *   BENCH_LOAD_RATE       offered cell samples/s (of the first step when searching; default 4000)
+ *   BENCH_LOAD_SECONDS    seconds per step (default 60; longer where needed for every cell to report at least 4 times)
+ *   BENCH_LOAD_FACTOR     rate step when searching (default 1.25)
+ *   BENCH_LOAD_TOLERANCE  a step holds when lag and outbox grow by at most this share of the rate per second (default 0.03)
+ *   BENCH_LOAD_MAX_STEPS  at most this many steps (default 12)
+ *   BENCH_ROUNDS          windows per cell in drain mode (default 3)
  *
  * Whole pipeline (pipeline.bench.ts; docs/performance.md "Pipeline"): ingest, load, alerting and api
  * driven with the site simulator's generator, event time = wall time, windows closing continuously;
@@ -47,7 +57,7 @@ import { ServiceProcess, createApiKey, dropDatabase, isolate, postWithNewKey } f
 import { type AlertLatencyResult } from './alert-common';
 import { benchAlerts } from './alerts.bench';
 import { kafkaProducerPerf } from './kafka-perf.bench';
-import { type LoadBenchResult, benchLoad } from './load.bench';
+import { type LoadBenchResult, type LoadRateResult, type RateBenchOptions, benchLoad, benchLoadRate } from './load.bench';
 import { type PipelineBenchOptions, type PipelineResult, benchPipeline } from './pipeline.bench';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -56,6 +66,16 @@ const BATCH = Number(process.env.BENCH_BATCH ?? 500);
 const VES_BATCH = Number(process.env.BENCH_VES_BATCH ?? 100);
 const CELLS = Number(process.env.BENCH_CELLS ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const LOAD_MODE = process.env.BENCH_LOAD_MODE ?? 'search';
+const LOAD_RATE: RateBenchOptions = {
+  cells: CELLS,
+  mode: LOAD_MODE === 'rate' ? 'rate' : 'search',
+  rate: Number(process.env.BENCH_LOAD_RATE ?? 4000),
+  factor: Number(process.env.BENCH_LOAD_FACTOR ?? 1.25),
+  seconds: Number(process.env.BENCH_LOAD_SECONDS ?? 60),
+  tolerance: Number(process.env.BENCH_LOAD_TOLERANCE ?? 0.03),
+  maxSteps: Number(process.env.BENCH_LOAD_MAX_STEPS ?? 12),
+};
 const PHASES = new Set((process.env.BENCH_PHASES ?? 'ingest,kafka,load,pipeline,alerts').split(',').map((p) => p.trim()).filter(Boolean));
 const ALERTS = {
   crossings: Number(process.env.BENCH_ALERT_CROSSINGS ?? 20),
@@ -165,6 +185,7 @@ function vesBatch(i: number): string {
 async function main(): Promise<void> {
   const unknown = [...PHASES].filter((p) => !['ingest', 'kafka', 'load', 'pipeline', 'alerts'].includes(p));
   if (unknown.length > 0) throw new Error(`BENCH_PHASES: unknown phase ${unknown.join(', ')} (ingest, kafka, load, pipeline, alerts)`);
+  if (!['search', 'rate', 'drain'].includes(LOAD_MODE)) throw new Error(`BENCH_LOAD_MODE: unknown mode ${LOAD_MODE} (search, rate, drain)`);
   const results = PHASES.has('ingest') ? await benchIngest() : [];
   // The native records above are ~300 bytes of JSON each once normalised; Kafka's tool sends the same size, acks=all.
   let kafka: { recordsPerSec: number; line: string } | undefined;
@@ -173,8 +194,17 @@ async function main(): Promise<void> {
     kafka = await kafkaProducerPerf(join(__dirname, '../../..'), 500_000, 300);
   }
   let load: LoadBenchResult | undefined;
-  if (PHASES.has('load')) {
+  let loadRate: LoadRateResult | undefined;
+  if (PHASES.has('load') && LOAD_MODE === 'drain') {
     load = await benchLoad(CELLS, ROUNDS, (done) => process.stderr.write(`\r${'load service'.padEnd(22)} [${bar(done)}]`));
+    process.stderr.write('\n');
+  } else if (PHASES.has('load')) {
+    let current = '';
+    loadRate = await benchLoadRate(LOAD_RATE, (step, done, text) => {
+      if (current && step !== current) process.stderr.write('\n');
+      current = step;
+      process.stderr.write(`\r${step.padEnd(22)} [${bar(done)}] ${text.padEnd(40)}`);
+    });
     process.stderr.write('\n');
   }
   let pipeline: PipelineResult | undefined;
@@ -197,7 +227,7 @@ async function main(): Promise<void> {
     });
     process.stderr.write('\n');
   }
-  report(results, load, kafka, alerts, pipeline);
+  report(results, { load, loadRate }, kafka, alerts, pipeline);
 }
 
 const bar = (done: number) => '#'.repeat(Math.round(Math.min(1, Math.max(0, done)) * 30)).padEnd(30, '.');
@@ -223,12 +253,18 @@ async function benchIngest(): Promise<PhaseResult[]> {
   return results;
 }
 
-function report(results: PhaseResult[], load: LoadBenchResult | undefined, kafka: { recordsPerSec: number; line: string } | undefined, alerts: AlertLatencyResult | undefined, pipeline?: PipelineResult): void {
+function report(
+  results: PhaseResult[],
+  { load, loadRate }: { load?: LoadBenchResult; loadRate?: LoadRateResult },
+  kafka: { recordsPerSec: number; line: string } | undefined,
+  alerts: AlertLatencyResult | undefined,
+  pipeline?: PipelineResult,
+): void {
   const dir = join(__dirname, '../../../bench-results');
   mkdirSync(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const meta = { at: new Date().toISOString(), phases: [...PHASES], seconds: SECONDS, concurrency: CONCURRENCY, batch: BATCH, node: process.version };
-  writeFileSync(join(dir, `bench-${stamp}.json`), JSON.stringify({ meta, results, load, kafka, pipeline, alerts }, null, 2));
+  writeFileSync(join(dir, `bench-${stamp}.json`), JSON.stringify({ meta, results, load, loadRate, kafka, pipeline, alerts }, null, 2));
   const sections: string[] = [];
   if (results.length > 0) {
     const rows = results.map((r) => `| ${r.phase} | ${r.requests} | ${Math.round(r.recordsPerSec).toLocaleString('en')} | ${r.p50Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} | ${r.failures} |`);
@@ -247,11 +283,35 @@ function report(results: PhaseResult[], load: LoadBenchResult | undefined, kafka
       ].join('\n'),
     );
   }
+  if (loadRate) sections.push(loadRateTable(loadRate));
   if (pipeline) sections.push(pipelineTable(pipeline, kafka));
   if (alerts) sections.push(alertTable(alerts));
   const table = sections.join('\n\n');
   writeFileSync(join(dir, `bench-${stamp}.md`), `# airan bench ${meta.at}\n\n${JSON.stringify(meta)}\n\n${table}\n`);
   process.stdout.write(`\n${table}\n\nwritten to bench-results/bench-${stamp}.{json,md}\n`);
+}
+
+/** The load phase's offered-rate steps, then the largest rate held with its memory and CPU. */
+function loadRateTable(r: LoadRateResult): string {
+  const o = r.options;
+  const n = (v: number) => (Number.isFinite(v) ? (Math.round(v) || 0).toLocaleString('en') : '–');
+  const fixed = (v: number | undefined, d: number) => (v !== undefined && Number.isFinite(v) ? v.toFixed(d) : '–');
+  const f = r.fleet;
+  const s = r.sustained;
+  return [
+    `Load service, offered rate: ${n(f.cells)} registered cells (${n(f.sites)} sites, ${n(f.sites)} GPU nodes with ${n(f.gpus)} GPUs; ${n(f.registryEvents)} registry events produced in ${fixed(f.registrySeconds, 1)} s, load ready ${fixed(f.loadReadySeconds, 1)} s after spawning), ` +
+      `one sample per cell per 60 s window; steps of ≥ ${o.seconds} s${o.mode === 'search' ? ` from ${n(o.rate)} samples/s × ${o.factor}` : ''}; held = lag and outbox slopes over the second half ≤ ${o.tolerance * 100} % of the rate`,
+    '',
+    '| offered samples/s | produced samples/s | applied samples/s | s | lag slope, samples/s | max lag, samples | outbox slope, events/s | max outbox | held | drained after, s | windows closed | load CPU s per M samples | Postgres CPU s per M samples | machine busy | peak RSS MB |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...r.steps.map((x) =>
+      `| ${n(x.offeredPerSec)} | ${n(x.producedPerSec)} | ${n(x.appliedPerSec)} | ${fixed(x.seconds, 0)} | ${n(x.lag.slope)} | ${n(x.lag.max)} | ${n(x.outbox.slope)} | ${n(x.outbox.max)} | ${x.held ? 'yes' : `**no** (${x.note})`} | ${fixed(x.drainedSeconds, 1)} | ${n(x.windowsClosed)} | ${fixed(x.loadCpuPerMillion, 1)} | ${fixed(x.pgCpuPerMillion, 1)} | ${fixed(x.machineBusy * 100, 0)} % | ${fixed(x.peakRssMb, 0)} |`),
+    '',
+    s
+      ? `Held: **${n(s.offeredPerSec)} samples/s** with lag not growing; peak RSS of load **${fixed(r.peakRssMb, 0)} MB** with ${n(f.cells)} active cells; at that rate ${fixed(s.loadCpuPerMillion, 1)} CPU s per million samples in load and ${fixed(s.pgCpuPerMillion, 1)} in its Postgres backends. Stopped: ${r.stoppedBecause}.`
+      : `No step held its rate (${r.stoppedBecause}); peak RSS of load ${fixed(r.peakRssMb, 0)} MB.`,
+    `Windows: ${n(r.windows.closed)} closed, ${n(r.windows.attributed)} of them with node GPU time attributed (AI and radio).`,
+  ].join('\n');
 }
 
 /** The pipeline phase: throughput, lag, loss, window latency, then CPU and memory per process. */

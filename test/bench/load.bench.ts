@@ -1,11 +1,11 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { Kafka, Partitioners, logLevel } from 'kafkajs';
-import { Client } from 'pg';
-import { TELEMETRY_SCHEMA, type TelemetryReport } from '@airan/contracts';
-import { deleteTopics } from '../support/load-driver';
-import { ServiceProcess, dropDatabase, isolate } from '../support/stack';
-import { CLK_TCK, cpuTicksOf, machineCpuTicks, peakRssMbOf } from './proc-usage';
+import { type BacklogReading, type BacklogTrend, backlogTrend } from './lag-trend';
+import { CELLS_PER_SITE } from './load-fleet';
+import { type LoadBenchOptions, LoadBenchSession, type Usage } from './load-session';
+import { CLK_TCK } from './proc-usage';
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The load service alone: how fast it applies a backlog (`benchLoad`), and what rate it holds (`benchLoadRate`). */
 export interface LoadBenchResult {
   readonly phase: string;
   readonly cells: number;
@@ -18,9 +18,9 @@ export interface LoadBenchResult {
   readonly peakRssMb: number;
   /** Seconds until the outbox was relayed too (every cell-load event on Kafka), from the same start. */
   readonly relayedSeconds?: number;
-  /** CPU seconds (user + system) the load process spent, start-up included. */
+  /** CPU seconds (user + system) the load process spent during the run (its start-up and registry read left out). */
   readonly cpuSeconds?: number;
-  /** CPU seconds of the Postgres backends serving the load process (its pool and the relay's listener) at the end. */
+  /** CPU seconds of the Postgres backends serving the load process during the run. */
   readonly pgCpuSeconds?: number;
   /** What the load's Postgres backends were seen doing (see BackendWatch), most frequent first. */
   readonly pgActivity?: ReadonlyArray<{ share: number; what: string }>;
@@ -34,225 +34,287 @@ export interface LoadBenchResult {
   readonly steps?: Record<string, number>;
 }
 
-export interface LoadBenchOptions {
-  /** NODE_OPTIONS of the load process only (e.g. `--require …/profile-preload.js`); default `BENCH_LOAD_NODE_OPTIONS`. */
-  readonly nodeOptions?: string;
-  /** Extra environment of the load process (LOAD_* settings). */
-  readonly env?: Record<string, string>;
-  /** How often the load's Postgres backends are looked at (pg_stat_activity); default 500 ms. */
-  readonly pgSampleMs?: number;
-}
-
-const CELLS_PER_SITE = 10;
-
 /**
- * The load service alone on the real broker and Postgres: `cells` distinct cells (10 per site, not in
- * the registry, so default allocation) each report one sample per 60 s window for `rounds` windows; a
- * final heartbeat per site closes the last. Produced straight to the telemetry topic as ingest would.
- * The default 5 s out-of-order delay lets every site of a round arrive before the round's windows close
- * (with 0 every site after the first in a partition would be late and revise its window).
- *
- * `BENCH_LOAD_NODE_OPTIONS` is handed to the load process alone as NODE_OPTIONS, so it can be profiled
- * (`--require dist/test/bench/profile-preload.js` with BENCH_CPU_PROFILE=<file>; see load-profile.ts) without profiling the bench.
+ * Drain: every cell of the registered bench fleet (LoadBenchSession) reports one sample per window for
+ * `rounds` windows, produced as fast as the broker takes them, then one heartbeat per site closes the
+ * last; samples/s is samples ÷ the time until everything is applied. Throughput on a backlog, and the
+ * workload load-profile.ts profiles. The default 5 s out-of-order delay lets every site of a round arrive
+ * before the round's windows close (with 0 every site after the first in a partition would be late and revise its window).
  */
 export async function benchLoad(cells: number, rounds: number, progress: (done: number) => void, options: LoadBenchOptions = {}): Promise<LoadBenchResult> {
-  const isolation = isolate();
-  const nodeOptions = options.nodeOptions ?? process.env.BENCH_LOAD_NODE_OPTIONS;
-  const env = {
-    ...isolation.env,
-    LOG_LEVEL: 'error',
-    LOAD_WINDOW_MS: '60000',
-    LOAD_OUT_OF_ORDER_MS: '5000',
-    ...options.env,
-    ...(nodeOptions ? { NODE_OPTIONS: [process.env.NODE_OPTIONS, options.env?.NODE_OPTIONS, nodeOptions].filter(Boolean).join(' ') } : {}),
-  };
-  const load = await ServiceProcess.start('load', env);
-  // A load process that dies mid-run would leave the bench waiting for a lag that never drains.
-  let exited: number | null | undefined;
-  void load.exitCode().then((code) => (exited = code));
-  const alive = () => {
-    if (exited !== undefined) throw new Error(`load exited with ${exited} during the bench:\n${load.logs.slice(-4000)}`);
-  };
-  const kafka = new Kafka({ clientId: 'airan-bench', brokers: env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-  await producer.connect();
-  const db = new Client({ connectionString: isolation.databaseUrl });
-  await db.connect();
-  const topic = `${isolation.topicPrefix}airan.telemetry.v1`;
-  const sites = Math.ceil(cells / CELLS_PER_SITE);
-  const base = Date.UTC(2026, 10, 1);
-  const applied = async () => Number((await db.query('SELECT coalesce(sum(next_offset), 0)::bigint AS n FROM load.consumer_offsets')).rows[0].n);
-  const benchBackend = Number((await db.query('SELECT pg_backend_pid() AS pid')).rows[0].pid);
-  const backends = BackendWatch.start(isolation.databaseUrl, options.pgSampleMs ?? 500, [benchBackend]);
+  const session = await LoadBenchSession.open(cells, options);
   try {
-    const machineBefore = machineCpuTicks();
-    const broker = brokerPid();
-    const brokerBefore = broker === undefined ? undefined : cpuTicksOf(broker);
-    const benchBefore = process.cpuUsage();
-    const started = performance.now();
-    let produced = 0;
+    const sites = session.sites.length;
+    const before = session.usage();
     const lagSamples: number[] = [];
     for (let round = 0; round <= rounds; round++) {
-      const ts = base + (round + 1) * 60_000;
-      const messages = Array.from({ length: sites }, (_, s) => {
-        const siteId = `bench-site-${s}`;
-        const report: TelemetryReport = {
-          schema: TELEMETRY_SCHEMA, id: `${s}-${round}`, operatorId: 'bench', siteId, keyId: 'bench', receivedAt: ts,
-          // The last round carries only heartbeats: it moves event time past the last window.
-          cells: round === rounds ? [] : Array.from({ length: CELLS_PER_SITE }, (_, c) => ({
-            cellId: `${siteId}-c${c}`, ts, intervalMs: 60_000, prbDlPct: 41.5, thpDlMbps: 310.5, rrcConnectedUes: 120, inferenceRequests: 14, inferenceTokens: 5200, gpuMs: 220.5,
-          })),
-          gpus: [], heartbeats: [ts],
-        };
-        return { key: siteId, value: JSON.stringify(report) };
-      });
-      for (let i = 0; i < messages.length; i += 1000) {
-        await producer.send({ topic, acks: -1, messages: messages.slice(i, i + 1000) });
-        produced += Math.min(1000, messages.length - i);
-      }
-      lagSamples.push(produced - (await applied()));
+      // The last round carries only heartbeats: it moves event time past the last window.
+      await session.produce(round === rounds ? session.heartbeats(round) : Array.from({ length: sites }, (_, s) => session.message(round * sites + s)));
+      lagSamples.push(await session.lag());
       progress((round + 1) / (rounds + 2));
     }
-    for (;;) {
-      alive();
-      const lag = produced - (await applied());
-      if (lag === 0) break;
+    for (let lag = await session.lag(); lag > 0; lag = await session.lag()) {
       lagSamples.push(lag);
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await sleep(250);
     }
-    const seconds = (performance.now() - started) / 1000;
-    const pending = async () => Number((await db.query('SELECT count(*)::int AS n FROM load.outbox WHERE published_at IS NULL')).rows[0].n);
-    while ((await pending()) > 0) {
-      alive();
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    const relayedSeconds = (performance.now() - started) / 1000;
-    const machineAfter = machineCpuTicks();
-    const machineBusy = (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total);
-    const machineBusySeconds = (machineAfter.busy - machineBefore.busy) / CLK_TCK;
-    const brokerAfter = broker === undefined ? undefined : cpuTicksOf(broker);
-    const brokerCpuSeconds = brokerBefore === undefined || brokerAfter === undefined ? undefined : (brokerAfter - brokerBefore) / CLK_TCK;
-    const benchUsage = process.cpuUsage(benchBefore);
-    const benchCpuSeconds = (benchUsage.user + benchUsage.system) / 1e6;
+    const applied = session.usage();
+    while ((await session.pendingOutbox()) > 0) await sleep(100);
+    const relayedSeconds = (performance.now() - before.at) / 1000;
     progress(1);
-    const windows = Number((await db.query('SELECT count(*)::int AS n FROM load.cell_windows')).rows[0].n);
-    const peakRssMb = peakRssMbOf(load.pid) ?? NaN;
-    const cpuSeconds = (cpuTicksOf(load.pid) ?? NaN) / CLK_TCK;
-    await backends.stop();
-    const pgCpuSeconds = backends.cpuSeconds();
-    const pgActivity = backends.profile();
-    const steps = await stepSeconds(load.url);
-    const samples = cells * rounds;
+    const used = difference(before, applied);
+    await session.backends.stop();
+    const samples = session.cells * rounds;
     // Ten evenly spaced readings are enough to see the trend.
     const step = Math.max(1, Math.ceil(lagSamples.length / 10));
-    lagSamples.splice(0, lagSamples.length, ...lagSamples.filter((_, i) => i % step === 0 || i === lagSamples.length - 1));
     return {
-      phase: `load: ${cells.toLocaleString('en')} cells × ${rounds} windows`, cells, samples, seconds, samplesPerSec: samples / seconds, lagSamples, windowsClosed: windows, peakRssMb,
-      relayedSeconds, cpuSeconds, pgCpuSeconds, pgActivity, machineBusy, machineBusySeconds, brokerCpuSeconds, benchCpuSeconds, steps,
+      phase: `load: ${session.cells.toLocaleString('en')} cells × ${rounds} windows`,
+      cells: session.cells,
+      samples,
+      seconds: used.seconds,
+      samplesPerSec: samples / used.seconds,
+      lagSamples: lagSamples.filter((_, i) => i % step === 0 || i === lagSamples.length - 1),
+      windowsClosed: await session.count('SELECT count(*)::bigint AS n FROM load.cell_windows'),
+      peakRssMb: session.peakRssMb(),
+      relayedSeconds,
+      cpuSeconds: used.load,
+      pgCpuSeconds: used.postgres,
+      pgActivity: session.backends.profile(),
+      machineBusy: used.machineBusy,
+      machineBusySeconds: used.machineBusySeconds,
+      brokerCpuSeconds: used.broker,
+      benchCpuSeconds: used.bench,
+      steps: await session.metric('airan_load_step_seconds_total'),
     };
   } finally {
-    await backends.stop();
-    await Promise.all([producer.disconnect(), db.end()]);
-    await load.stop();
-    await dropDatabase(isolation);
-    await deleteTopics(isolation).catch(() => undefined);
+    await session.close();
   }
 }
 
-/** The local Kafka broker's process (deploy/local/kafka.sh runs `kafka.Kafka` in a JVM), if it runs on this machine. */
-function brokerPid(): number | undefined {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('kafka.Kafka')) return Number(entry);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return undefined;
+export interface RateBenchOptions {
+  readonly cells: number;
+  /** `rate`: one step at `rate`; `search`: steps from `rate` up by `factor` until one is not held. */
+  readonly mode: 'rate' | 'search';
+  /** Offered cell samples per second (of the first step, when searching). */
+  readonly rate: number;
+  readonly factor: number;
+  /** Seconds of producing per step; longer when needed for four bins of whole rounds (see runStep). */
+  readonly seconds: number;
+  /** A step holds its rate when the lag and outbox trends are at most this share of the rate. */
+  readonly tolerance: number;
+  readonly maxSteps: number;
 }
+
+export interface BacklogSeries extends BacklogTrend {
+  /** One reading per second of producing, and the largest. */
+  readonly readings: number[];
+  readonly max: number;
+}
+
+export interface RateStep {
+  readonly offeredPerSec: number;
+  /** Cell samples Kafka acknowledged, and load applied, per second of the step. */
+  readonly producedPerSec: number;
+  readonly appliedPerSec: number;
+  readonly seconds: number;
+  /** Consumer lag in cell samples (messages × cells per site). */
+  readonly lag: BacklogSeries;
+  /** cell-load events in load's outbox not yet on Kafka. */
+  readonly outbox: BacklogSeries;
+  /** The bench produced what was offered, neither trend grew and the backlogs drained afterwards. */
+  readonly held: boolean;
+  /** Why a step did not hold (absent when it did). */
+  readonly note?: string;
+  /** After a held step: seconds from its last produce until everything was applied and relayed. */
+  readonly drainedSeconds?: number;
+  readonly windowsClosed: number;
+  /** CPU seconds per million cell samples applied during the step: the load process, and its Postgres backends. */
+  readonly loadCpuPerMillion: number;
+  readonly pgCpuPerMillion: number;
+  /** Share of the machine's CPU busy during the step, 0–1. */
+  readonly machineBusy: number;
+  /** VmHWM of load at the end of the step: its peak since it started. */
+  readonly peakRssMb: number;
+}
+
+export interface LoadRateResult {
+  readonly phase: string;
+  readonly options: RateBenchOptions;
+  readonly fleet: { cells: number; sites: number; gpus: number; registryEvents: number; registrySeconds: number; loadReadySeconds: number };
+  readonly steps: RateStep[];
+  /** The largest rate held, if any. */
+  readonly sustained?: RateStep;
+  readonly stoppedBecause: string;
+  readonly peakRssMb: number;
+  /** Windows closed in all, and those given node GPU time by attribution (AI and radio). */
+  readonly windows: { closed: number; attributed: number };
+  readonly pgActivity: ReadonlyArray<{ share: number; what: string }>;
+}
+
+export type RateProgress = (step: string, done: number, text: string) => void;
 
 /**
- * Watches the Postgres backends serving the load process (client backends of the bench's database other
- * than this watcher's and the bench's own) every `intervalMs`:
- * - their CPU time: each one's utime + stime from /proc (readable as root or as the postgres user; 0
- *   otherwise); a backend's last reading counts, so one that ends early still counts;
- * - what they are doing: how often each statement (its first words) was seen active or waiting, a
- *   sampling profile of the database side (pg_stat_statements needs a server restart; this does not).
+ * Offered rate: the fleet's reports (LoadBenchSession) produced at a fixed rate, lag read every second.
+ * `search` raises the rate step by step, each step on the same load process and database once the
+ * previous one has drained, until a step does not hold its rate; the result is the largest rate held.
  */
-class BackendWatch {
-  private readonly last = new Map<number, number>();
-  private readonly activity = new Map<string, number>();
-  private observations = 0;
-  private stopped = false;
-  private loop?: Promise<void>;
-
-  private constructor(
-    private readonly db: Client,
-    private readonly intervalMs: number,
-    /** Backends of the bench's own connections (its lag and outbox polling), not the load's. */
-    private readonly ignore: readonly number[],
-  ) {}
-
-  static start(url: string, intervalMs: number, ignore: readonly number[]): BackendWatch {
-    const watch = new BackendWatch(new Client({ connectionString: url }), intervalMs, ignore);
-    watch.loop = watch.run();
-    return watch;
-  }
-
-  private async run(): Promise<void> {
-    await this.db.connect();
-    let lastCpu = 0;
-    try {
-      while (!this.stopped) {
-        const { rows } = await this.db.query(
-          `SELECT pid, state, wait_event_type, wait_event, left(regexp_replace(query, '\\s+', ' ', 'g'), 90) AS query
-           FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND pid <> ALL($1::int[]) AND backend_type = 'client backend'`,
-          [this.ignore],
-        );
-        this.observations++;
-        for (const r of rows as Array<{ pid: number; state: string; wait_event_type: string | null; wait_event: string | null; query: string }>) {
-          if (r.state === 'active') {
-            const what = `${r.wait_event_type ? `wait ${r.wait_event_type}:${r.wait_event}` : 'cpu'} | ${r.query}`;
-            this.activity.set(what, (this.activity.get(what) ?? 0) + 1);
-          }
-        }
-        if (Date.now() - lastCpu >= 500) {
-          lastCpu = Date.now();
-          for (const { pid } of rows as Array<{ pid: number }>) {
-            const ticks = cpuTicksOf(pid); // undefined once it has ended, or if /proc/<pid> is not ours to read
-            if (ticks !== undefined) this.last.set(pid, ticks / CLK_TCK);
-          }
-        }
-        await new Promise((resolve) => setTimeout(resolve, this.intervalMs));
+export async function benchLoadRate(options: RateBenchOptions, progress: RateProgress, loadOptions: LoadBenchOptions = {}): Promise<LoadRateResult> {
+  const o = options;
+  const session = await LoadBenchSession.open(o.cells, loadOptions);
+  try {
+    const steps: RateStep[] = [];
+    const next = { index: 0 };
+    let stoppedBecause = `BENCH_LOAD_MAX_STEPS (${o.maxSteps}) reached`;
+    for (let rate = o.rate; steps.length < o.maxSteps; rate = Math.round(rate * o.factor)) {
+      const step = await runStep(session, o, rate, next, (done, text) => progress(`load ${Math.round(rate).toLocaleString('en')}/s`, done, text));
+      steps.push(step);
+      if (step.note !== undefined) {
+        stoppedBecause = step.note;
+        break;
       }
-    } finally {
-      await this.db.end();
+      if (o.mode === 'rate') {
+        stoppedBecause = 'one step (BENCH_LOAD_MODE=rate)';
+        break;
+      }
     }
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.loop?.catch(() => undefined);
-  }
-
-  cpuSeconds(): number {
-    return [...this.last.values()].reduce((a, b) => a + b, 0);
-  }
-
-  /** Statements by share of observations in which a backend ran them (1 = one backend busy all along). */
-  profile(top = 15): Array<{ share: number; what: string }> {
-    return [...this.activity]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, top)
-      .map(([what, n]) => ({ share: Math.round((1000 * n) / Math.max(1, this.observations)) / 1000, what }));
+    await session.backends.stop();
+    return {
+      phase: `load: ${session.cells.toLocaleString('en')} registered cells, offered rate (${o.mode})`,
+      options: o,
+      fleet: { cells: session.cells, sites: session.sites.length, gpus: session.gpus, registryEvents: session.registryEvents, registrySeconds: session.registrySeconds, loadReadySeconds: session.loadReadySeconds },
+      steps,
+      // Steps go up and the search stops at the first that does not hold: the last held is the largest.
+      sustained: steps.filter((s) => s.held).at(-1),
+      stoppedBecause,
+      peakRssMb: session.peakRssMb(),
+      windows: {
+        closed: await session.count('SELECT count(*)::bigint AS n FROM load.cell_windows'),
+        attributed: await session.count('SELECT count(*)::bigint AS n FROM load.cell_windows WHERE ai_gpu_ms IS NOT NULL AND radio_gpu_ms IS NOT NULL'),
+      },
+      pgActivity: session.backends.profile(),
+    };
+  } finally {
+    await session.close();
   }
 }
 
-/** The load service's per-step wall time counter, if it has one. */
-async function stepSeconds(url: string): Promise<Record<string, number>> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const out: Record<string, number> = {};
-  for (const m of text.matchAll(/^airan_load_step_seconds_total\{step="([^"]+)"\} ([\d.e+-]+)$/gm)) out[m[1]] = Number(m[2]);
-  return out;
+/** Produces at `rate` cell samples/s (`next.index` onwards in the session's sequence), reading lag and outbox every second. */
+async function runStep(session: LoadBenchSession, o: RateBenchOptions, rate: number, next: { index: number }, progress: (done: number, text: string) => void): Promise<RateStep> {
+  const perSec = rate / CELLS_PER_SITE;
+  // The trend is read from whole rounds (see backlogTrend): at least two bins of them in the second half.
+  const round = session.sites.length / perSec;
+  const bin = round * Math.ceil(MIN_BIN_SECONDS / round);
+  const seconds = Math.max(o.seconds, 4 * bin);
+  const threshold = o.tolerance * rate;
+  const lag: BacklogReading[] = [];
+  const outbox: BacklogReading[] = [];
+  const before = session.usage();
+  const [appliedBefore, windowsBefore] = [await session.applied(), await windowsClosed(session)];
+  const producedBefore = session.produced;
+  const elapsed = () => (performance.now() - before.at) / 1000;
+  const read = async () => {
+    const t = elapsed();
+    const [messages, pending] = await Promise.all([session.lag(), session.pendingOutbox()]);
+    lag.push({ t, value: messages * CELLS_PER_SITE });
+    outbox.push({ t, value: pending });
+    progress(Math.min(1, t / seconds), `lag ${lag.at(-1)!.value.toLocaleString('en')} samples, outbox ${pending.toLocaleString('en')}`);
+  };
+  let producing = true;
+  const sampler = (async () => {
+    for (let k = 1; ; k++) {
+      await sleep(Math.max(0, before.at + k * 1000 - performance.now()));
+      if (!producing) return;
+      await read();
+    }
+  })();
+  sampler.catch(() => undefined); // awaited below; a failed reading (load gone) ends the step there
+  try {
+    // Open loop: every tick sends what is due by the clock, however long the previous send took.
+    let sent = 0;
+    for (let t = elapsed(); t < seconds; t = elapsed()) {
+      session.alive();
+      const due = Math.min(Math.floor(t * perSec), Math.ceil(seconds * perSec)) - sent;
+      if (due <= 0) {
+        await sleep(SEND_TICK_MS);
+        continue;
+      }
+      const count = Math.min(due, MAX_SEND);
+      await session.produce(Array.from({ length: count }, (_, i) => session.message(next.index + i)));
+      next.index += count;
+      sent += count;
+    }
+  } finally {
+    producing = false;
+  }
+  const end = session.usage();
+  const appliedSamples = ((await session.applied()) - appliedBefore) * CELLS_PER_SITE;
+  const windows = (await windowsClosed(session)) - windowsBefore;
+  await sampler;
+  await read(); // the end of the step, so the second half holds its two bins
+  const used = difference(before, end);
+  const producedPerSec = ((session.produced - producedBefore) * CELLS_PER_SITE) / used.seconds;
+  const lagSeries = series(lag, bin, threshold);
+  const outboxSeries = series(outbox, bin, threshold);
+  // The producer shares the machine: if it could not send what the clock asked, the step says nothing about load.
+  const offered = producedPerSec >= rate * (1 - o.tolerance);
+  const grew = [lagSeries.flat ? '' : 'lag', outboxSeries.flat ? '' : 'outbox'].filter(Boolean).join(' and ');
+  const unknown = Number.isNaN(lagSeries.slope) || Number.isNaN(outboxSeries.slope);
+  let note = !offered
+    ? `the bench produced only ${Math.round(producedPerSec).toLocaleString('en')} of ${rate.toLocaleString('en')} samples/s`
+    : grew ? `${grew} ${unknown ? 'not read long enough for a trend' : 'grew'} at ${rate.toLocaleString('en')} samples/s` : undefined;
+  let drainedSeconds: number | undefined;
+  if (note === undefined) {
+    // The next step starts from an empty backlog; a backlog that does not drain in a few step lengths did not hold either.
+    const deadline = performance.now() + DRAIN_STEPS * seconds * 1000;
+    while (((await session.lag()) > 0 || (await session.pendingOutbox()) > 0) && performance.now() < deadline) await sleep(250);
+    drainedSeconds = (performance.now() - end.at) / 1000;
+    if (performance.now() >= deadline) note = `not drained ${Math.round(drainedSeconds)} s after a step at ${rate.toLocaleString('en')} samples/s`;
+  }
+  const held = note === undefined;
+  return {
+    offeredPerSec: rate,
+    producedPerSec,
+    appliedPerSec: appliedSamples / used.seconds,
+    seconds: used.seconds,
+    lag: lagSeries,
+    outbox: outboxSeries,
+    held,
+    ...(note ? { note } : {}),
+    ...(drainedSeconds === undefined ? {} : { drainedSeconds }),
+    windowsClosed: windows,
+    loadCpuPerMillion: (used.load / appliedSamples) * 1e6,
+    pgCpuPerMillion: (used.postgres / appliedSamples) * 1e6,
+    machineBusy: used.machineBusy,
+    peakRssMb: session.peakRssMb(),
+  };
+}
+
+/** How often the producer looks at the clock when nothing is due, and the most messages it sends at once. */
+const SEND_TICK_MS = 50;
+const MAX_SEND = 1000;
+/** A held step's backlog must drain within this many step lengths. */
+const DRAIN_STEPS = 3;
+/** The shortest bin the backlog is averaged over: enough one-second readings for a mean. */
+const MIN_BIN_SECONDS = 8;
+
+function series(readings: readonly BacklogReading[], binSeconds: number, threshold: number): BacklogSeries {
+  const values = readings.map((r) => r.value);
+  return { ...backlogTrend(readings, binSeconds, threshold), readings: values, max: Math.max(0, ...values) };
+}
+
+async function windowsClosed(session: LoadBenchSession): Promise<number> {
+  return Object.values(await session.metric('airan_load_windows_closed_total')).reduce((a, b) => a + b, 0);
+}
+
+/** What was used between two readings. */
+function difference(a: Usage, b: Usage) {
+  const ticks = b.machineTotal - a.machineTotal;
+  return {
+    seconds: (b.at - a.at) / 1000,
+    load: b.load - a.load,
+    postgres: b.postgres - a.postgres,
+    broker: a.broker === undefined || b.broker === undefined ? undefined : b.broker - a.broker,
+    bench: b.bench - a.bench,
+    machineBusy: ticks > 0 ? (b.machineBusy - a.machineBusy) / ticks : NaN,
+    machineBusySeconds: (b.machineBusy - a.machineBusy) / CLK_TCK,
+  };
 }
