@@ -1,4 +1,5 @@
 import type { TelemetryDeadLetter, TelemetryReport } from '@airan/contracts';
+import { Client } from 'pg';
 import { ServiceProcess, createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
 import { TopicReader } from './support/topic-reader';
 
@@ -9,28 +10,37 @@ describe('ingest: VES, OTLP and Prometheus', () => {
   let api: ServiceProcess;
   let telemetry: TopicReader<TelemetryReport>;
   let dlq: TopicReader<TelemetryDeadLetter>;
-  let key: string;
+  let db: Client;
+  let skt: { id: string; key: string };
+  let kt: { id: string; key: string };
   const SITE = 'skt-pangyo-01';
   const CELL = 'skt-pangyo-01-c2';
   const NODE = 'skt-pangyo-01-gpu01';
+  const KT_SITE = 'kt-daejeon-etri-01';
+  const MAX_BODY_BYTES = 65_536;
   // A whole second, five minutes ago: inside the accepted range, exact in µs and ns.
   const TS = Math.floor(Date.now() / 1000) * 1000 - 300_000;
 
   beforeAll(async () => {
-    [api, ingest] = await Promise.all([ServiceProcess.start('api', isolation.env), ServiceProcess.start('ingest', isolation.env)]);
-    key = (await createApiKey(isolation, 'operator', 'skt')).key;
+    const env = { ...isolation.env, INGEST_MAX_BODY_BYTES: String(MAX_BODY_BYTES) };
+    [api, ingest] = await Promise.all([ServiceProcess.start('api', env), ServiceProcess.start('ingest', env)]);
+    [skt, kt] = await Promise.all([createApiKey(isolation, 'operator', 'skt'), createApiKey(isolation, 'operator', 'kt')]);
     telemetry = await TopicReader.open(`${isolation.topicPrefix}airan.telemetry.v1`);
     dlq = await TopicReader.open(`${isolation.topicPrefix}airan.telemetry.dlq.v1`);
-    await postWithNewKey(`${ingest.url}/v1/telemetry`, key, { records: [{ type: 'heartbeat', siteId: SITE, ts: new Date(TS).toISOString() }] });
+    db = new Client({ connectionString: isolation.databaseUrl });
+    await db.connect();
+    await postWithNewKey(`${ingest.url}/v1/telemetry`, skt.key, { records: [{ type: 'heartbeat', siteId: SITE, ts: new Date(TS).toISOString() }] });
+    // kt's key has reached ingest once it answers something other than 401; an empty batch writes nothing.
+    await postWithNewKey(`${ingest.url}/v1/telemetry`, kt.key, { records: [] });
   });
 
   afterAll(async () => {
-    await Promise.all([telemetry?.close(), dlq?.close()]);
+    await Promise.all([telemetry?.close(), dlq?.close(), db?.end()]);
     await Promise.all([ingest?.stop(), api?.stop()]);
     await dropDatabase(isolation);
   });
 
-  const post = (path: string, body: unknown, contentType = 'application/json', headers: Record<string, string> = { authorization: `Bearer ${key}` }) =>
+  const post = (path: string, body: unknown, contentType = 'application/json', headers: Record<string, string> = { authorization: `Bearer ${skt.key}` }) =>
     fetch(`${ingest.url}${path}`, { method: 'POST', headers: { ...headers, 'content-type': contentType }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
   /** The report on the topic holding a sample stamped `ts` for `match`. */
@@ -40,6 +50,9 @@ describe('ingest: VES, OTLP and Prometheus', () => {
       if (!found) throw new Error('report not read yet');
       return found;
     });
+
+  const liveness = async (siteId: string) =>
+    (await db.query('SELECT operator_id, last_key_id, last_seen_at FROM ingest.site_liveness WHERE site_id = $1', [siteId])).rows;
 
   const vesHeader = (overrides: Record<string, unknown> = {}) => ({
     domain: 'measurement',
@@ -112,6 +125,116 @@ describe('ingest: VES, OTLP and Prometheus', () => {
     expect(await response.json()).toMatchObject({ requestError: { ServiceException: { messageId: 'SVC0002' } } });
   });
 
+  type VesErrorBody = { requestError: { ServiceException: { messageId: string; text: string; variables: string[] } }; fieldErrors: Array<{ index?: number; path: string; code: string; message: string }> };
+
+  describe.each(['/eventListener/v7', '/eventListener/v7/eventBatch'])('VES %s, failing before the controller runs', (path) => {
+    it.each([
+      ['malformed JSON', 400, 'BAD_REQUEST', '{"event": {"commonEventHeader": ', 'application/json'],
+      ['a body over INGEST_MAX_BODY_BYTES', 413, 'PAYLOAD_TOO_LARGE', JSON.stringify({ event: { padding: 'x'.repeat(MAX_BODY_BYTES) } }), 'application/json'],
+      ['a media type no parser takes', 415, 'UNSUPPORTED_MEDIA_TYPE', '<event/>', 'application/xml'],
+    ])('answers %s with %i and a requestError naming the body', async (_, status, code, body, contentType) => {
+      const response = await post(path, body, contentType);
+      expect(response.status).toBe(status);
+      const payload = (await response.json()) as VesErrorBody;
+      expect(payload.fieldErrors).toEqual([{ path: '$', code, message: expect.any(String) }]);
+      expect(payload.requestError).toEqual({ ServiceException: { messageId: 'SVC0002', text: `${payload.fieldErrors[0].message}: %1`, variables: ['$'] } });
+    });
+  });
+
+  it('takes a VES heartbeat: a report holding it at lastEpochMicrosec, and the site marked seen by the key', async () => {
+    const HB_SITE = 'skt-seoul-gangnam-01';
+    const header = vesHeader({ domain: 'heartbeat', eventId: `hb-${TS}`, eventName: 'Heartbeat_O_RAN_DU', sourceName: HB_SITE, lastEpochMicrosec: TS * 1000 + 999, startEpochMicrosec: TS * 1000 });
+    const response = await post('/eventListener/v7', { event: { commonEventHeader: header, heartbeatFields: { heartbeatFieldsVersion: '3.0', heartbeatInterval: 60 } } });
+    expect(response.status).toBe(202);
+    expect(await response.text()).toBe('');
+    const report = await reportWith((r) => r.siteId === HB_SITE);
+    expect(report.key).toBe(HB_SITE);
+    expect(report.value).toEqual({
+      schema: 'airan.telemetry/1',
+      id: expect.any(String),
+      operatorId: 'skt',
+      siteId: HB_SITE,
+      keyId: skt.id,
+      receivedAt: expect.any(Number),
+      cells: [],
+      gpus: [],
+      heartbeats: [TS],
+    });
+    expect(await liveness(HB_SITE)).toEqual([{ operator_id: 'skt', last_key_id: skt.id, last_seen_at: new Date(report.value.receivedAt) }]);
+  });
+
+  it("carries a VES fault on its site's report, the site named by alarmAdditionalInformation", async () => {
+    const header = vesHeader({ domain: 'fault', eventId: `fault-xid-${TS}`, eventName: 'Fault_O_RAN_DU_GpuXid', sequence: 3, sourceName: 'o-du-pangyo-01', lastEpochMicrosec: (TS + 5000) * 1000 + 999, startEpochMicrosec: TS * 1000 });
+    const faultFields = {
+      faultFieldsVersion: '4.0',
+      alarmCondition: 'gpuXidError',
+      eventSeverity: 'MAJOR',
+      eventSourceType: 'O-DU',
+      specificProblem: 'GPU Xid 79: fallen off the bus',
+      vfStatus: 'Active',
+      alarmInterfaceA: 'gpu0',
+      alarmAdditionalInformation: { siteId: SITE },
+    };
+    const response = await post('/eventListener/v7', { event: { commonEventHeader: header, faultFields } });
+    expect(response.status).toBe(202);
+    expect(await response.text()).toBe('');
+    const report = await reportWith((r) => r.faults !== undefined);
+    expect(report.key).toBe(SITE);
+    expect(report.value).toEqual({
+      schema: 'airan.telemetry/1',
+      id: expect.any(String),
+      operatorId: 'skt',
+      siteId: SITE,
+      keyId: skt.id,
+      receivedAt: expect.any(Number),
+      cells: [],
+      gpus: [],
+      heartbeats: [],
+      faults: [
+        {
+          sourceName: 'o-du-pangyo-01',
+          eventId: `fault-xid-${TS}`,
+          sequence: 3,
+          ts: TS + 5000,
+          startTs: TS,
+          alarmCondition: 'gpuXidError',
+          eventSeverity: 'MAJOR',
+          specificProblem: 'GPU Xid 79: fallen off the bus',
+        },
+      ],
+    });
+  });
+
+  it("refuses another operator's key on VES and OTLP with 403, writing nothing", async () => {
+    const asKt = { authorization: `Bearer ${kt.key}` };
+    const marker = `kt-probe-${Date.now()}`;
+    const ves = await post('/eventListener/v7', { event: vesMeasurement(CELL, { eventId: marker }) }, 'application/json', asKt);
+    expect(ves.status).toBe(403);
+    const vesBody = (await ves.json()) as VesErrorBody;
+    expect(vesBody.requestError.ServiceException.variables).toEqual(['$.event.commonEventHeader.sourceName']);
+    expect(vesBody.fieldErrors).toEqual([{ index: 0, path: '$.event.commonEventHeader.sourceName', code: 'SITE_NOT_OWNED', message: expect.any(String) }]);
+
+    const point = { attributes: [{ key: 'airan.cell.id', value: { stringValue: marker } }], startTimeUnixNano: `${BigInt(TS - 15_000) * 1_000_000n}`, timeUnixNano: `${BigInt(TS) * 1_000_000n}`, asDouble: 12.5 };
+    const otlp = await post(
+      '/v1/metrics',
+      { resourceMetrics: [{ resource: { attributes: [{ key: 'airan.site.id', value: { stringValue: SITE } }] }, scopeMetrics: [{ metrics: [{ name: 'RRU.PrbTotDl', gauge: { dataPoints: [point] } }] }] }] },
+      'application/json',
+      asKt,
+    );
+    expect(otlp.status).toBe(403);
+    expect(await otlp.json()).toMatchObject({ error: { code: 'SITE_NOT_OWNED', details: [{ index: 0, path: '$.resourceMetrics[0].resource.attributes[0].value.stringValue', code: 'SITE_NOT_OWNED' }] } });
+
+    // Liveness is written before the answer, so it is final now: no site was marked seen by kt's key.
+    expect((await db.query('SELECT site_id FROM ingest.site_liveness WHERE last_key_id = $1', [kt.id])).rows).toEqual([]);
+    // A later accepted request of kt's own proves the topics were read past the refused ones.
+    expect((await post('/v1/telemetry', { records: [{ type: 'heartbeat', siteId: KT_SITE, ts: new Date(TS).toISOString() }] }, 'application/json', asKt)).status).toBe(202);
+    await eventually(async () => {
+      if (!telemetry.messages.some((m) => m.value.keyId === kt.id)) throw new Error('kt heartbeat not read yet');
+    });
+    const mentions = [...telemetry.messages, ...dlq.messages].filter((m) => JSON.stringify(m.value).includes(marker));
+    expect(mentions).toEqual([]);
+  });
+
   it('takes OTLP/JSON metrics, keeping nanosecond timestamps beyond 2^53 exact to the millisecond', async () => {
     // 999,999 ns past the millisecond: through a JavaScript number this would round up to the next ms.
     const timeUnixNano = `${BigInt(TS + 1000) * 1_000_000n + 999_999n}`;
@@ -139,8 +262,8 @@ describe('ingest: VES, OTLP and Prometheus', () => {
     expect(report.value.cells).toEqual([{ cellId: CELL, ts: TS + 1000, intervalMs: 15_000, prbDlPct: 44.25, inferenceTokens: 90071992547 }]);
   });
 
-  it('refuses OTLP protobuf with 415', async () => {
-    const response = await post('/v1/metrics', 'binary', 'application/x-protobuf');
+  it('refuses OTLP in a media type other than JSON or protobuf with 415', async () => {
+    const response = await post('/v1/metrics', 'resourceMetrics', 'text/plain');
     expect(response.status).toBe(415);
     expect(await response.json()).toMatchObject({ error: { code: 'UNSUPPORTED_MEDIA_TYPE' } });
   });

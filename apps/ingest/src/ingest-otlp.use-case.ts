@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@airan/auth';
 import { INFRA, type ServiceInfra } from '@airan/http';
 import { RegistryCache } from '@airan/kafka';
-import { parseOtlpMetrics } from '@airan/telemetry-formats';
+import { decodeOtlpMetricsProtobuf, parseOtlpMetrics } from '@airan/telemetry-formats';
 import type { IngestConfig } from './ingest.config';
 import { IngestError } from './ingest.errors';
 import { rethrowFormatError } from './ingest-ves.use-case';
@@ -10,7 +10,15 @@ import { type PublishOutcome, PublishTelemetryUseCase } from './publish-telemetr
 import { refuseIfNothingOwned, siteAdmission } from './site-access';
 import { timeBounds } from './time-bounds';
 
-/** `POST /v1/metrics`: OTLP/HTTP JSON metrics (gauges and delta sums), one record per data point. */
+export type OtlpEncoding = 'json' | 'protobuf';
+
+/** The request body as it arrived: parsed JSON, or the protobuf bytes. */
+export type OtlpBody = { readonly json: unknown } | { readonly protobuf: Uint8Array };
+
+/**
+ * `POST /v1/metrics`: OTLP/HTTP metrics (gauges and delta sums), one record per data point. Protobuf is
+ * decoded into the OTLP/JSON shape first, so both encodings share the parser, its paths and its errors.
+ */
 @Injectable()
 export class IngestOtlpUseCase {
   constructor(
@@ -19,9 +27,9 @@ export class IngestOtlpUseCase {
     private readonly publish: PublishTelemetryUseCase,
   ) {}
 
-  async execute(principal: Principal, body: unknown): Promise<PublishOutcome> {
+  async execute(principal: Principal, body: OtlpBody): Promise<PublishOutcome> {
     const now = Date.now();
-    const parsed = rethrowFormatError(() => parseOtlpMetrics(body, timeBounds(this.infra.config, now), { admitSite: siteAdmission(this.registry, principal) }));
+    const parsed = rethrowFormatError(() => parseOtlpMetrics('json' in body ? body.json : decodeOtlpMetricsProtobuf(body.protobuf), timeBounds(this.infra.config, now), { admitSite: siteAdmission(this.registry, principal) }));
     const records = parsed.accepted + parsed.rejected.length;
     if (records > this.infra.config.INGEST_MAX_RECORDS) {
       throw new IngestError('TOO_MANY_RECORDS', `a request holds at most ${this.infra.config.INGEST_MAX_RECORDS} data points (INGEST_MAX_RECORDS), got ${records}`);

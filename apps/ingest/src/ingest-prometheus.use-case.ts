@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@airan/auth';
 import { INFRA, type ServiceInfra, zodIssuePaths } from '@airan/http';
 import { RegistryCache } from '@airan/kafka';
-import { parsePrometheusText } from '@airan/telemetry-formats';
+import { ID_PATTERN, ID_RULE, type ParsedBatch, type PrometheusParseResult, type RecordError, type RejectedRecord, parsePrometheusText } from '@airan/telemetry-formats';
 import { z } from 'zod';
 import type { IngestConfig } from './ingest.config';
 import { IngestError } from './ingest.errors';
@@ -13,7 +13,7 @@ import { timeBounds } from './time-bounds';
 
 const context = z
   .object({
-    site: z.string().min(1).max(128),
+    site: z.string().regex(ID_PATTERN, `site ${ID_RULE}`),
     /** The exporter's collection interval (DCGM's default is 30 s). */
     intervalMs: z.coerce.number().int().min(1).max(3_600_000).default(30_000),
   })
@@ -36,15 +36,40 @@ export class IngestPrometheusUseCase {
     const { site, intervalMs } = parsedQuery.data;
     // The whole exposition belongs to one site, so access is decided once for the request.
     const refusal = siteAdmission(this.registry, principal)(site, 'query.site');
-    if (refusal) throw new IngestError(refusal.code === 'SITE_NOT_OWNED' ? 'SITE_NOT_OWNED' : 'UNKNOWN_SITE', refusal.message, [refusal]);
+    // Another operator's site: refused whole and nothing written, as for a native batch of sites the key does not own.
+    if (refusal?.code === 'SITE_NOT_OWNED') throw new IngestError('SITE_NOT_OWNED', refusal.message, [refusal]);
     const now = Date.now();
     const parsed = rethrowFormatError(() => parsePrometheusText(text, timeBounds(this.infra.config, now), { siteId: site, scrapeTs: now, intervalMs }));
     const records = parsed.accepted + parsed.rejected.length;
     if (records > this.infra.config.INGEST_MAX_RECORDS) {
       throw new IngestError('TOO_MANY_RECORDS', `an exposition holds at most ${this.infra.config.INGEST_MAX_RECORDS} samples (INGEST_MAX_RECORDS), got ${records}`);
     }
-    const outcome = await this.publish.execute(principal, 'prometheus', parsed, now);
+    if (refusal) {
+      // A site not in the registry: every line goes to the dead-letter topic, as native records naming one do.
+      const refused = await this.publish.execute(principal, 'prometheus', refuseEveryRecord(text, parsed, site, refusal), now);
+      throw new IngestError('UNKNOWN_SITE', `${refusal.message}; each line is in the dead-letter topic`, refused.errors);
+    }
+    const outcome = await this.publish.execute(principal, 'prometheus', { ...parsed, reportingSites: parsed.accepted > 0 ? [site] : [] }, now);
     if (outcome.accepted === 0 && outcome.rejected > 0) throw new IngestError('ALL_RECORDS_REJECTED', 'no sample line was valid; each is in the dead-letter topic', outcome.errors);
     return outcome;
   }
+}
+
+/**
+ * The records of an exposition whose site the key may not write: the lines the parser rejected keep
+ * their own errors, every line it accepted (ignored metrics included) is rejected with `refusal`, the
+ * way the other parsers apply a site admission only to otherwise valid records.
+ */
+export function refuseEveryRecord(text: string, parsed: PrometheusParseResult, siteId: string, refusal: RecordError): ParsedBatch {
+  const invalid = new Map(parsed.rejected.map((r) => [r.index, r]));
+  const rejected = text.split('\n').flatMap((rawLine, i): RejectedRecord[] => {
+    const index = i + 1;
+    const known = invalid.get(index);
+    if (known) return [known];
+    const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
+    const trimmed = line.trimStart();
+    // Every other line the parser took is blank, a comment or a valid directive: none of them a record.
+    return trimmed === '' || trimmed.startsWith('#') ? [] : [{ index, siteId, errors: [refusal], raw: line }];
+  });
+  return { sites: [], rejected, accepted: 0 };
 }

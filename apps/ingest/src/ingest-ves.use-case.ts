@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@airan/auth';
+import type { SiteFault } from '@airan/contracts';
 import { INFRA, type ServiceInfra } from '@airan/http';
 import { RegistryCache } from '@airan/kafka';
-import { FormatError, parseVesEvents } from '@airan/telemetry-formats';
+import { FormatError, type VesFault, parseVesEvents } from '@airan/telemetry-formats';
 import type { IngestConfig } from './ingest.config';
 import { IngestError } from './ingest.errors';
 import { type PublishOutcome, PublishTelemetryUseCase } from './publish-telemetry.use-case';
@@ -20,16 +21,23 @@ export class IngestVesUseCase {
 
   async execute(principal: Principal, body: unknown, batch: boolean): Promise<PublishOutcome> {
     const events = batch ? (body as { eventList?: unknown })?.eventList : undefined;
-    if (Array.isArray(events) && events.length > this.infra.config.INGEST_MAX_RECORDS) {
-      throw new IngestError('TOO_MANY_RECORDS', `a batch holds at most ${this.infra.config.INGEST_MAX_RECORDS} events (INGEST_MAX_RECORDS), got ${events.length}`);
+    const max = this.infra.config.INGEST_MAX_RECORDS;
+    if (Array.isArray(events) && events.length > max) {
+      const message = `a batch holds at most ${max} events (INGEST_MAX_RECORDS), got ${events.length}`;
+      throw new IngestError('TOO_MANY_RECORDS', message, [{ path: '$.eventList', code: 'OUT_OF_RANGE', message }]);
     }
     const now = Date.now();
     const parsed = rethrowFormatError(() => parseVesEvents(body, timeBounds(this.infra.config, now), { batch, admitSite: siteAdmission(this.registry, principal) }));
     refuseIfNothingOwned(parsed, principal);
-    const outcome = await this.publish.execute(principal, 'ves', parsed, now, parsed.faults);
+    const outcome = await this.publish.execute(principal, 'ves', parsed, now, parsed.faults.map(siteFault));
     if (outcome.accepted === 0) throw new IngestError('ALL_RECORDS_REJECTED', 'no event was valid; each is in the dead-letter topic', outcome.errors);
     return outcome;
   }
+}
+
+/** A fault as the report carries it (`SiteFault`): the event's index in the request and the VES-only fields stay here. */
+function siteFault({ siteId, sourceName, eventId, sequence, ts, startTs, alarmCondition, eventSeverity, specificProblem }: VesFault): SiteFault & { siteId: string } {
+  return { siteId, sourceName, eventId, sequence, ts, startTs, alarmCondition, eventSeverity, specificProblem };
 }
 
 /** A request-level format problem (malformed body, mixed domains, ...) as ingest's own error. */

@@ -13,7 +13,6 @@ import { RegistryKeyLookup } from './registry-key.lookup';
 import { SiteLivenessRepository } from './site-liveness.repository';
 import { TelemetryController } from './telemetry.controller';
 import { TelemetryPublisher } from './telemetry.publisher';
-import { VesErrorFilter } from './ves-error.filter';
 import { VesController } from './ves.controller';
 
 @Module({})
@@ -34,7 +33,6 @@ export class IngestModule {
         IngestVesUseCase,
         IngestOtlpUseCase,
         IngestPrometheusUseCase,
-        VesErrorFilter,
       ],
     };
   }

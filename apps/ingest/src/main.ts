@@ -2,6 +2,7 @@ import { runService } from '@airan/http';
 import { ingestConfigSchema } from './ingest.config';
 import { INGEST_HTTP_STATUS } from './ingest.errors';
 import { INGEST_MIGRATIONS } from './ingest.migrations';
+import { OTLP_PROTOBUF } from './otlp-media-types';
 import { IngestModule } from './ingest.module';
 
 void runService({
@@ -11,4 +12,5 @@ void runService({
   module: (infra) => IngestModule.forRoot(infra),
   httpStatusMaps: { ingest: INGEST_HTTP_STATUS },
   bodyLimitBytes: (config) => config.INGEST_MAX_BODY_BYTES,
+  binaryMediaTypes: [OTLP_PROTOBUF],
 });

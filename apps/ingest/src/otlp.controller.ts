@@ -1,27 +1,41 @@
-import { Body, Controller, Headers, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, HttpStatus, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { type AuthenticatedRequest, Roles } from '@airan/auth';
 import { SpanKind, withSpan } from '@airan/observability';
-import { IngestOtlpUseCase } from './ingest-otlp.use-case';
+import { encodeOtlpMetricsResponse } from '@airan/telemetry-formats';
+import { IngestOtlpUseCase, type OtlpEncoding } from './ingest-otlp.use-case';
+import { OtlpErrorBody } from './otlp-error.body';
+import { OTLP_JSON, OTLP_PROTOBUF } from './otlp-media-types';
 import { requireMediaType } from './media-type';
 
-/** OTLP/HTTP metrics receiver (JSON encoding; protobuf answers 415). */
+/**
+ * OTLP/HTTP metrics receiver, both encodings. The answer uses the request's encoding, as OTLP/HTTP
+ * requires: an ExportMetricsServiceResponse (empty, or `partialSuccess` when points were rejected) and,
+ * on failure, a google.rpc.Status for protobuf clients (OtlpErrorBody).
+ */
 @Controller('v1/metrics')
 export class OtlpController {
   constructor(private readonly ingestOtlp: IngestOtlpUseCase) {}
 
-  /** 200 with an empty ExportMetricsServiceResponse, or `partialSuccess` (and airan's `fieldErrors`) when points were rejected. */
   @Post()
   @Roles('operator')
   @HttpCode(HttpStatus.OK)
-  export(@Req() request: AuthenticatedRequest, @Headers('content-type') contentType: string | undefined, @Body() body: unknown) {
-    requireMediaType(contentType, 'application/json');
+  @OtlpErrorBody
+  export(@Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply, @Headers('content-type') contentType: string | undefined, @Body() body: unknown) {
+    requireMediaType(contentType, OTLP_JSON, OTLP_PROTOBUF);
+    const encoding: OtlpEncoding = Buffer.isBuffer(body) ? 'protobuf' : 'json';
     const principal = request.principal!;
-    return withSpan('ingest.otlp', { kind: SpanKind.SERVER, attributes: { 'airan.key_id': principal.keyId } }, async () => {
-      const outcome = await this.ingestOtlp.execute(principal, body);
+    return withSpan('ingest.otlp', { kind: SpanKind.SERVER, attributes: { 'airan.key_id': principal.keyId, 'airan.encoding': encoding } }, async () => {
+      const outcome = await this.ingestOtlp.execute(principal, encoding === 'protobuf' ? { protobuf: body as Buffer } : { json: body });
+      const errorMessage = outcome.rejected === 0 ? '' : `${outcome.rejected} data points rejected; each is in the dead-letter topic`;
+      if (encoding === 'protobuf') {
+        void reply.type(OTLP_PROTOBUF);
+        return Buffer.from(encodeOtlpMetricsResponse(outcome.rejected, errorMessage));
+      }
       if (outcome.rejected === 0) return {};
       return {
         // int64 fields are decimal strings in OTLP/JSON.
-        partialSuccess: { rejectedDataPoints: String(outcome.rejected), errorMessage: `${outcome.rejected} data points rejected; see fieldErrors` },
+        partialSuccess: { rejectedDataPoints: String(outcome.rejected), errorMessage: `${errorMessage}; see fieldErrors` },
         fieldErrors: outcome.errors,
       };
     });

@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@ne
 import type { TelemetryDeadLetter, TelemetryReport } from '@airan/contracts';
 import { INFRA, type ServiceInfra } from '@airan/http';
 import { DurableProducer } from '@airan/kafka';
+import { InflightGate } from './inflight.gate';
 import type { IngestConfig } from './ingest.config';
 import { IngestError } from './ingest.errors';
 
@@ -10,7 +11,10 @@ import { IngestError } from './ingest.errors';
 export class TelemetryPublisher implements OnModuleInit, OnModuleDestroy {
   private readonly producer: DurableProducer;
 
-  constructor(@Inject(INFRA) private readonly infra: ServiceInfra<IngestConfig>) {
+  constructor(
+    @Inject(INFRA) private readonly infra: ServiceInfra<IngestConfig>,
+    private readonly gate: InflightGate,
+  ) {
     this.producer = new DurableProducer(infra.kafka);
   }
 
@@ -22,19 +26,23 @@ export class TelemetryPublisher implements OnModuleInit, OnModuleDestroy {
     return this.producer.disconnect();
   }
 
-  async publish(reports: readonly TelemetryReport[], deadLetters: readonly TelemetryDeadLetter[]): Promise<void> {
+  /** `records`: how many input records the messages carry, the unit of INGEST_MAX_INFLIGHT_RECORDS. */
+  async publish(reports: readonly TelemetryReport[], deadLetters: readonly TelemetryDeadLetter[], records: number): Promise<void> {
     const { topics, config } = this.infra;
     const items = [
       ...reports.map((r) => ({ topic: topics.telemetry, message: { key: r.siteId, value: r } })),
       ...deadLetters.map((d) => ({ topic: topics.telemetryDlq, message: { key: d.siteId ?? 'unknown', value: d } })),
     ];
+    if (items.length === 0) return;
     const timeoutMs = config.INGEST_KAFKA_TIMEOUT_MS;
+    // Outside the try: a full budget is OVERLOADED, not a Kafka failure.
+    const sending = this.gate.hold(records, () => this.producer.sendBatch(items, timeoutMs));
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no acknowledgement within ${timeoutMs} ms`)), timeoutMs);
     });
     try {
-      await Promise.race([this.producer.sendBatch(items, timeoutMs), deadline]);
+      await Promise.race([sending, deadline]);
     } catch (error) {
       // Nothing was acknowledged to the client: it retries, and sample identity de-duplicates downstream.
       throw new IngestError('KAFKA_UNAVAILABLE', `Kafka did not acknowledge the batch: ${(error as Error).message}`, undefined, 5);

@@ -18,6 +18,6 @@ export interface TelemetryDeadLetter extends EventEnvelope<typeof TELEMETRY_DLQ_
   readonly operatorId: string;
   readonly siteId: string | null;
   readonly receivedAt: number;
-  /** The record exactly as received. */
+  /** The record exactly as received (an OTLP protobuf point in its OTLP/JSON form). */
   readonly raw: unknown;
 }

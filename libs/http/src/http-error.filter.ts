@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { FeatureError } from '@airan/errors';
 import type { Logger } from '@airan/observability';
 
@@ -27,9 +28,38 @@ export interface ErrorBody {
   readonly error: { readonly code: string; readonly message: string; readonly details?: unknown };
 }
 
+/** A non-JSON error body: the bytes and their media type (OTLP's google.rpc.Status in protobuf). */
+export class EncodedErrorBody {
+  constructor(
+    readonly contentType: string,
+    readonly payload: Buffer,
+  ) {}
+}
+
+/**
+ * Builds a sub-protocol's error body from a mapped error and the request: a JSON value (VES `requestError`),
+ * an `EncodedErrorBody`, or undefined for airan's usual `{ error }` body (a route that answers in the
+ * request's own encoding, like OTLP, uses its own body only for protobuf requests).
+ */
+export type ErrorBodyBuilder = (error: MappedError, request: FastifyRequest) => unknown;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Set by `ErrorBody`. */
+    airanErrorBody?: ErrorBodyBuilder;
+  }
+}
+
+/**
+ * Gives a route its sub-protocol's error body. It travels in the fastify route config, not in a
+ * controller-scoped filter, because fastify's own failures (malformed JSON, body too large, media type)
+ * happen before Nest reaches the controller: only the global filter sees them, with the route's request.
+ */
+export const ErrorBody = (build: ErrorBodyBuilder) => RouteConfig({ airanErrorBody: build });
+
 /**
  * The one HTTP mapper: feature errors by their maps, framework errors by their status, anything else
- * 500. Sub-protocols with their own error body (VES) extend it and override `body` only.
+ * 500. Routes of sub-protocols with their own error body (VES, OTLP protobuf) name it with `ErrorBody`.
  */
 @Catch()
 @Injectable()
@@ -40,15 +70,22 @@ export class HttpErrorFilter implements ExceptionFilter {
   ) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
     const mapped = this.map(error);
     if (mapped.status >= 500) this.logger.error({ err: error }, 'request failed');
     if (mapped.retryAfter !== undefined) void reply.header('Retry-After', String(mapped.retryAfter));
-    void reply.status(mapped.status).send(this.body(mapped));
+    this.send(reply, http.getRequest<FastifyRequest>(), mapped);
   }
 
-  protected body({ code, message, details }: MappedError): unknown {
-    return { error: { code, message, details } } satisfies ErrorBody;
+  private send(reply: FastifyReply, request: FastifyRequest, mapped: MappedError): void {
+    const body = request.routeOptions?.config?.airanErrorBody?.(mapped, request) ?? this.body(mapped);
+    if (body instanceof EncodedErrorBody) void reply.status(mapped.status).type(body.contentType).send(body.payload);
+    else void reply.status(mapped.status).send(body);
+  }
+
+  private body({ code, message, details }: MappedError): ErrorBody {
+    return { error: { code, message, details } };
   }
 
   private map(error: unknown): MappedError {

@@ -12,6 +12,7 @@ import { KafkaUnavailableError, connectAndProvision, createKafka } from '@airan/
 import { NestPinoLogger, ObservabilityController, READINESS_CHECKS, type ReadinessCheck, createLogger, initTracing, shutdownTracing } from '@airan/observability';
 import { AUTH_HTTP_STATUS, HTTP_LOGGER, HTTP_STATUS_MAPS, HttpErrorFilter, type HttpStatusMaps } from './http-error.filter';
 import { INFRA, type ServiceInfra } from './service.infra';
+import { limitJsonDepth } from './json-depth.hook';
 
 export interface ServiceSpec<S extends z.ZodTypeAny> {
   /** Deployable name; also the Postgres schema it owns and the Kafka client id. */
@@ -24,6 +25,8 @@ export interface ServiceSpec<S extends z.ZodTypeAny> {
   readonly bodyLimitBytes?: (config: z.output<S>) => number;
   /** Media types besides text/plain whose bodies reach controllers as strings (e.g. YAML documents). */
   readonly textMediaTypes?: readonly string[];
+  /** Media types whose bodies reach controllers as raw bytes (a Buffer), e.g. protobuf. */
+  readonly binaryMediaTypes?: readonly string[];
 }
 
 /** Errors at start-up that are the operator's to fix: print the message, no stack, exit 1. */
@@ -94,8 +97,12 @@ export async function startService<S extends z.ZodTypeAny>(spec: ServiceSpec<S>)
   class RootModule {}
 
   const adapter = new FastifyAdapter({ bodyLimit: spec.bodyLimitBytes?.(config) ?? 1024 * 1024 });
+  limitJsonDepth(adapter.getInstance());
   if (spec.textMediaTypes?.length) {
     adapter.getInstance().addContentTypeParser([...spec.textMediaTypes], { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  }
+  if (spec.binaryMediaTypes?.length) {
+    adapter.getInstance().addContentTypeParser([...spec.binaryMediaTypes], { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   }
   const app = await NestFactory.create<NestFastifyApplication>(RootModule, adapter, { logger: new NestPinoLogger(logger), bufferLogs: false });
   await app.listen(config.PORT, config.HTTP_HOST);

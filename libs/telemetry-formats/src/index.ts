@@ -8,3 +8,5 @@ export * from './ves.parser';
 export * from './ves-request-error';
 export * from './otlp.parser';
 export * from './prometheus.parser';
+export * from './otlp.protobuf';
+export * from './protobuf-wire';

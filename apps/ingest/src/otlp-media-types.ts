@@ -1,0 +1,7 @@
+/** The two OTLP/HTTP encodings `POST /v1/metrics` takes; the answer uses the request's. */
+export const OTLP_JSON = 'application/json';
+export const OTLP_PROTOBUF = 'application/x-protobuf';
+
+export function isOtlpProtobuf(contentType: string | undefined): boolean {
+  return contentType?.split(';')[0].trim().toLowerCase() === OTLP_PROTOBUF;
+}
