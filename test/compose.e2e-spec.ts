@@ -2,13 +2,15 @@
  * docker-compose.yml must agree with the code it deploys: every variable an app service sets is a
  * key of that app's zod config schema (a renamed variable would otherwise be silently ignored and
  * the default used), PORT is the app's default and is published as host=container, KAFKA_BROKERS
- * points at the kafka service's advertised listener and DATABASE_URL at the postgres service.
- * Reads the file only: no Docker, no running services.
+ * points at the kafka service's advertised listener and DATABASE_URL at the postgres service, and
+ * api and alerting share one ALERTING_OPS_TOKEN. Reads the file only, interpolating `${…}` as
+ * compose does: no Docker, no running services.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { z } from 'zod';
+import { generateApiKey } from '@airan/auth';
 import { alertingConfigSchema } from '../apps/alerting/src/alerting.config';
 import { apiConfigSchema } from '../apps/api/src/api.config';
 import { ingestConfigSchema } from '../apps/ingest/src/ingest.config';
@@ -31,9 +33,35 @@ interface ComposeDoc {
   services: Record<string, Service>;
 }
 
-function loadCompose(text = readFileSync(COMPOSE_FILE, 'utf8')): ComposeDoc {
+/** The environment `docker compose` is run in: the ops token the header tells the user to make. */
+const COMPOSE_VARIABLES = { ALERTING_OPS_TOKEN: generateApiKey().key };
+
+/**
+ * Compose's interpolation of every string value: `$$`, `$VAR`, `${VAR}`, `${VAR:-default}`,
+ * `${VAR-default}`, and `${VAR:?error}` / `${VAR?error}`, which refuse to run when it is unset.
+ */
+function interpolate(value: unknown, variables: Record<string, string>): unknown {
+  if (typeof value === 'string') {
+    return value.replace(/\$(?:\$|\{([A-Za-z_]\w*)(?:(:?)([-?])([^}]*))?\}|([A-Za-z_]\w*))/g, (match, braced?: string, colon?: string, op?: string, arg?: string, bare?: string) => {
+      if (match === '$$') return '$';
+      const name = (braced ?? bare)!;
+      const current = variables[name];
+      const unset = current === undefined || (colon === ':' && current === '');
+      if (op === '-') return unset ? arg! : current;
+      if (op === '?' && unset) throw new Error(`required variable ${name} is missing a value: ${arg}`);
+      return current ?? '';
+    });
+  }
+  if (Array.isArray(value)) return value.map((v) => interpolate(v, variables));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, variables)]));
+  }
+  return value;
+}
+
+function loadCompose(text = readFileSync(COMPOSE_FILE, 'utf8'), variables: Record<string, string> = COMPOSE_VARIABLES): ComposeDoc {
   // Compose honours YAML merge keys (`<<: *anchor`); the yaml package does only when asked.
-  return parse(text, { merge: true }) as ComposeDoc;
+  return interpolate(parse(text, { merge: true }), variables) as ComposeDoc;
 }
 
 /** `environment` as a string map, from either the mapping or the `KEY=value` list form. */
@@ -150,6 +178,13 @@ function composeProblems(doc: ComposeDoc): string[] {
     const healthcheck = JSON.stringify((service.healthcheck as { test?: unknown } | undefined)?.test ?? '');
     if (!healthcheck.includes('/health/ready')) problems.push(`${name}: healthcheck does not probe /health/ready`);
   }
+
+  // The api calls alerting's ops routes with its token; alerting accepts only its own.
+  if (services.api && services.alerting) {
+    const [apiToken, alertingToken] = [services.api, services.alerting].map((s) => environmentOf(s).ALERTING_OPS_TOKEN);
+    if (!apiToken || !alertingToken) problems.push('ALERTING_OPS_TOKEN is not set on both api and alerting: the ops routes answer 401/503');
+    else if (apiToken !== alertingToken) problems.push('api and alerting have different ALERTING_OPS_TOKEN values: alerting answers the api 401');
+  }
   return problems;
 }
 
@@ -181,6 +216,12 @@ describe('docker-compose.yml', () => {
     const ingestUrl = new URL(env.INGEST_URL);
     expect(ingestUrl.hostname).toBe('ingest');
     expect(Number(ingestUrl.port)).toBe(defaultPort(ingestConfigSchema));
+  });
+
+  it('gives api and alerting the one ALERTING_OPS_TOKEN of its environment, and requires it', () => {
+    for (const name of ['api', 'alerting']) expect(environmentOf(doc.services[name]).ALERTING_OPS_TOKEN).toBe(COMPOSE_VARIABLES.ALERTING_OPS_TOKEN);
+    expect(() => loadCompose(text, {})).toThrow('required variable ALERTING_OPS_TOKEN is missing a value');
+    expect(() => loadCompose(text, { ALERTING_OPS_TOKEN: '' })).toThrow('required variable ALERTING_OPS_TOKEN is missing a value');
   });
 
   describe('catches drift', () => {
@@ -215,6 +256,15 @@ describe('docker-compose.yml', () => {
       );
       expect(mutated((d) => (env(d, 'ingest').DATABASE_URL = 'postgres://postgres@db:5432/airan'))).toEqual([
         'ingest: DATABASE_URL host db is not the postgres service',
+      ]);
+    });
+
+    it('an ops token missing on one side or different on each', () => {
+      expect(mutated((d) => delete env(d, 'alerting').ALERTING_OPS_TOKEN)).toEqual([
+        'ALERTING_OPS_TOKEN is not set on both api and alerting: the ops routes answer 401/503',
+      ]);
+      expect(mutated((d) => (env(d, 'api').ALERTING_OPS_TOKEN = generateApiKey().key))).toEqual([
+        'api and alerting have different ALERTING_OPS_TOKEN values: alerting answers the api 401',
       ]);
     });
 

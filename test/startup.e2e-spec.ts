@@ -1,5 +1,18 @@
+import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
 import { ServiceProcess, dropDatabase, freePort, isolate } from './support/stack';
+
+const SIMULATOR = join(__dirname, '..', 'dist/apps/simulator/src/main.js');
+
+/** Runs the built simulator to its end with exactly `env` added to a PATH-only environment. */
+function runSimulator(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [SIMULATOR], { env: { PATH: process.env.PATH, ...env } }, (error, _stdout, stderr) =>
+      resolve({ code: error ? (error.code as number | null) : 0, stderr }),
+    );
+  });
+}
 
 describe('start-up fails fast and says why', () => {
   const isolation = isolate();
@@ -37,5 +50,16 @@ describe('start-up fails fast and says why', () => {
     } finally {
       blocker.close();
     }
+  });
+
+  // The four services default every variable; the simulator has one that cannot be defaulted.
+  it.each([
+    ['missing', {}, 'SIM_KEYS is missing'],
+    ['empty, as compose passes it when unset', { SIM_KEYS: '' }, 'SIM_KEYS is ""'],
+  ])('the simulator exits non-zero naming SIM_KEYS when it is %s', async (_case, env, named) => {
+    const { code, stderr } = await runSimulator(env);
+    expect(code).toBe(1);
+    expect(stderr).toContain(named);
+    expect(stderr).toContain('skt=<key>,kt=<key>,lguplus=<key>');
   });
 });

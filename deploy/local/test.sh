@@ -5,6 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
+# The results file describes this run only: a run that fails before Jest reports (dependencies,
+# build, global setup) must leave none behind, not the previous run's counts (.ci/run reads it).
+rm -f .test-results/jest.json
+
 bash deploy/local/ensure-deps.sh
 npm run --silent build
 

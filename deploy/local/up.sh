@@ -2,36 +2,47 @@
 # `npm run up`: the whole stack on this machine, with the site simulator streaming into it.
 # Installs what is missing, starts the Kafka broker if none runs, starts ingest, load, alerting and
 # api (each migrates its own schema and provisions topics), creates simulator and dashboard keys,
-# starts the simulator, and prints every address. Ctrl-C stops everything this script started.
+# starts the simulator, and prints every address. Ctrl-C stops everything this script started (a
+# broker that was already running stays) and exits 0. KAFKA_PORT (default 9092) picks the local
+# broker's port, as for deploy/local/kafka.sh.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 export AIRAN_HOME="${AIRAN_HOME:-$HOME/.cache/airan}"
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/airan}"
-export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:9092}"
+export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:${KAFKA_PORT:-9092}}"
 LOGS="$AIRAN_HOME/logs"
 mkdir -p "$LOGS"
 
-bash deploy/local/ensure-deps.sh
-npm run --silent build
-
+# Installed before anything starts: a Ctrl-C during the broker's first start (which can take a
+# while) must still stop it, since kafka.sh runs it in its own session, out of the terminal's reach.
 started_broker=false
-if ! bash deploy/local/kafka.sh status >/dev/null 2>&1; then
-  bash deploy/local/kafka.sh start
-  started_broker=true
-fi
-
-pids=()
 stop_all() {
   trap - INT TERM EXIT
   echo
   echo "[up] stopping..."
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  # Every background job is a process this script started (services, simulator), including one
+  # started just before the signal arrived.
+  local started
+  started=$(jobs -p)
+  for pid in $started; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in $started; do wait "$pid" 2>/dev/null || true; done
+  # Stops only a broker kafka.sh itself started (its pid file), never one that answered before.
   if $started_broker; then bash deploy/local/kafka.sh stop; fi
   echo "[up] stopped"
 }
-trap stop_all INT TERM EXIT
+trap stop_all EXIT
+# A requested stop is a clean end, not a failure.
+trap 'stop_all; exit 0' INT TERM
+
+bash deploy/local/ensure-deps.sh
+npm run --silent build
+
+if ! bash deploy/local/kafka.sh status >/dev/null 2>&1; then
+  # Set before starting: an interrupted start still leaves a broker (and its pid file) to stop.
+  started_broker=true
+  bash deploy/local/kafka.sh start
+fi
 
 declare -A PORTS=([api]=3000 [ingest]=3001 [load]=3002 [alerting]=3003)
 # The api reaches alerting's internal routes (rules, silences, acknowledgements) with a key made for this run.
@@ -39,7 +50,6 @@ export ALERTING_OPS_TOKEN="${ALERTING_OPS_TOKEN:-$(node -e 'process.stdout.write
 export API_ALERTING_URL="${API_ALERTING_URL:-http://127.0.0.1:${PORTS[alerting]}}"
 for app in ingest load alerting api; do
   PORT="${PORTS[$app]}" node "dist/apps/$app/src/main.js" >"$LOGS/$app.log" 2>&1 &
-  pids+=($!)
 done
 
 for app in ingest load alerting api; do
@@ -52,11 +62,14 @@ for app in ingest load alerting api; do
 done
 
 key() { node dist/apps/api/src/cli/keys.cli.js create "$@" | node -e 'process.stdin.on("data", d => process.stdout.write(JSON.parse(d).key))'; }
-sim_keys="skt=$(key operator skt simulator),kt=$(key operator kt simulator),lguplus=$(key operator lguplus simulator)"
+# One key per command: bash 5.2 fails to parse the INT trap if Ctrl-C lands while it expands a word
+# holding several command substitutions.
+skt_key=$(key operator skt simulator)
+kt_key=$(key operator kt simulator)
+lguplus_key=$(key operator lguplus simulator)
 dashboard_key=$(key ops dashboard)
 
-SIM_KEYS="$sim_keys" INGEST_URL="http://127.0.0.1:3001" node dist/apps/simulator/src/main.js >"$LOGS/simulator.log" 2>&1 &
-pids+=($!)
+SIM_KEYS="skt=$skt_key,kt=$kt_key,lguplus=$lguplus_key" INGEST_URL="http://127.0.0.1:3001" node dist/apps/simulator/src/main.js >"$LOGS/simulator.log" 2>&1 &
 
 cat <<MSG
 
@@ -73,7 +86,7 @@ The simulator streams SK Telecom, KT and LG U+ sites; windows close every 60 s o
 Press Ctrl-C to stop everything this command started.
 MSG
 
-# Stay in the foreground until Ctrl-C, or until one of the processes dies.
-wait -n "${pids[@]}"
+# Stay in the foreground until Ctrl-C (the trap exits), or until one of the processes dies.
+wait -n
 echo "[up] a process exited; see $LOGS" >&2
 exit 1

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { kafkaEnv } from './config.env';
+import { ConfigError, loadConfig } from './config.loader';
+
+// An app-like schema: shared Kafka variables (all defaulted) plus one variable without a default.
+const schema = z.object({
+  ...kafkaEnv,
+  REQUIRED_TOKEN: z.string().min(1),
+  SOME_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+});
+
+function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {
+  try {
+    loadConfig(schema, env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('loadConfig accepted the environment');
+}
+
+describe('loadConfig', () => {
+  it('returns the parsed values, with defaults for what is unset', () => {
+    expect(loadConfig(schema, { REQUIRED_TOKEN: 't', KAFKA_BROKERS: 'a:1, b:2', SOME_TIMEOUT_MS: '250' })).toEqual({
+      REQUIRED_TOKEN: 't',
+      KAFKA_BROKERS: ['a:1', 'b:2'],
+      KAFKA_TOPIC_PREFIX: '',
+      KAFKA_REPLICATION_FACTOR: 1,
+      KAFKA_CONNECT_TIMEOUT_MS: 5000,
+      SOME_TIMEOUT_MS: 250,
+    });
+  });
+
+  it('names a required variable that is missing', () => {
+    expect(problemsOf({})).toEqual([expect.stringMatching(/^REQUIRED_TOKEN is missing: /)]);
+  });
+
+  it('names a malformed variable and shows the value it was given', () => {
+    expect(problemsOf({ REQUIRED_TOKEN: 't', SOME_TIMEOUT_MS: 'soon' })).toEqual([expect.stringMatching(/^SOME_TIMEOUT_MS is "soon": /)]);
+    expect(problemsOf({ REQUIRED_TOKEN: 't', KAFKA_BROKERS: 'not a broker' })).toEqual([
+      'KAFKA_BROKERS is "not a broker": expected a comma-separated host:port list',
+    ]);
+  });
+
+  it('reports every problem at once, in a message that lists each variable', () => {
+    let caught: unknown;
+    try {
+      loadConfig(schema, { SOME_TIMEOUT_MS: '5' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const { problems, message } = caught as ConfigError;
+    expect(problems).toHaveLength(2);
+    expect(message).toMatch(/^Invalid configuration:\n {2}- REQUIRED_TOKEN is missing: .*\n {2}- SOME_TIMEOUT_MS is "5": /);
+  });
+});
