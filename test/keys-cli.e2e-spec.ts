@@ -65,6 +65,7 @@ describe('keys CLI', () => {
   it.each([
     ['an unknown command', ['rotate', 'abc'], 'usage: keys create <role> <subject> [name] | keys revoke <id>'],
     ['no command', [], 'usage: keys create <role> <subject> [name] | keys revoke <id>'],
+    ['revoke without an id', ['revoke'], 'usage: keys create <role> <subject> [name] | keys revoke <id>'],
     ['create without a subject', ['create', 'operator'], '"path":"$.subject"'],
     ['create with an unknown role', ['create', 'root', 'me'], '"path":"$.role"'],
     ['an operator key for an operator not in the registry', ['create', 'operator', 'nobody'], 'no operator "nobody" in the registry'],

@@ -9,9 +9,9 @@ const schema = z.object({
   SOME_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
 });
 
-function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {
+function problemsOf(env: NodeJS.ProcessEnv, against: z.ZodTypeAny = schema): readonly string[] {
   try {
-    loadConfig(schema, env);
+    loadConfig(against, env);
   } catch (error) {
     if (error instanceof ConfigError) return error.problems;
     throw error;
@@ -53,5 +53,16 @@ describe('loadConfig', () => {
     const { problems, message } = caught as ConfigError;
     expect(problems).toHaveLength(2);
     expect(message).toMatch(/^Invalid configuration:\n {2}- REQUIRED_TOKEN is missing: .*\n {2}- SOME_TIMEOUT_MS is "5": /);
+  });
+
+  it('never shows a secret: tokens and keys are described, a URL password masked', () => {
+    const secrets = z.object({ ALERTING_OPS_TOKEN: z.string().regex(/^airan_/), SIM_KEYS: z.string().regex(/=/), DATABASE_URL: z.string().regex(/^postgres:\/\/[^@]*@db\//) });
+    const problems = problemsOf({ ALERTING_OPS_TOKEN: 'hunter2-token', SIM_KEYS: 'airan_abc', DATABASE_URL: 'postgres://app:s3cret@elsewhere/airan' }, secrets);
+    expect(problems).toEqual([
+      expect.stringMatching(/^ALERTING_OPS_TOKEN is set \(13 characters, not shown\): /),
+      expect.stringMatching(/^SIM_KEYS is set \(9 characters, not shown\): /),
+      expect.stringMatching(/^DATABASE_URL is "postgres:\/\/app:\*\*\*@elsewhere\/airan": /),
+    ]);
+    expect(problems.join('\n')).not.toMatch(/hunter2|airan_abc|s3cret/);
   });
 });

@@ -13,19 +13,21 @@ import { IssueApiKeyUseCase } from '../keys/issue-api-key.use-case';
 import { RevokeApiKeyUseCase } from '../keys/revoke-api-key.use-case';
 import { RegistryRepository } from '../registry/registry.repository';
 
+const USAGE = 'usage: keys create <role> <subject> [name] | keys revoke <id>';
+
 async function main([command, ...args]: string[]): Promise<void> {
+  if (!(command === 'create' && args.length >= 1 && args.length <= 3) && !(command === 'revoke' && args.length === 1)) throw new Error(USAGE);
   const dataSource = await new DataSource({ type: 'postgres', url: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/airan' }).initialize();
   const infra = { dataSource, topics: topicNames(process.env.KAFKA_TOPIC_PREFIX ?? '') };
   const keys = new ApiKeyRepository(dataSource, 'api');
   try {
     if (command === 'create') {
-      const [role, subject, name = `${role}:${subject}`] = args;
+      // A missing subject is left to the use case, which names the field.
+      const [role, subject, name = subject === undefined ? undefined : `${role}:${subject}`] = args;
       const issued = await new IssueApiKeyUseCase(infra, keys, new RegistryRepository()).execute({ role, subject, name });
       process.stdout.write(`${JSON.stringify(issued)}\n`);
     } else if (command === 'revoke') {
-      await new RevokeApiKeyUseCase(infra, keys, new RegistryRepository()).execute(args[0] ?? '');
-    } else {
-      throw new Error('usage: keys create <role> <subject> [name] | keys revoke <id>');
+      await new RevokeApiKeyUseCase(infra, keys, new RegistryRepository()).execute(args[0]);
     }
   } finally {
     await dataSource.destroy();
