@@ -1,7 +1,8 @@
 import type { AlertEvent, CellLoadWindow } from '@airan/contracts';
 import { fingerprint } from '@airan/rule-engine';
 import { Client } from 'pg';
-import { type AppName, ServiceProcess, createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
+import { type AppName, type ServiceProcess, createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
+import { startServices } from './support/start-services';
 import { TopicReader } from './support/topic-reader';
 
 /**
@@ -11,7 +12,7 @@ import { TopicReader } from './support/topic-reader';
  */
 describe('one batch end to end', () => {
   const isolation = isolate();
-  const services: ServiceProcess[] = [];
+  let services: Record<AppName, ServiceProcess> | undefined;
   let ingest: ServiceProcess;
   let api: ServiceProcess;
   let cellLoad: TopicReader<CellLoadWindow>;
@@ -27,16 +28,15 @@ describe('one batch end to end', () => {
 
   beforeAll(async () => {
     const env = { ...isolation.env, LOAD_WINDOW_MS: String(WINDOW_MS), LOAD_OUT_OF_ORDER_MS: String(OUT_OF_ORDER_MS), LOAD_DEFAULT_CELL_GPUS: '0.25' };
-    const apps: AppName[] = ['ingest', 'load', 'alerting', 'api'];
-    services.push(...(await Promise.all(apps.map((app) => ServiceProcess.start(app, env)))));
-    [ingest, , , api] = services;
+    services = await startServices({ ingest: env, load: env, alerting: env, api: env });
+    ({ ingest, api } = services);
     cellLoad = await TopicReader.open(`${isolation.topicPrefix}airan.cell-load.v1`);
     alertsTopic = await TopicReader.open(`${isolation.topicPrefix}airan.alerts.v1`);
   });
 
   afterAll(async () => {
     await Promise.all([cellLoad?.close(), alertsTopic?.close()]);
-    await Promise.all(services.map((s) => s.stop()));
+    await Promise.all(Object.values(services ?? {}).map((s) => s.stop()));
     await dropDatabase(isolation);
   });
 

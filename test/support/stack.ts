@@ -84,10 +84,15 @@ export class ServiceProcess {
     return new ServiceProcess(app, `http://127.0.0.1:${port}`, child);
   }
 
-  /** Starts the app on a free port and resolves once `/health/ready` answers 200. */
+  /** Starts the app on a free port and resolves once `/health/ready` answers 200; one that never gets ready is killed, not left behind. */
   static async start(app: AppName, env: Record<string, string>): Promise<ServiceProcess> {
     const service = ServiceProcess.spawn(app, { ...env, PORT: String(await freePort()) });
-    await service.waitReady();
+    try {
+      await service.waitReady();
+    } catch (error) {
+      await service.kill();
+      throw error;
+    }
     return service;
   }
 

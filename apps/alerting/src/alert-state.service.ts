@@ -191,6 +191,7 @@ export class AlertStateService {
   private describe(step: AlertStep, before: AlertInstance, next: AlertInstance, status: Transition, muted: Muting): Promise<AlertEvent> {
     transitions.inc({ status });
     return withSpan('alerting.transition', { parent: step.parentTrace, attributes: { 'airan.alert.fingerprint': next.fingerprint, 'airan.alert.status': status } }, async () => {
+      this.infra.logger.info({ fingerprint: next.fingerprint, alertname: next.labels.alertname, status }, 'alert transition');
       const endsEpisode = status === 'resolved' || status === 'nodata';
       // A resolve is described with the last value that held, as Prometheus does.
       const described = status === 'resolved' ? before.activeValue : next.activeValue;

@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, HttpCode, HttpStatus, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { type AuthenticatedRequest, Roles } from '@airan/auth';
-import { SpanKind, withSpan } from '@airan/observability';
+import { withSpan } from '@airan/observability';
 import { encodeOtlpMetricsResponse } from '@airan/telemetry-formats';
 import { IngestOtlpUseCase, type OtlpEncoding } from './ingest-otlp.use-case';
 import { OtlpErrorBody } from './otlp-error.body';
@@ -25,7 +25,7 @@ export class OtlpController {
     requireMediaType(contentType, OTLP_JSON, OTLP_PROTOBUF);
     const encoding: OtlpEncoding = Buffer.isBuffer(body) ? 'protobuf' : 'json';
     const principal = request.principal!;
-    return withSpan('ingest.otlp', { kind: SpanKind.SERVER, attributes: { 'airan.key_id': principal.keyId, 'airan.encoding': encoding } }, async () => {
+    return withSpan('ingest.otlp', { attributes: { 'airan.key_id': principal.keyId, 'airan.encoding': encoding } }, async () => {
       const outcome = await this.ingestOtlp.execute(principal, encoding === 'protobuf' ? { protobuf: body as Buffer } : { json: body });
       const errorMessage = outcome.rejected === 0 ? '' : `${outcome.rejected} data points rejected; each is in the dead-letter topic`;
       if (encoding === 'protobuf') {

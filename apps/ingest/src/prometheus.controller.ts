@@ -1,6 +1,6 @@
 import { Body, Controller, Headers, HttpCode, HttpStatus, Post, Query, Req } from '@nestjs/common';
 import { type AuthenticatedRequest, Roles } from '@airan/auth';
-import { SpanKind, withSpan } from '@airan/observability';
+import { withSpan } from '@airan/observability';
 import { IngestPrometheusUseCase } from './ingest-prometheus.use-case';
 import { requireMediaType } from './media-type';
 
@@ -15,7 +15,7 @@ export class PrometheusController {
   push(@Req() request: AuthenticatedRequest, @Headers('content-type') contentType: string | undefined, @Query() query: Record<string, string>, @Body() body: unknown) {
     requireMediaType(contentType, 'text/plain');
     const principal = request.principal!;
-    return withSpan('ingest.prometheus', { kind: SpanKind.SERVER, attributes: { 'airan.key_id': principal.keyId } }, async (span) => {
+    return withSpan('ingest.prometheus', { attributes: { 'airan.key_id': principal.keyId } }, async (span) => {
       const result = await this.ingestPrometheus.execute(principal, query, typeof body === 'string' ? body : '');
       return { ...result, traceId: span.spanContext().traceId };
     });

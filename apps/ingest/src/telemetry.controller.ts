@@ -1,6 +1,6 @@
 import { Body, Controller, Headers, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
 import { type AuthenticatedRequest, Roles } from '@airan/auth';
-import { SpanKind, withSpan } from '@airan/observability';
+import { withSpan } from '@airan/observability';
 import { IngestNativeBatchUseCase } from './ingest-native-batch.use-case';
 import { requireMediaType } from './media-type';
 
@@ -15,7 +15,7 @@ export class TelemetryController {
   ingest(@Req() request: AuthenticatedRequest, @Headers('content-type') contentType: string | undefined, @Body() body: unknown) {
     requireMediaType(contentType, 'application/json');
     const principal = request.principal!;
-    return withSpan('ingest.native', { kind: SpanKind.SERVER, attributes: { 'airan.key_id': principal.keyId } }, async (span) => {
+    return withSpan('ingest.native', { attributes: { 'airan.key_id': principal.keyId } }, async (span) => {
       const result = await this.ingestNativeBatch.execute(principal, body);
       return { ...result, traceId: span.spanContext().traceId };
     });

@@ -2,7 +2,7 @@ import { Body, Controller, Headers, HttpCode, HttpStatus, Post, Req, Res } from 
 import type { FastifyReply } from 'fastify';
 import { type AuthenticatedRequest, Roles } from '@airan/auth';
 import { ErrorBody } from '@airan/http';
-import { SpanKind, withSpan } from '@airan/observability';
+import { withSpan } from '@airan/observability';
 import { type VesFieldError, buildVesRequestError } from '@airan/telemetry-formats';
 import { IngestVesUseCase } from './ingest-ves.use-case';
 import { requireMediaType } from './media-type';
@@ -42,7 +42,7 @@ export class VesController {
   private handle(request: AuthenticatedRequest, contentType: string | undefined, body: unknown, batch: boolean, reply: FastifyReply) {
     requireMediaType(contentType, 'application/json');
     const principal = request.principal!;
-    return withSpan('ingest.ves', { kind: SpanKind.SERVER, attributes: { 'airan.key_id': principal.keyId } }, async (span) => {
+    return withSpan('ingest.ves', { attributes: { 'airan.key_id': principal.keyId } }, async (span) => {
       const outcome = await this.ingestVes.execute(principal, body, batch);
       void reply.header('x-airan-trace-id', span.spanContext().traceId);
       return outcome.rejected === 0 ? undefined : buildVesRequestError(outcome.errors, `${outcome.rejected} of ${outcome.accepted + outcome.rejected} events were rejected; the others were accepted`);

@@ -156,6 +156,7 @@ export class CloseWindowsUseCase {
       return text;
     };
     await withSpan('load.close-windows', { links, attributes: { 'airan.windows': closed.length } }, async () => {
+      this.infra.logger.info({ windows: closed.length, sourceTraces: links.length }, 'windows closed');
       const headers = injectTraceHeaders();
       const topic = this.infra.topics.cellLoad;
       await this.outbox.add(

@@ -34,11 +34,12 @@ export class ApiKeyGuard implements CanActivate {
     if (!token) throw new AuthError('MISSING_CREDENTIALS', 'Authorization: Bearer <api key> is required');
     const principal = apiKeyId(token) ? await this.keys.findActive(token) : undefined;
     if (!principal) throw new AuthError('INVALID_CREDENTIALS', 'API key is unknown or revoked');
+    // Set before the role check, so a refused (403) request is still attributed to its key in the access log.
+    request.principal = principal;
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (allowed && !allowed.includes(principal.role)) {
       throw new AuthError('FORBIDDEN', `role ${principal.role} may not call this endpoint (allowed: ${allowed.join(', ')})`);
     }
-    request.principal = principal;
     return true;
   }
 }

@@ -13,6 +13,7 @@ import { NestPinoLogger, ObservabilityController, READINESS_CHECKS, type Readine
 import { AUTH_HTTP_STATUS, HTTP_LOGGER, HTTP_STATUS_MAPS, HttpErrorFilter, type HttpStatusMaps } from './http-error.filter';
 import { INFRA, type ServiceInfra } from './service.infra';
 import { limitJsonDepth } from './json-depth.hook';
+import { registerRequestLog } from './request-log.hooks';
 
 export interface ServiceSpec<S extends z.ZodTypeAny> {
   /** Deployable name; also the Postgres schema it owns and the Kafka client id. */
@@ -97,6 +98,7 @@ export async function startService<S extends z.ZodTypeAny>(spec: ServiceSpec<S>)
   class RootModule {}
 
   const adapter = new FastifyAdapter({ bodyLimit: spec.bodyLimitBytes?.(config) ?? 1024 * 1024 });
+  registerRequestLog(adapter.getInstance(), logger);
   limitJsonDepth(adapter.getInstance());
   if (spec.textMediaTypes?.length) {
     adapter.getInstance().addContentTypeParser([...spec.textMediaTypes], { parseAs: 'string' }, (_request, body, done) => done(null, body));

@@ -1,7 +1,7 @@
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { OffsetRepository } from '@airan/database';
-import { counter, type Logger } from '@airan/observability';
+import { SpanKind, batchTrace, counter, type Logger, withSpan } from '@airan/observability';
 
 export interface ConsumedMessage<T> {
   readonly topic: string;
@@ -69,18 +69,36 @@ export class ExactlyOnceConsumer<T> {
     if (batch.messages.length === 0 || isStale()) return;
     const { topic, partition } = batch;
     const lastOffset = BigInt(batch.lastOffset());
-    await this.dataSource.transaction(async (tx) => {
-      const next = await this.offsets.lockNextOffset(tx, this.options.groupId, topic, partition);
-      const fresh = batch.messages.filter((m) => BigInt(m.offset) >= next);
-      replayed.inc({ topic }, batch.messages.length - fresh.length);
-      const decoded = fresh.flatMap((m) => this.decode(topic, partition, m));
-      if (decoded.length > 0) await this.options.handle(tx, decoded);
-      if (lastOffset + 1n > next) await this.offsets.advance(tx, this.options.groupId, topic, partition, lastOffset + 1n);
-      applied.inc({ topic }, decoded.length);
-    });
+    // Active while the batch is applied: what handlers log, and the spans they start, continue the producers' trace.
+    await withSpan(`process ${topic}`, this.spanOptions(batch), () =>
+      this.dataSource.transaction(async (tx) => {
+        const next = await this.offsets.lockNextOffset(tx, this.options.groupId, topic, partition);
+        const fresh = batch.messages.filter((m) => BigInt(m.offset) >= next);
+        replayed.inc({ topic }, batch.messages.length - fresh.length);
+        const decoded = fresh.flatMap((m) => this.decode(topic, partition, m));
+        if (decoded.length > 0) await this.options.handle(tx, decoded);
+        if (lastOffset + 1n > next) await this.offsets.advance(tx, this.options.groupId, topic, partition, lastOffset + 1n);
+        applied.inc({ topic }, decoded.length);
+      }),
+    );
     resolveOffset(batch.lastOffset());
     await this.consumer.commitOffsets([{ topic, partition, offset: (lastOffset + 1n).toString() }]);
     await heartbeat();
+  }
+
+  private spanOptions({ topic, partition, messages }: Batch) {
+    return {
+      kind: SpanKind.CONSUMER,
+      ...batchTrace(messages.flatMap((m) => headerText(m.headers?.traceparent) ?? [])),
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.operation.type': 'process',
+        'messaging.destination.name': topic,
+        'messaging.destination.partition.id': String(partition),
+        'messaging.consumer.group.name': this.options.groupId,
+        'messaging.batch.message_count': messages.length,
+      },
+    };
   }
 
   private decode(topic: string, partition: number, m: KafkaMessage): ConsumedMessage<T>[] {
@@ -99,10 +117,16 @@ export class ExactlyOnceConsumer<T> {
 export function decodeHeaders(headers: KafkaMessage['headers']): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
-    const first = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined) out[name] = Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
+    const text = headerText(value);
+    if (text !== undefined) out[name] = text;
   }
   return out;
+}
+
+/** A header as text; a repeated header counts by its first value. */
+function headerText(value: NonNullable<KafkaMessage['headers']>[string]): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined ? undefined : Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
 }
 
 export const decodeJson = <T>(value: Buffer): T => JSON.parse(value.toString('utf8')) as T;

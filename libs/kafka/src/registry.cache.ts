@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
 import { type RegistryEvent, type RegistryType, type RegistryTypes, parseRegistryKey } from '@airan/contracts';
-import type { Logger } from '@airan/observability';
+import { type Logger, extractTraceContext, withContext } from '@airan/observability';
+import { decodeHeaders } from './exactly-once.consumer';
 
 /**
  * An in-memory copy of the compacted `airan.registry.v1`, read from the beginning at start-up and
@@ -59,7 +60,8 @@ export class RegistryCache {
     await this.consumer.run({
       autoCommit: false,
       eachMessage: async ({ partition, message }) => {
-        this.apply(message.key?.toString('utf8') ?? '', message.value);
+        // The change's own trace (the api request behind it) is active for the listeners and their log lines.
+        withContext(extractTraceContext(decodeHeaders(message.headers)), () => this.apply(message.key?.toString('utf8') ?? '', message.value));
         const end = pending.get(partition);
         if (end !== undefined && BigInt(message.offset) + 1n >= end) {
           pending.delete(partition);

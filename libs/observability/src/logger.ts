@@ -1,19 +1,22 @@
 import type { LoggerService } from '@nestjs/common';
 import { trace } from '@opentelemetry/api';
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
-/** Structured JSON logs on stdout, each line carrying the active trace and span ids. */
-export function createLogger(service: string, level: string): Logger {
-  return pino({
-    level,
-    base: { service },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-    mixin() {
-      const spanContext = trace.getActiveSpan()?.spanContext();
-      return spanContext ? { trace_id: spanContext.traceId, span_id: spanContext.spanId } : {};
+/** Structured JSON logs (on stdout unless given a destination), each line carrying the active trace and span ids. */
+export function createLogger(service: string, level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      mixin() {
+        const spanContext = trace.getActiveSpan()?.spanContext();
+        return spanContext ? { trace_id: spanContext.traceId, span_id: spanContext.spanId } : {};
+      },
     },
-  });
+    destination,
+  );
 }
 
 /** Routes Nest's own logging into the same JSON stream. */
