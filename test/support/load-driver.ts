@@ -7,7 +7,7 @@ import { Client } from 'pg';
 import { type CellLoadWindow, type CellSample, type GpuSample, TELEMETRY_SCHEMA, type TelemetryReport, stableEventId, topicNames } from '@airan/contracts';
 import { FLEET } from '@airan/demo-fleet';
 import { ensureTopics } from '@airan/kafka';
-import { windowOfSample } from '@airan/load-model';
+import { type LatenessRules, type Lateness, latenessOf, watermarkOf, windowOfSample } from '@airan/load-model';
 import { type Isolation, eventually, freePort } from './stack';
 
 /**
@@ -69,8 +69,10 @@ export interface TelemetryStreamOptions {
   /** Generate until at least this many distinct (cellId, ts) samples exist. */
   readonly minSamples: number;
   readonly windowMs: number;
-  /** The load service's LOAD_OUT_OF_ORDER_MS: the stream's disorder stays strictly inside it (checked). */
+  /** The load service's LOAD_OUT_OF_ORDER_MS: ordinary disorder stays strictly inside it (checked). */
   readonly outOfOrderMs: number;
+  /** The load service's LOAD_ALLOWED_LATENESS_MS: late samples land well inside it, too-late ones well beyond (checked). */
+  readonly allowedLatenessMs: number;
   /**
    * Event time of the first tick (epoch ms); by default the start of yesterday (UTC), computed once
    * per stream, so every run fed the same stream object sees identical input, and the samples are as
@@ -87,12 +89,18 @@ export interface TelemetryStream {
   readonly uniqueSamples: number;
   /** Distinct (node, device, ts) GPU samples: what load.gpu_samples must end up holding. */
   readonly uniqueGpuSamples: number;
-  /** Distinct (cell, window) pairs with at least one sample: the windows that must close, once each. */
+  /** Distinct (cell, window) pairs with at least one sample: the windows that must close. */
   readonly windows: number;
-  /** Cell samples sent more than once (re-sent reports and in-report repeats). */
+  /** Cell samples sent more than once (re-sent reports, in-report repeats, late samples sent again). */
   readonly duplicateSamples: number;
-  /** Cell samples that arrive after a later sample of their site (moved into a later report). */
+  /** Cell samples that arrive after a later sample of their site, still on time (moved into the site's next report). */
   readonly delayedSamples: number;
+  /** Cell samples whose first copy arrives after their window closed, within the allowed lateness. */
+  readonly lateSamples: number;
+  /** Cell samples whose first copy arrives beyond the allowed lateness: stored with too_late set. */
+  readonly tooLateSamples: number;
+  /** The revision every cell window of the site must end with: one per report that brought late samples to it. */
+  revisionOf(siteId: string, windowStart: number): number;
 }
 
 /**
@@ -104,17 +112,22 @@ export interface TelemetryStream {
  * would, with a new trace) and some samples repeat inside a report. Heartbeat-only reports appear now
  * and then, and a final heartbeat per site moves event time past the last window so every window closes.
  *
+ * Late data: a few samples are held back until their site's own event time has passed their window's
+ * end by the out-of-order delay (so the window has closed) plus a little, well inside the allowed
+ * lateness (a revision), and a few others until it is well beyond it (too late: kept, counted, no
+ * revision); some late ones come once more, beyond the lateness (a repeat: neither stored nor counted
+ * again). Load judges each report against its partition's watermark as it stood before that report
+ * (segmentBatch in libs/load-model), so revisions and too-late samples are a function of the
+ * partition's order alone: not of how Kafka batched it, where the consumer crashed or which instance
+ * consumed a partition. Which sites share a partition does not matter either: every first copy is
+ * checked to fall in the same class whether its partition's watermark is its own site's or the whole
+ * stream's (see classify).
+ *
  * Measurements are multiples of 1/4 (exact in binary floating point), so the sums behind a window's
  * figures are exact whatever order Postgres returns its samples in, and runs compare for exact equality.
- *
- * No sample is late: each arrives while its window is still open whatever the batching (asserted
- * below). Load moves the watermark once per batch, not per message, so whether a late sample makes a
- * new revision, joins the first one or is too late depends on which batch it lands in; without late
- * samples the final state is a function of the stream alone, not of how Kafka batched it, where the
- * consumer crashed or which instance consumed a partition.
  */
 export function telemetryStream(options: TelemetryStreamOptions): TelemetryStream {
-  const { seed, sites, minSamples, windowMs, outOfOrderMs } = options;
+  const { seed, sites, minSamples, windowMs, outOfOrderMs, allowedLatenessMs } = options;
   const startMs = options.startMs ?? Math.floor(Date.now() / 86_400_000) * 86_400_000 - 86_400_000;
   const tickMs = options.tickMs ?? 1000;
   const ticksPerReport = options.ticksPerReport ?? 2;
@@ -172,13 +185,27 @@ export function telemetryStream(options: TelemetryStreamOptions): TelemetryStrea
   };
 
   const heldBack = new Map<string, CellSample[]>(sites.map((s) => [s.siteId, []]));
+  // Late samples wait for the first report of their site sent once the site's event time (its previous report's end) reached `due`.
+  const lateBack = new Map<string, Array<{ sample: CellSample; due: number }>>(sites.map((s) => [s.siteId, []]));
+  const closedSince = (ts: number) => windowOfSample(ts, windowMs).end + outOfOrderMs; // the site's own event time that closes ts's window
+  const margin = Math.min(5 * tickMs, allowedLatenessMs / 4);
   let tick = 0;
-  while (seen.size < minSamples) {
+  while (seen.size < minSamples || [...lateBack.values()].some((queue) => queue.length > 0)) {
+    // Once there are enough samples, no more are made late; rounds go on until the late ones are all sent.
+    const delaying = seen.size < minSamples;
     // One round: every site sends one report covering the same ticks, in a random order.
     const order = shuffle([...sites]);
     const endMs = startMs + (tick + ticksPerReport) * tickMs;
+    const previousEndMs = endMs - ticksPerReport * tickMs;
     for (const site of order) {
       const cells: CellSample[] = heldBack.get(site.siteId)!.splice(0);
+      const queue = lateBack.get(site.siteId)!;
+      for (let i = 0; i < queue.length; i++) {
+        if (queue[i].due > previousEndMs) continue;
+        const [{ sample, due }] = queue.splice(i--, 1);
+        cells.push(sample);
+        if (due < closedSince(sample.ts) + allowedLatenessMs && pick(0.2)) queue.push({ sample, due: due + allowedLatenessMs + margin }); // sent again, too late
+      }
       const gpus: GpuSample[] = [];
       for (let t = tick + 1; t <= tick + ticksPerReport; t++) {
         const ts = startMs + t * tickMs;
@@ -191,6 +218,14 @@ export function telemetryStream(options: TelemetryStreamOptions): TelemetryStrea
             rrcConnectedUes: Math.floor(random() * 400), inferenceRequests: requests, inferenceTokens: requests * 120 + Math.floor(random() * 100),
             gpuMs: Math.floor(random() * 300), latencyP95Ms: quarter(20, 200),
           };
+          if (delaying && pick(0.003)) {
+            queue.push({ sample, due: closedSince(ts) + margin }); // late: revises its window
+            continue;
+          }
+          if (delaying && pick(0.0015)) {
+            queue.push({ sample, due: closedSince(ts) + allowedLatenessMs + margin }); // too late: kept, counted only
+            continue;
+          }
           if (pick(0.08)) {
             heldBack.get(site.siteId)!.push(sample); // arrives with the site's next report
             delayedSamples++;
@@ -220,26 +255,62 @@ export function telemetryStream(options: TelemetryStreamOptions): TelemetryStrea
     duplicateSamples += message.value.cells.length;
   }
 
-  assertNothingLate(messages, outOfOrderMs);
-  return { messages, uniqueSamples: seen.size, uniqueGpuSamples: gpuSeen.size, windows: windows.size, duplicateSamples, delayedSamples };
+  const { late, tooLate, revisions } = classify(messages, sites, { windowMs, outOfOrderMs, allowedLatenessMs });
+  return {
+    messages,
+    uniqueSamples: seen.size,
+    uniqueGpuSamples: gpuSeen.size,
+    windows: windows.size,
+    duplicateSamples,
+    delayedSamples,
+    lateSamples: late,
+    tooLateSamples: tooLate,
+    revisionOf: (siteId, windowStart) => revisions.get(`${siteId}@${windowStart}`) ?? 0,
+  };
 }
 
 /**
- * The stream's promise: the first copy of every sample arrives before the watermark can have passed
- * it, counting every earlier message of every partition (stricter than the per-partition watermark).
+ * The stream's promise: the first copy of every sample (cell or GPU) has one lateness whatever the
+ * watermark of its partition, which lies between the one of its own site's messages so far and the one
+ * of every earlier message of every partition. Counts the late and too-late cell samples, and the
+ * reports that revise each site's window: a report with late samples re-opens their windows for every
+ * cell of the site (one GPU node serves them all), and closes them again as one new revision.
  */
-function assertNothingLate(messages: readonly StreamMessage[], outOfOrderMs: number): void {
-  let maxEventTime = -Infinity;
+function classify(messages: readonly StreamMessage[], sites: readonly StreamSite[], rules: LatenessRules): { late: number; tooLate: number; revisions: Map<string, number> } {
+  const siteOfNode = new Map(sites.map((s) => [s.gpuNode, s.siteId]));
+  const siteMax = new Map<string, number>();
   const seen = new Set<string>();
-  for (const [index, { value }] of messages.entries()) {
-    for (const cell of value.cells) {
-      const identity = `${cell.cellId}@${cell.ts}`;
-      if (seen.has(identity)) continue;
+  const revisions = new Map<string, number>();
+  let streamMax = -Infinity;
+  let late = 0;
+  let tooLate = 0;
+  for (const [index, { key, value }] of messages.entries()) {
+    const ownMax = siteMax.get(key) ?? -Infinity;
+    const revised = new Set<string>();
+    const judge = (identity: string, siteId: string, ts: number): Lateness | undefined => {
+      if (seen.has(identity)) return undefined;
       seen.add(identity);
-      if (cell.ts <= maxEventTime - outOfOrderMs) throw new Error(`stream generator: sample ${identity} in message ${index} is late`);
+      const window = windowOfSample(ts, rules.windowMs);
+      const lateness = latenessOf(window, watermarkOf(ownMax, rules.outOfOrderMs), rules.allowedLatenessMs);
+      if (lateness !== latenessOf(window, watermarkOf(streamMax, rules.outOfOrderMs), rules.allowedLatenessMs)) {
+        throw new Error(`stream generator: sample ${identity} in message ${index} is ${lateness} or not, depending on how sites share partitions`);
+      }
+      if (lateness === 'late') revised.add(`${siteId}@${window.start}`);
+      return lateness;
+    };
+    for (const cell of value.cells) {
+      const lateness = judge(`${cell.cellId}@${cell.ts}`, value.siteId, cell.ts);
+      if (lateness === 'late') late++;
+      if (lateness === 'too-late') tooLate++;
     }
-    for (const ts of [...value.cells.map((c) => c.ts), ...value.gpus.map((g) => g.ts), ...value.heartbeats]) maxEventTime = Math.max(maxEventTime, ts);
+    for (const gpu of value.gpus) judge(`${gpu.node}/${gpu.device}@${gpu.ts}`, siteOfNode.get(gpu.node) ?? value.siteId, gpu.ts);
+    for (const window of revised) revisions.set(window, (revisions.get(window) ?? 0) + 1);
+    for (const ts of [...value.cells.map((c) => c.ts), ...value.gpus.map((g) => g.ts), ...value.heartbeats]) {
+      siteMax.set(key, Math.max(siteMax.get(key) ?? -Infinity, ts));
+      streamMax = Math.max(streamMax, ts);
+    }
   }
+  return { late, tooLate, revisions };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -566,8 +637,12 @@ export interface LoadState {
   /** Every load.rollup_windows row (site, pilot, operator), all columns but updated_at; empty if the table does not exist. */
   readonly rollups: ReadonlyArray<Record<string, unknown>>;
   readonly sampleCount: number;
+  /** Rows of load.cell_samples stored too late to revise their window. */
+  readonly tooLateSampleCount: number;
   /** Rows of load.gpu_samples (null if the table does not exist). */
   readonly gpuSampleCount: number | null;
+  /** Rows of load.gpu_samples stored too late (null if the table does not exist). */
+  readonly tooLateGpuSampleCount: number | null;
   /** event id → event value, from load.outbox (cell-load events). */
   readonly outbox: ReadonlyMap<string, CellLoadWindow>;
   /** event id → event value, from airan.cell-load.v1 (each id once; see `topicDuplicates`). */
@@ -677,8 +752,9 @@ export class LoadDatabase {
     const rollups = (await exists('load.rollup_windows'))
       ? (await this.db.query('SELECT * FROM load.rollup_windows ORDER BY scope, scope_id, window_start')).rows.map((r) => comparableRow(r, ['updated_at']))
       : [];
-    const { rows: samples } = await this.db.query('SELECT count(*)::int AS n FROM load.cell_samples');
-    const gpuSampleCount = (await exists('load.gpu_samples')) ? ((await this.db.query('SELECT count(*)::int AS n FROM load.gpu_samples')).rows[0].n as number) : null;
+    const counts = async (table: 'load.cell_samples' | 'load.gpu_samples') => (await this.db.query(`SELECT count(*)::int AS n, (count(*) FILTER (WHERE too_late))::int AS too_late FROM ${table}`)).rows[0] as { n: number; too_late: number };
+    const samples = await counts('load.cell_samples');
+    const gpuSamples = (await exists('load.gpu_samples')) ? await counts('load.gpu_samples') : null;
     const cellLoadTopic = topicNames(this.isolation.topicPrefix).cellLoad;
     const { rows: outboxRows } = await this.db.query('SELECT event_id, value FROM load.outbox WHERE topic = $1', [cellLoadTopic]);
     const outbox = new Map<string, CellLoadWindow>(outboxRows.map((r: { event_id: string; value: string }) => [r.event_id, JSON.parse(r.value)]));
@@ -697,7 +773,18 @@ export class LoadDatabase {
       topic.set(value.id, value);
     }
     for (const [id, value] of topic) if (outbox.has(id) && JSON.stringify(outbox.get(id)) !== JSON.stringify(value)) inconsistent.add(id);
-    return { windows, rollups, sampleCount: samples[0].n, gpuSampleCount, outbox, topic, topicDuplicates, inconsistentIds: [...inconsistent] };
+    return {
+      windows,
+      rollups,
+      sampleCount: samples.n,
+      tooLateSampleCount: samples.too_late,
+      gpuSampleCount: gpuSamples?.n ?? null,
+      tooLateGpuSampleCount: gpuSamples?.too_late ?? null,
+      outbox,
+      topic,
+      topicDuplicates,
+      inconsistentIds: [...inconsistent],
+    };
   }
 
   close(): Promise<void> {
@@ -717,6 +804,35 @@ export function comparableEvent(event: CellLoadWindow): CellLoadWindow {
 export function eventsOf(events: ReadonlyMap<string, CellLoadWindow>): { ids: string[]; values: Record<string, CellLoadWindow> } {
   const ids = [...events.keys()].sort();
   return { ids, values: Object.fromEntries(ids.map((id) => [id, comparableEvent(events.get(id)!)])) };
+}
+
+/**
+ * How a run's final state departs from what its stream makes certain (nothing, for a complete run): every
+ * distinct sample stored once and the too-late ones flagged, every window closed, from its on-time
+ * samples, with the revision its late reports give it, and one outbox event per revision. At most 20.
+ */
+export function departuresFromStream(state: LoadState, stream: TelemetryStream): string[] {
+  const out: string[] = [];
+  const check = (what: string, actual: unknown, expected: unknown) => {
+    if (actual !== expected) out.push(`${what}: ${actual}, expected ${expected}`);
+  };
+  check('cell samples', state.sampleCount, stream.uniqueSamples);
+  check('too-late cell samples', state.tooLateSampleCount, stream.tooLateSamples);
+  if (state.gpuSampleCount !== null) {
+    check('GPU samples', state.gpuSampleCount, stream.uniqueGpuSamples);
+    check('too-late GPU samples', state.tooLateGpuSampleCount, 0);
+  }
+  check('windows', state.windows.length, stream.windows);
+  check('samples counted in windows', state.windows.reduce((sum, w) => sum + (w.sample_count as number), 0), stream.uniqueSamples - stream.tooLateSamples);
+  const emitted = new Set([...state.outbox.values()].map((e) => `${e.cellId}@${e.windowStart}#${e.revision}`));
+  check('events in the outbox', state.outbox.size, state.windows.reduce((sum, w) => sum + (w.revision as number) + 1, 0));
+  for (const w of state.windows) {
+    const window = `${w.cell_id}@${w.window_start}`;
+    check(`${window} revision`, w.revision, stream.revisionOf(w.site_id as string, Date.parse(w.window_start as string)));
+    for (let r = 0; r <= (w.revision as number); r++) if (!emitted.has(`${window}#${r}`)) out.push(`${window}: no event for revision ${r}`);
+    check(`${window} event's revision`, state.outbox.get(w.event_id as string)?.revision, w.revision);
+  }
+  return out.slice(0, 20);
 }
 
 /**

@@ -3,29 +3,23 @@ import type { EntityManager } from 'typeorm';
 import type { TelemetryReport } from '@airan/contracts';
 import { INFRA, type ServiceInfra } from '@airan/http';
 import type { ConsumedMessage } from '@airan/kafka';
-import { latenessOf, watermarkOf, windowOfSample } from '@airan/load-model';
+import { type SampleSegment, segmentBatch, windowOfSample } from '@airan/load-model';
 import { counter } from '@airan/observability';
 import { CloseWindowsUseCase } from './close-windows.use-case';
 import type { LoadConfig } from './load.config';
 import { LoadRegistry } from './load-registry';
-import { type CellSampleRow, type GpuSampleRow, LoadRepository, type OpenWindow, windowKey } from './load.repository';
+import { type CellSampleRow, type GpuSampleRow, LoadRepository, type OpenWindow, type SampleOrigin, windowKey } from './load.repository';
 import { RollupAccumulator } from './rollup-accumulator';
 import { timed } from './step-timer';
-
-/** Consecutive reports of one partition applied together; `fromMax`/`toMax`: the largest event time before and after them. */
-interface Segment {
-  readonly cells: CellSampleRow[];
-  readonly gpus: GpuSampleRow[];
-  readonly fromMax: number;
-  toMax: number;
-}
 
 const duplicates = counter('airan_load_duplicate_samples_total', 'Samples already stored (same identity), counted once', ['kind']);
 const tooLate = counter('airan_load_too_late_samples_total', 'Samples beyond the allowed lateness: kept, but revising no window', ['kind']);
 
 /**
  * Applies one partition's batch of telemetry reports: store new samples (each identity once), open
- * the windows they touch, advance the partition's watermark and close the windows it passed.
+ * the windows they touch, advance the partition's watermark and close the windows it passed. Which
+ * samples are on time, late or too late, and which reports are applied together, is segmentBatch's
+ * decision (load-model): the batch is applied segment by segment.
  */
 @Injectable()
 export class ApplyTelemetryUseCase {
@@ -42,44 +36,31 @@ export class ApplyTelemetryUseCase {
 
   private async apply(tx: EntityManager, messages: ConsumedMessage<TelemetryReport>[]): Promise<void> {
     const { topic, partition } = messages[0];
-    const { LOAD_WINDOW_MS: windowMs, LOAD_OUT_OF_ORDER_MS: outOfOrderMs, LOAD_ALLOWED_LATENESS_MS: latenessMs } = this.infra.config;
-    // Each report is judged against the watermark as it stood before that report, in partition order.
-    // A report with a late sample (its window may already be closed by an earlier report of this batch)
-    // starts a new segment, and each segment is applied on its own: the outcome is the same as if every
-    // report came in a batch of its own, whatever batches Kafka, a crash or a rebalance produce.
+    const { LOAD_WINDOW_MS: windowMs, LOAD_OUT_OF_ORDER_MS: outOfOrderMs, LOAD_ALLOWED_LATENESS_MS: allowedLatenessMs } = this.infra.config;
     const storedMax = await timed('watermark', () => this.repository.maxEventTime(tx, topic, partition));
+    const { segments, repeats } = segmentBatch(storedMax, messages.map((m) => m.value), { windowMs, outOfOrderMs, allowedLatenessMs });
+    duplicates.inc({ kind: 'cell' }, repeats.cells);
+    duplicates.inc({ kind: 'gpu' }, repeats.gpus);
+    const origins = messages.map(({ value, headers }) => ({ operatorId: value.operatorId, siteId: value.siteId, traceparent: headers.traceparent ?? null }));
     const rollups = new RollupAccumulator();
-    let segment: Segment = { cells: [], gpus: [], fromMax: storedMax, toMax: storedMax };
-    for (const { value: report, headers } of messages) {
-      const watermark = watermarkOf(segment.toMax, outOfOrderMs);
-      const lateness = (ts: number) => latenessOf(windowOfSample(ts, windowMs), watermark, latenessMs);
-      const segmentStarted = segment.cells.length > 0 || segment.gpus.length > 0 || segment.toMax > segment.fromMax;
-      if (segmentStarted && (report.cells.some((c) => lateness(c.ts) === 'late') || report.gpus.some((g) => lateness(g.ts) === 'late'))) {
-        await this.applySegment(tx, topic, partition, segment, rollups);
-        segment = { cells: [], gpus: [], fromMax: segment.toMax, toMax: segment.toMax };
-      }
-      const { operatorId, siteId } = report;
-      const traceparent = headers.traceparent ?? null;
-      let toMax = segment.toMax;
-      for (const sample of report.cells) {
-        segment.cells.push({ operatorId, siteId, traceparent, sample, tooLate: lateness(sample.ts) === 'too-late' });
-        toMax = Math.max(toMax, sample.ts);
-      }
-      for (const sample of report.gpus) {
-        segment.gpus.push({ operatorId, siteId, traceparent, sample, tooLate: lateness(sample.ts) === 'too-late' });
-        toMax = Math.max(toMax, sample.ts);
-      }
-      for (const ts of report.heartbeats) toMax = Math.max(toMax, ts);
-      segment.toMax = toMax;
-    }
-    await this.applySegment(tx, topic, partition, segment, rollups);
+    for (const segment of segments) await this.applySegment(tx, topic, partition, segment, origins, rollups);
     // Last: the operator and pilot rows are shared with every other partition's transaction.
     await timed('rollups', () => this.repository.addToRollups(tx, rollups));
   }
 
   /** Stores a segment's samples, opens their windows, moves event time and closes what the watermark passed. */
-  private async applySegment(tx: EntityManager, topic: string, partition: number, { cells, gpus, fromMax, toMax }: Segment, rollups: RollupAccumulator): Promise<void> {
+  private async applySegment(
+    tx: EntityManager,
+    topic: string,
+    partition: number,
+    { cells: placedCells, gpus: placedGpus, fromMax, toMax, watermark }: SampleSegment,
+    origins: readonly Omit<SampleOrigin, 'tooLate'>[],
+    rollups: RollupAccumulator,
+  ): Promise<void> {
     const windowMs = this.infra.config.LOAD_WINDOW_MS;
+    const cells: CellSampleRow[] = placedCells.map((p) => ({ ...origins[p.report], sample: p.sample, tooLate: p.lateness === 'too-late' }));
+    const gpus: GpuSampleRow[] = placedGpus.map((p) => ({ ...origins[p.report], sample: p.sample, tooLate: p.lateness === 'too-late' }));
+    // Repeats within the batch are gone already; what is left to skip was stored by an earlier batch.
     const [newCells, newGpus] = await timed('insert-samples', async () => [await this.repository.insertNewCellSamples(tx, cells), await this.repository.insertNewGpuSamples(tx, gpus)]);
     duplicates.inc({ kind: 'cell' }, cells.length - newCells.length);
     duplicates.inc({ kind: 'gpu' }, gpus.length - newGpus.length);
@@ -105,7 +86,7 @@ export class ApplyTelemetryUseCase {
     if (toMax === -Infinity) return;
     if (toMax > fromMax) await timed('watermark', () => this.repository.advanceMaxEventTime(tx, topic, partition, toMax));
     // Also closes windows that late samples re-opened behind the watermark (revisions).
-    const closable = await timed('take-closable', () => this.repository.takeClosable(tx, topic, partition, watermarkOf(toMax, this.infra.config.LOAD_OUT_OF_ORDER_MS)));
+    const closable = await timed('take-closable', () => this.repository.takeClosable(tx, topic, partition, watermark));
     if (closable.length > 0) await this.closeWindows.execute(tx, closable, rollups);
   }
 }

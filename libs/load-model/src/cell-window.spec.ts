@@ -264,15 +264,22 @@ describe('computeCellWindow', () => {
       expect(m.coverage).toBe(1);
     });
 
-    it('counts overlapping and duplicate samples once', () => {
-      const m = computeCellWindow({
-        window: W,
-        allocatedGpus: 1,
-        samples: [sample(30_000, 30_000), sample(40_000, 20_000), sample(40_000, 20_000)],
-      });
+    it('counts overlapping spans once', () => {
+      // (0, 30000] ∪ (20000, 40000] = 40 s
+      const m = computeCellWindow({ window: W, allocatedGpus: 1, samples: [sample(30_000, 30_000), sample(40_000, 20_000)] });
       expect(m.coverage).toBe(40_000 / 60_000);
       expect(m.coverage).toBeCloseTo(2 / 3, 12);
-      expect(m.sampleCount).toBe(3);
+      expect(m.sampleCount).toBe(2);
+    });
+
+    // Duplicates are removed before the maths: segmentBatch drops repeats within a batch, and the sample insert
+    // (ON CONFLICT on (cell_id, ts)) copies of samples stored before, so a window is computed from stored
+    // samples, each identity once. The model itself counts every sample it is given.
+    it('does not de-duplicate: a repeated sample it is given counts twice, though its span covers once', () => {
+      const m = computeCellWindow({ window: W, allocatedGpus: 1, samples: [sample(40_000, 20_000, { inferenceRequests: 3 }), sample(40_000, 20_000, { inferenceRequests: 3 })] });
+      expect(m.coverage).toBe(20_000 / 60_000);
+      expect(m.sampleCount).toBe(2);
+      expect(m.requests).toBe(6);
     });
   });
 

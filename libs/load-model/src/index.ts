@@ -3,3 +3,4 @@ export * from './cell-window';
 export * from './node-time';
 export * from './lateness';
 export * from './rollup';
+export * from './sample-segments';
