@@ -386,7 +386,7 @@ function defined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
-/** Absent measurements stay absent (no key), so the model can tell "not reported" from zero. */
+/** A stored cell sample as the model reads it: NULL columns become absent keys. */
 function toCellSample(r: SampleRow): StoredCellSample {
   const s: { -readonly [K in keyof StoredCellSample]: StoredCellSample[K] } = { cellId: r.cell_id, ts: r.ts, intervalMs: r.interval_ms, traceparent: r.traceparent };
   if (r.prb_dl_pct !== null) s.prbDlPct = r.prb_dl_pct;
