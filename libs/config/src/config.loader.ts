@@ -29,7 +29,7 @@ const SECRET_VARIABLE = /(TOKEN|SECRET|PASSWORD|_KEYS?)$/;
 
 /** The value as a start-up error may show it: secrets hidden, a URL's password masked. */
 function displayed(variable: string, value: string): string {
-  if (SECRET_VARIABLE.test(variable)) return `set (${value.length} characters, not shown)`;
+  if (SECRET_VARIABLE.test(variable) && value !== '') return `set (${value.length} characters, not shown)`;
   try {
     const url = new URL(value);
     if (url.password) {
