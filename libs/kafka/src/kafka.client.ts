@@ -23,6 +23,25 @@ const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 };
 
 /**
+ * Protocol errors kafkajs logs at error level although they are expected and handled: it retries the
+ * first three itself, and start-up provisioning polls through them and tolerates a topic another
+ * service created first. The caller sees a real failure through the rejected call, so in the app's log
+ * these are debug lines, not errors that page someone.
+ */
+const EXPECTED_RESPONSE_ERRORS = new Set([
+  'This server is not the leader for that topic-partition',
+  'This server does not host this topic-partition',
+  'There is no leader for this topic-partition as we are in the middle of a leadership election',
+  'Topic creation errors',
+]);
+
+/** The app log level of a kafkajs log entry. */
+export function kafkaLogLevel(level: number, log: { message?: string; error?: unknown }): 'error' | 'warn' | 'info' | 'debug' {
+  if (log.message?.startsWith('Response ') && typeof log.error === 'string' && EXPECTED_RESPONSE_ERRORS.has(log.error)) return 'debug';
+  return levels[level] ?? 'info';
+}
+
+/**
  * The kafkajs client behind every producer and consumer. kafkajs stays inside this library so it
  * can be replaced; its log lines join the app's JSON log.
  */
@@ -38,7 +57,7 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
       () =>
       ({ level, log }: LogEntry) => {
         const { message, ...rest } = log;
-        logger[levels[level] ?? 'info']({ kafka: rest }, message);
+        logger[kafkaLogLevel(level, log)]({ kafka: rest }, message);
       },
   });
 }
