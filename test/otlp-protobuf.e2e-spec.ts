@@ -135,6 +135,22 @@ describe('ingest: OTLP protobuf', () => {
     expect(point).toMatchObject({ name: 'RRU.PrbTotUl', unit: '%', gauge: { dataPoints: [{ asDouble: 140, timeUnixNano: `${BigInt(TS + 1000) * 1_000_000n + 999_999n}` }] } });
   });
 
+  it('warns, in either encoding, about points of metrics airan does not map, through partial success with nothing rejected', async () => {
+    const data = request([gauge('DCGM_FI_DEV_GPU_TEMP', 'Cel', 58, { gpu: '1' }, TS + 3000), gauge('vendor.fan_rpm', '1', 5200, { gpu: '1' }, TS + 3000)]);
+    const warning = '1 data points accepted and ignored (metrics airan does not map: vendor.fan_rpm)';
+    const response = await post(ProtobufMetricsSerializer.serializeRequest(data) as Uint8Array);
+    expect(response.status).toBe(200);
+    const answer = ProtobufMetricsSerializer.deserializeResponse(new Uint8Array(await response.arrayBuffer())) as { partialSuccess: { rejectedDataPoints?: unknown; errorMessage: string } };
+    expect(answer.partialSuccess.errorMessage).toBe(warning);
+    expect(Number(String(answer.partialSuccess.rejectedDataPoints ?? 0))).toBe(0);
+    const report = await reportWith((r) => r.gpus.some((g) => g.ts === TS + 3000));
+    expect(report.gpus).toEqual([{ node: NODE, device: '1', ts: TS + 3000, tempC: 58 }]);
+
+    const json = await post(JSON.stringify({ resourceMetrics: [{ resource: { attributes: [{ key: 'airan.site.id', value: { stringValue: SITE } }] }, scopeMetrics: [{ metrics: [{ name: 'vendor.fan_rpm', gauge: { dataPoints: [{ asInt: '5200', timeUnixNano: `${BigInt(TS + 4000) * 1_000_000n}` }] } }] }] }] }), undefined, 'application/json');
+    expect(json.status).toBe(200);
+    expect(await json.json()).toEqual({ partialSuccess: { rejectedDataPoints: '0', errorMessage: warning } });
+  });
+
   it('answers a request whose every point is rejected with 422 and a Status naming the field', async () => {
     const data = request([gauge('DCGM_FI_DEV_GPU_UTIL', '%', 250, { gpu: '0' }, TS)]);
     const response = await post(ProtobufMetricsSerializer.serializeRequest(data) as Uint8Array);

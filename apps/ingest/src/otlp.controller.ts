@@ -4,6 +4,7 @@ import { type AuthenticatedRequest, Roles } from '@airan/auth';
 import { withSpan } from '@airan/observability';
 import { encodeOtlpMetricsResponse } from '@airan/telemetry-formats';
 import { IngestOtlpUseCase, type OtlpEncoding } from './ingest-otlp.use-case';
+import type { PublishOutcome } from './publish-telemetry.use-case';
 import { OtlpErrorBody } from './otlp-error.body';
 import { OTLP_JSON, OTLP_PROTOBUF } from './otlp-media-types';
 import { requireMediaType } from './media-type';
@@ -27,17 +28,30 @@ export class OtlpController {
     const principal = request.principal!;
     return withSpan('ingest.otlp', { attributes: { 'airan.key_id': principal.keyId, 'airan.encoding': encoding } }, async () => {
       const outcome = await this.ingestOtlp.execute(principal, encoding === 'protobuf' ? { protobuf: body as Buffer } : { json: body });
-      const errorMessage = outcome.rejected === 0 ? '' : `${outcome.rejected} data points rejected; each is in the dead-letter topic`;
+      const message = responseMessage(outcome);
       if (encoding === 'protobuf') {
         void reply.type(OTLP_PROTOBUF);
-        return Buffer.from(encodeOtlpMetricsResponse(outcome.rejected, errorMessage));
+        return Buffer.from(encodeOtlpMetricsResponse(outcome.rejected, message));
       }
-      if (outcome.rejected === 0) return {};
-      return {
-        // int64 fields are decimal strings in OTLP/JSON.
-        partialSuccess: { rejectedDataPoints: String(outcome.rejected), errorMessage: `${errorMessage}; see fieldErrors` },
-        fieldErrors: outcome.errors,
-      };
+      if (message === '') return {};
+      // int64 fields are decimal strings in OTLP/JSON.
+      const partialSuccess = { rejectedDataPoints: String(outcome.rejected), errorMessage: message };
+      return outcome.rejected === 0 ? { partialSuccess } : { partialSuccess, fieldErrors: outcome.errors };
     });
   }
+}
+
+/**
+ * `partial_success.error_message`: the rejected points, and the points airan passed over. OTLP lets a
+ * server warn through `partial_success` with 0 rejected, so a site learns that metrics it sends are not
+ * mapped rather than finding out from an empty dashboard.
+ */
+function responseMessage({ rejected, ignoredMetrics, ignoredRecords }: PublishOutcome): string {
+  const parts: string[] = [];
+  if (rejected > 0) parts.push(`${rejected} data points rejected; each is in the dead-letter topic`);
+  if (ignoredRecords > 0) {
+    const names = ignoredMetrics.length > 0 ? ` (metrics airan does not map: ${ignoredMetrics.join(', ')})` : '';
+    parts.push(`${ignoredRecords} data points accepted and ignored${names}`);
+  }
+  return parts.join('; ');
 }

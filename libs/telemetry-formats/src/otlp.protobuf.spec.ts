@@ -163,6 +163,12 @@ describe('OTLP protobuf responses', () => {
     expect(Number(String(response.partialSuccess.rejectedDataPoints))).toBe(3);
   });
 
+  it('encodes a warning as partial success with nothing rejected and a message', () => {
+    const response = ProtobufMetricsSerializer.deserializeResponse(encodeOtlpMetricsResponse(0, '2 data points accepted and ignored')) as { partialSuccess: { rejectedDataPoints?: unknown; errorMessage: string } };
+    expect(response.partialSuccess.errorMessage).toBe('2 data points accepted and ignored');
+    expect(Number(String(response.partialSuccess.rejectedDataPoints ?? 0))).toBe(0);
+  });
+
   it.each([
     [400, 3],
     [401, 16],

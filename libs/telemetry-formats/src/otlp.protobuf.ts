@@ -24,10 +24,13 @@ export function decodeOtlpMetricsProtobuf(bytes: Uint8Array): Json {
   }
 }
 
-/** ExportMetricsServiceResponse: empty on full success, else `partial_success` with the rejected count and a message. */
+/**
+ * ExportMetricsServiceResponse: empty on full success, else `partial_success` with the rejected count and
+ * the message (OTLP's warning form when the count is 0 and the message is not empty).
+ */
 export function encodeOtlpMetricsResponse(rejectedDataPoints: number, errorMessage: string): Uint8Array {
   const response = new WireWriter();
-  if (rejectedDataPoints > 0) response.messageField(1, new WireWriter().varintField(1, rejectedDataPoints).stringField(2, errorMessage));
+  if (rejectedDataPoints > 0 || errorMessage !== '') response.messageField(1, new WireWriter().varintField(1, rejectedDataPoints).stringField(2, errorMessage));
   return response.finish();
 }
 
