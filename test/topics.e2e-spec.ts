@@ -1,7 +1,15 @@
 import { type Admin, ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { TOPICS, type TopicSpec } from '@airan/contracts';
-import { connectAndProvision } from '@airan/kafka';
+import { TopicDriftError, connectAndProvision } from '@airan/kafka';
+import { createLogger } from '@airan/observability';
 import { isolate } from './support/stack';
+
+/** A logger whose JSON lines the test reads back. */
+function capturingLogger() {
+  const lines: Array<Record<string, unknown>> = [];
+  const logger = createLogger('test', 'warn', { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+  return { logger, lines };
+}
 
 /**
  * The topics on the real broker, as the start-up handshake every service runs provisions them, equal
@@ -15,8 +23,10 @@ describe('kafka: topics as the contract defines them', () => {
   const deployed = (spec: TopicSpec) => `${isolation.topicPrefix}${spec.name}`;
   let admin: Admin;
 
+  const { logger, lines } = capturingLogger();
+
   beforeAll(async () => {
-    await connectAndProvision(kafka, brokers, isolation.topicPrefix, 1);
+    await connectAndProvision(kafka, brokers, isolation.topicPrefix, 1, logger);
     admin = kafka.admin();
     await admin.connect();
   });
@@ -48,5 +58,50 @@ describe('kafka: topics as the contract defines them', () => {
     const described = await describeTopics();
     expect(described).toEqual(specs.map(({ name, partitions, retentionMs, cleanupPolicy }) => ({ name, partitions, retentionMs, cleanupPolicy })));
     expect(described.find((t) => t.name === 'airan.registry.v1')).toMatchObject({ cleanupPolicy: 'compact', retentionMs: -1 });
+    expect(lines).toEqual([]);
+  });
+});
+
+/** Topics someone created or changed by hand before airan started: how start-up treats their drift. */
+describe('kafka: topics that differ from their contract', () => {
+  const isolation = isolate();
+  const brokers = isolation.env.KAFKA_BROKERS.split(',');
+  const kafka = new Kafka({ clientId: 'airan-test-topic-drift', brokers, logLevel: logLevel.NOTHING });
+  const registry = `${isolation.topicPrefix}${TOPICS.registry.name}`;
+  const telemetry = `${isolation.topicPrefix}${TOPICS.telemetry.name}`;
+  let admin: Admin;
+
+  beforeAll(async () => {
+    admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        { topic: registry, numPartitions: 1, replicationFactor: 1, configEntries: [{ name: 'cleanup.policy', value: 'delete' }] },
+        { topic: telemetry, numPartitions: TOPICS.telemetry.partitions, replicationFactor: 1, configEntries: [{ name: 'retention.ms', value: '3600000' }] },
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await admin?.deleteTopics({ topics: Object.values(TOPICS).map((spec) => `${isolation.topicPrefix}${spec.name}`) });
+    await admin?.disconnect();
+  });
+
+  it('stops start-up on a registry that deletes instead of compacting, and starts once it is fixed, logging the retention it keeps', async () => {
+    const first = capturingLogger();
+    const refused = await connectAndProvision(kafka, brokers, isolation.topicPrefix, 1, first.logger).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(TopicDriftError);
+    expect((refused as TopicDriftError).drift).toEqual([{ topic: registry, setting: 'cleanup.policy', expected: 'compact', actual: 'delete', breaking: true }]);
+
+    await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: registry, configEntries: [{ name: 'cleanup.policy', value: 'compact' }, { name: 'retention.ms', value: '-1' }] }] });
+    const second = capturingLogger();
+    await connectAndProvision(kafka, brokers, isolation.topicPrefix, 1, second.logger);
+    expect(second.lines).toEqual([
+      expect.objectContaining({ level: 'warn', msg: 'topic differs from its contract', topic: telemetry, setting: 'retention.ms', expected: String(TOPICS.telemetry.retentionMs), actual: '3600000' }),
+    ]);
   });
 });

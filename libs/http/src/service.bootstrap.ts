@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import { type CommonConfig, ConfigError, loadConfig } from '@airan/config';
 import { topicNames } from '@airan/contracts';
 import { DatabaseUnavailableError, infrastructureMigration, openServiceDatabase } from '@airan/database';
-import { KafkaUnavailableError, connectAndProvision, createKafka } from '@airan/kafka';
+import { KafkaUnavailableError, TopicDriftError, connectAndProvision, createKafka } from '@airan/kafka';
 import { NestPinoLogger, ObservabilityController, READINESS_CHECKS, type ReadinessCheck, createLogger, initTracing, shutdownTracing } from '@airan/observability';
 import { AUTH_HTTP_STATUS, HTTP_LOGGER, HTTP_STATUS_MAPS, HttpErrorFilter, type HttpStatusMaps } from './http-error.filter';
 import { INFRA, type ServiceInfra } from './service.infra';
@@ -31,7 +31,7 @@ export interface ServiceSpec<S extends z.ZodTypeAny> {
 }
 
 /** Errors at start-up that are the operator's to fix: print the message, no stack, exit 1. */
-const STARTUP_ERRORS = [ConfigError, DatabaseUnavailableError, KafkaUnavailableError];
+const STARTUP_ERRORS = [ConfigError, DatabaseUnavailableError, KafkaUnavailableError, TopicDriftError];
 
 /**
  * The start-up sequence every app shares: validated config, tracing, logs, Postgres (database,
@@ -61,7 +61,7 @@ export async function startService<S extends z.ZodTypeAny>(spec: ServiceSpec<S>)
   const logger = createLogger(spec.name, config.LOG_LEVEL);
   const dataSource = await openServiceDatabase({ url: config.DATABASE_URL, schema: spec.name, migrations: [infrastructureMigration(spec.name), ...spec.migrations] });
   const kafka = createKafka({ clientId: `airan-${spec.name}`, brokers: config.KAFKA_BROKERS, connectTimeoutMs: config.KAFKA_CONNECT_TIMEOUT_MS }, logger);
-  await connectAndProvision(kafka, config.KAFKA_BROKERS, config.KAFKA_TOPIC_PREFIX, config.KAFKA_REPLICATION_FACTOR);
+  await connectAndProvision(kafka, config.KAFKA_BROKERS, config.KAFKA_TOPIC_PREFIX, config.KAFKA_REPLICATION_FACTOR, logger);
 
   const admin = kafka.admin();
   await admin.connect();

@@ -6,3 +6,4 @@ export * from './exactly-once.consumer';
 export * from './outbox.relay';
 export type { Kafka } from 'kafkajs';
 export * from './registry.cache';
+export * from './topic-drift';

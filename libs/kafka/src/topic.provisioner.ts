@@ -1,11 +1,13 @@
-import type { Admin } from 'kafkajs';
+import { type Admin, ConfigResourceTypes } from 'kafkajs';
 import { TOPICS, type TopicSpec } from '@airan/contracts';
+import { type DeployedTopic, type TopicDrift, topicDrift } from './topic-drift';
 
 /**
  * Creates the topics airan needs (with their partitions, retention and cleanup policy) when they
- * do not exist. Idempotent; every service runs it at start-up, so no broker ever auto-creates one.
+ * do not exist, and reports how the existing ones differ from their contract. Idempotent; every
+ * service runs it at start-up, so no broker ever auto-creates one.
  */
-export async function ensureTopics(admin: Admin, prefix: string, replicationFactor: number, specs: readonly TopicSpec[] = Object.values(TOPICS)): Promise<void> {
+export async function ensureTopics(admin: Admin, prefix: string, replicationFactor: number, specs: readonly TopicSpec[] = Object.values(TOPICS)): Promise<TopicDrift[]> {
   const existing = new Set(await admin.listTopics());
   const missing = specs.filter((spec) => !existing.has(prefix + spec.name));
   if (missing.length > 0) {
@@ -18,6 +20,24 @@ export async function ensureTopics(admin: Admin, prefix: string, replicationFact
     }
   }
   await waitForLeaders(admin, specs.map((spec) => prefix + spec.name));
+  const deployed = await describeTopics(admin, specs.map((spec) => prefix + spec.name));
+  return specs.flatMap((spec) => topicDrift(prefix + spec.name, spec, deployed.get(prefix + spec.name)!));
+}
+
+/** Partitions, retention and cleanup policy of each topic as the broker has them. */
+async function describeTopics(admin: Admin, topics: string[]): Promise<Map<string, DeployedTopic>> {
+  const metadata = await admin.fetchTopicMetadata({ topics });
+  const { resources } = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms', 'cleanup.policy'] })),
+  });
+  return new Map(
+    topics.map((name) => {
+      const config = new Map(resources.find((r) => r.resourceName === name)?.configEntries.map((e) => [e.configName, e.configValue]));
+      const partitions = metadata.topics.find((t) => t.name === name)?.partitions.length ?? 0;
+      return [name, { partitions, retentionMs: Number(config.get('retention.ms')), cleanupPolicy: config.get('cleanup.policy') as TopicSpec['cleanupPolicy'] }];
+    }),
+  );
 }
 
 /**
