@@ -4,7 +4,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationTemporality, DataPointType, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { FormatError } from './format-error';
 import { parseOtlpMetrics } from './otlp.parser';
-import { decodeOtlpMetricsProtobuf, encodeOtlpMetricsResponse, encodeRpcStatus } from './otlp.protobuf';
+import { MAX_MESSAGE_DEPTH, decodeOtlpMetricsProtobuf, encodeOtlpMetricsResponse, encodeRpcStatus } from './otlp.protobuf';
 import { WireReader, WireType } from './protobuf-wire';
 
 // The oracle is OpenTelemetry's own serializers: the same SDK data encoded as protobuf (then decoded here)
@@ -146,6 +146,22 @@ describe('decodeOtlpMetricsProtobuf', () => {
       expect(error.errors[0].code).toBe('INVALID_VALUE');
       expect(error.errors[0].message).toMatch(message);
     });
+  });
+
+  it('refuses attribute values nested deeper than MAX_MESSAGE_DEPTH messages before recursion can exhaust the stack', () => {
+    // A resource attribute whose value is an array holding an array … 200 levels down.
+    let value: number[] = [];
+    for (let level = 0; level < 200; level++) value = lengthDelimited(5, lengthDelimited(1, value));
+    const body = Uint8Array.from(lengthDelimited(1, lengthDelimited(1, lengthDelimited(1, [...lengthDelimited(1, utf8('deep')), ...lengthDelimited(2, value)]))));
+    let thrown: unknown;
+    try {
+      decodeOtlpMetricsProtobuf(body);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(FormatError);
+    expect((thrown as FormatError).errors[0].message).toMatch(new RegExp(`^messages nested deeper than ${MAX_MESSAGE_DEPTH} at byte \\d+$`));
+    expect((thrown as FormatError).errors[0].path).toMatch(/^\$\.resourceMetrics\[0\]\.resource\.attributes\[0\]\.value(\.arrayValue(\.values\[0\])?)+$/);
   });
 
   it('takes an empty body as an empty request', () => {

@@ -44,6 +44,11 @@ export class WireReader {
     this.pos = start;
   }
 
+  /** Where the reader stands, for error messages. */
+  get offset(): number {
+    return this.pos;
+  }
+
   /** The next field's tag, or undefined at the end of the message. */
   next(): WireField | undefined {
     if (this.pos >= this.end) return undefined;
@@ -70,10 +75,6 @@ export class WireReader {
 
   fixed64(): DataView {
     return this.view(8);
-  }
-
-  fixed32(): DataView {
-    return this.view(4);
   }
 
   /** The bytes of a length-delimited field, as a reader over them. */
@@ -158,8 +159,10 @@ export class WireWriter {
   }
 }
 
+const WIRE_TYPES: ReadonlySet<number> = new Set(Object.values(WireType));
+
 function isWireType(value: number): value is WireType {
-  return (Object.values(WireType) as number[]).includes(value);
+  return WIRE_TYPES.has(value);
 }
 
 function tag(number: number, wireType: WireType): Uint8Array {
