@@ -10,11 +10,6 @@ import { type PublishOutcome, PublishTelemetryUseCase } from './publish-telemetr
 import { refuseIfNothingOwned, siteAdmission } from './site-access';
 import { timeBounds } from './time-bounds';
 
-export type OtlpEncoding = 'json' | 'protobuf';
-
-/** The request body as it arrived: parsed JSON, or the protobuf bytes. */
-export type OtlpBody = { readonly json: unknown } | { readonly protobuf: Uint8Array };
-
 /**
  * `POST /v1/metrics`: OTLP/HTTP metrics (gauges and delta sums), one record per data point. Protobuf is
  * decoded into the OTLP/JSON shape first, so both encodings share the parser, its paths and its errors.
@@ -27,9 +22,10 @@ export class IngestOtlpUseCase {
     private readonly publish: PublishTelemetryUseCase,
   ) {}
 
-  async execute(principal: Principal, body: OtlpBody): Promise<PublishOutcome> {
+  /** `body`: parsed JSON, or the protobuf bytes (a Buffer, as the binary content-type parser hands them over). */
+  async execute(principal: Principal, body: unknown): Promise<PublishOutcome> {
     const now = Date.now();
-    const parsed = rethrowFormatError(() => parseOtlpMetrics('json' in body ? body.json : decodeOtlpMetricsProtobuf(body.protobuf), timeBounds(this.infra.config, now), { admitSite: siteAdmission(this.registry, principal) }));
+    const parsed = rethrowFormatError(() => parseOtlpMetrics(Buffer.isBuffer(body) ? decodeOtlpMetricsProtobuf(body) : body, timeBounds(this.infra.config, now), { admitSite: siteAdmission(this.registry, principal) }));
     const records = parsed.accepted + parsed.rejected.length;
     if (records > this.infra.config.INGEST_MAX_RECORDS) {
       throw new IngestError('TOO_MANY_RECORDS', `a request holds at most ${this.infra.config.INGEST_MAX_RECORDS} data points (INGEST_MAX_RECORDS), got ${records}`);

@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { type AuthenticatedRequest, Roles } from '@airan/auth';
 import { withSpan } from '@airan/observability';
 import { encodeOtlpMetricsResponse } from '@airan/telemetry-formats';
-import { IngestOtlpUseCase, type OtlpEncoding } from './ingest-otlp.use-case';
+import { IngestOtlpUseCase } from './ingest-otlp.use-case';
 import type { PublishOutcome } from './publish-telemetry.use-case';
 import { OtlpErrorBody } from './otlp-error.body';
 import { OTLP_JSON, OTLP_PROTOBUF } from './otlp-media-types';
@@ -24,12 +24,12 @@ export class OtlpController {
   @OtlpErrorBody
   export(@Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply, @Headers('content-type') contentType: string | undefined, @Body() body: unknown) {
     requireMediaType(contentType, OTLP_JSON, OTLP_PROTOBUF);
-    const encoding: OtlpEncoding = Buffer.isBuffer(body) ? 'protobuf' : 'json';
+    const protobuf = Buffer.isBuffer(body);
     const principal = request.principal!;
-    return withSpan('ingest.otlp', { attributes: { 'airan.key_id': principal.keyId, 'airan.encoding': encoding } }, async () => {
-      const outcome = await this.ingestOtlp.execute(principal, encoding === 'protobuf' ? { protobuf: body as Buffer } : { json: body });
+    return withSpan('ingest.otlp', { attributes: { 'airan.key_id': principal.keyId, 'airan.encoding': protobuf ? 'protobuf' : 'json' } }, async () => {
+      const outcome = await this.ingestOtlp.execute(principal, body);
       const message = responseMessage(outcome);
-      if (encoding === 'protobuf') {
+      if (protobuf) {
         void reply.type(OTLP_PROTOBUF);
         return Buffer.from(encodeOtlpMetricsResponse(outcome.rejected, message));
       }

@@ -20,13 +20,18 @@ export function nestedDeeperThan(value: unknown, limit: number): boolean {
   const pending: Array<{ node: unknown; depth: number }> = [{ node: value, depth: 1 }];
   for (let next = pending.pop(); next; next = pending.pop()) {
     const { node, depth } = next;
-    // Only what JSON.parse builds: a Buffer (binary body) or a string is not walked.
-    const children = Array.isArray(node) ? node : isPlainObject(node) ? Object.values(node) : undefined;
+    // Only what JSON.parse builds is walked: a Buffer (binary body) or a string is not.
+    const children = containerChildren(node);
     if (!children) continue;
     if (depth > limit) return true;
-    for (const child of children) pending.push({ node: child, depth: depth + 1 });
+    // Only containers go on the stack: telemetry bodies are mostly numbers, which cannot nest.
+    for (const child of children) if (Array.isArray(child) || isPlainObject(child)) pending.push({ node: child, depth: depth + 1 });
   }
   return false;
+}
+
+function containerChildren(node: unknown): unknown[] | undefined {
+  return Array.isArray(node) ? node : isPlainObject(node) ? Object.values(node) : undefined;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

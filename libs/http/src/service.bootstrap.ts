@@ -100,11 +100,8 @@ export async function startService<S extends z.ZodTypeAny>(spec: ServiceSpec<S>)
   const adapter = new FastifyAdapter({ bodyLimit: spec.bodyLimitBytes?.(config) ?? 1024 * 1024 });
   registerRequestLog(adapter.getInstance(), logger);
   limitJsonDepth(adapter.getInstance());
-  if (spec.textMediaTypes?.length) {
-    adapter.getInstance().addContentTypeParser([...spec.textMediaTypes], { parseAs: 'string' }, (_request, body, done) => done(null, body));
-  }
-  if (spec.binaryMediaTypes?.length) {
-    adapter.getInstance().addContentTypeParser([...spec.binaryMediaTypes], { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  for (const [parseAs, mediaTypes] of [['string', spec.textMediaTypes], ['buffer', spec.binaryMediaTypes]] as const) {
+    if (mediaTypes?.length) adapter.getInstance().addContentTypeParser([...mediaTypes], { parseAs }, (_request, body, done) => done(null, body));
   }
   const app = await NestFactory.create<NestFastifyApplication>(RootModule, adapter, { logger: new NestPinoLogger(logger), bufferLogs: false });
   await app.listen(config.PORT, config.HTTP_HOST);
