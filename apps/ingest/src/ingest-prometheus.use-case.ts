@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@airan/auth';
 import { INFRA, type ServiceInfra, zodIssuePaths } from '@airan/http';
 import { RegistryCache } from '@airan/kafka';
-import { ID_PATTERN, ID_RULE, type ParsedBatch, type PrometheusParseResult, type RecordError, type RejectedRecord, parsePrometheusText } from '@airan/telemetry-formats';
+import { ID_PATTERN, ID_RULE, parsePrometheusText } from '@airan/telemetry-formats';
 import { z } from 'zod';
 import type { IngestConfig } from './ingest.config';
 import { IngestError } from './ingest.errors';
@@ -39,14 +39,14 @@ export class IngestPrometheusUseCase {
     // Another operator's site: refused whole and nothing written, as for a native batch of sites the key does not own.
     if (refusal?.code === 'SITE_NOT_OWNED') throw new IngestError('SITE_NOT_OWNED', refusal.message, [refusal]);
     const now = Date.now();
-    const parsed = rethrowFormatError(() => parsePrometheusText(text, timeBounds(this.infra.config, now), { siteId: site, scrapeTs: now, intervalMs }));
+    // A site not in the registry: every line is rejected with the refusal, so each goes to the dead-letter topic as native records naming one do.
+    const parsed = rethrowFormatError(() => parsePrometheusText(text, timeBounds(this.infra.config, now), { siteId: site, scrapeTs: now, intervalMs, refusal }));
     const records = parsed.accepted + parsed.rejected.length;
     if (records > this.infra.config.INGEST_MAX_RECORDS) {
       throw new IngestError('TOO_MANY_RECORDS', `an exposition holds at most ${this.infra.config.INGEST_MAX_RECORDS} samples (INGEST_MAX_RECORDS), got ${records}`);
     }
     if (refusal) {
-      // A site not in the registry: every line goes to the dead-letter topic, as native records naming one do.
-      const refused = await this.publish.execute(principal, 'prometheus', refuseEveryRecord(text, parsed, site, refusal), now);
+      const refused = await this.publish.execute(principal, 'prometheus', parsed, now);
       throw new IngestError('UNKNOWN_SITE', `${refusal.message}; each line is in the dead-letter topic`, refused.errors);
     }
     const outcome = await this.publish.execute(principal, 'prometheus', { ...parsed, reportingSites: parsed.accepted > 0 ? [site] : [] }, now);
@@ -55,21 +55,3 @@ export class IngestPrometheusUseCase {
   }
 }
 
-/**
- * The records of an exposition whose site the key may not write: the lines the parser rejected keep
- * their own errors, every line it accepted (ignored metrics included) is rejected with `refusal`, the
- * way the other parsers apply a site admission only to otherwise valid records.
- */
-export function refuseEveryRecord(text: string, parsed: PrometheusParseResult, siteId: string, refusal: RecordError): ParsedBatch {
-  const invalid = new Map(parsed.rejected.map((r) => [r.index, r]));
-  const rejected = text.split('\n').flatMap((rawLine, i): RejectedRecord[] => {
-    const index = i + 1;
-    const known = invalid.get(index);
-    if (known) return [known];
-    const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
-    const trimmed = line.trimStart();
-    // Every other line the parser took is blank, a comment or a valid directive: none of them a record.
-    return trimmed === '' || trimmed.startsWith('#') ? [] : [{ index, siteId, errors: [refusal], raw: line }];
-  });
-  return { sites: [], rejected, accepted: 0 };
-}

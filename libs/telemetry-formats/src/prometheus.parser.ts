@@ -40,6 +40,12 @@ export interface PrometheusContext {
   readonly intervalMs: number;
   /** Metric dictionary to use instead of the default one. */
   readonly dictionary?: MetricDictionary;
+  /**
+   * Set when the caller refuses the site (not in the registry): every line that would be a record
+   * (ignored metrics included) is rejected with it instead, as the other parsers apply a site admission
+   * to otherwise valid records; lines that are invalid anyway keep their own errors.
+   */
+  readonly refusal?: RecordError;
 }
 
 export interface PrometheusParseResult extends FormatParseResult {
@@ -65,12 +71,12 @@ export interface PrometheusSample {
  *
  * Site admission: unlike the other parsers this one takes no `SiteAdmission`. The single site comes
  * from the caller's `context.siteId` (the request), never from the text, so the caller checks it once
- * per request, before parsing, and refuses the whole request if the key may not write that site.
+ * per request, before parsing, and either refuses the whole request or passes `context.refusal`.
  */
 export function parsePrometheusText(text: string, bounds: TimeBounds, context: PrometheusContext): PrometheusParseResult {
   if (typeof text !== 'string') throw new FormatError('MALFORMED_BODY', 'the body must be Prometheus text', [{ path: '$', code: 'INVALID_TYPE', message: `expected a string, got ${typeName(text)}` }]);
   checkContext(context);
-  const { siteId, scrapeTs, intervalMs, dictionary } = context;
+  const { siteId, scrapeTs, intervalMs, dictionary, refusal } = context;
 
   const accumulator = new SampleAccumulator();
   const rejected: RejectedRecord[] = [];
@@ -109,6 +115,10 @@ export function parsePrometheusText(text: string, bounds: TimeBounds, context: P
       return;
     }
     const definition = lookupMetric(sample.name, dictionary);
+    if (!definition && refusal) {
+      reject([refusal]);
+      return;
+    }
     if (!definition) {
       ignored.add(sample.name);
       ignoredRecords++;
@@ -147,6 +157,10 @@ export function parsePrometheusText(text: string, bounds: TimeBounds, context: P
 
     if (errors.length > 0 || !target || !checked.ok) {
       reject(errors);
+      return;
+    }
+    if (refusal) {
+      reject([refusal]);
       return;
     }
     const d = definition;

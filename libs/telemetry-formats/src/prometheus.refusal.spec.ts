@@ -1,7 +1,6 @@
-import { parsePrometheusText } from '@airan/telemetry-formats';
-import { refuseEveryRecord } from './ingest-prometheus.use-case';
+import { parsePrometheusText } from './prometheus.parser';
 
-describe('refuseEveryRecord', () => {
+describe('parsePrometheusText with a refused site', () => {
   const now = Date.UTC(2026, 10, 28, 9, 0, 0);
   const bounds = { now, maxFutureMs: 300_000, maxAgeMs: 86_400_000 };
   const site = 'skt-nowhere-01';
@@ -21,7 +20,7 @@ describe('refuseEveryRecord', () => {
     ].join('\n');
     const parsed = parsePrometheusText(text, bounds, { siteId: site, scrapeTs: now, intervalMs: 30_000 });
 
-    const refused = refuseEveryRecord(text, parsed, site, refusal);
+    const refused = parsePrometheusText(text, bounds, { siteId: site, scrapeTs: now, intervalMs: 30_000, refusal });
 
     expect(refused.accepted).toBe(0);
     expect(refused.sites).toEqual([]);
@@ -37,7 +36,6 @@ describe('refuseEveryRecord', () => {
 
   it('has nothing to refuse in an exposition without records', () => {
     const text = '# HELP x y\n\n';
-    const parsed = parsePrometheusText(text, bounds, { siteId: site, scrapeTs: now, intervalMs: 30_000 });
-    expect(refuseEveryRecord(text, parsed, site, refusal)).toEqual({ sites: [], rejected: [], accepted: 0 });
+    expect(parsePrometheusText(text, bounds, { siteId: site, scrapeTs: now, intervalMs: 30_000, refusal })).toMatchObject({ sites: [], rejected: [], accepted: 0 });
   });
 });
