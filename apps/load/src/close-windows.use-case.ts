@@ -7,7 +7,7 @@ import { ZERO_SUMS, type RollupSums, attributeAiTime, attributeRadioTime, comput
 import { counter, injectTraceHeaders, linkFromHeaders, traceIdOf, withSpan } from '@airan/observability';
 import type { LoadConfig } from './load.config';
 import { LoadRegistry } from './load-registry';
-import { RollupAccumulator } from './rollup-accumulator';
+import type { RollupAccumulator } from './rollup-accumulator';
 import { chunkWindows } from './window-chunks';
 import { timed } from './step-timer';
 import { type ClosedWindow, LoadRepository, type OpenWindow, type StoredCellSample, type WindowKey, windowKey } from './load.repository';
@@ -45,13 +45,11 @@ export class CloseWindowsUseCase {
   ) {}
 
   /**
-   * Closes `windows`. Their rollup deltas go to `rollups` when given, for the caller to write once at the
-   * end of its transaction (see RollupAccumulator); otherwise they are written here, after the windows.
+   * Closes `windows`. Their rollup deltas are added to `rollups`, for the caller to write once at the end
+   * of its transaction (see RollupAccumulator).
    */
-  async execute(tx: EntityManager, windows: readonly OpenWindow[], rollups?: RollupAccumulator): Promise<void> {
-    const deltas = rollups ?? new RollupAccumulator();
-    for (const chunk of chunkWindows(windows, (cellId) => this.registry.servingNode(cellId), CLOSE_CHUNK)) await this.closeChunk(tx, chunk, deltas);
-    if (!rollups) await timed('rollups', () => this.repository.addToRollups(tx, deltas));
+  async execute(tx: EntityManager, windows: readonly OpenWindow[], rollups: RollupAccumulator): Promise<void> {
+    for (const chunk of chunkWindows(windows, (cellId) => this.registry.servingNode(cellId), CLOSE_CHUNK)) await this.closeChunk(tx, chunk, rollups);
   }
 
   private async closeChunk(tx: EntityManager, windows: readonly OpenWindow[], rollups: RollupAccumulator): Promise<void> {
@@ -211,9 +209,8 @@ function sourceTraceIds(traceparents: readonly string[], traceIdOf: (tp: string)
   return ids;
 }
 
-/** The event, fields in the order of CellLoadWindow (and of the metrics computeCellWindow returns). */
+/** The `airan.cell-load.v1` event of a closed window. */
 function toEvent(w: ClosedWindow, ids: string[], iso: (ms: number) => string): CellLoadWindow {
-  const m = w.metrics;
   return {
     schema: CELL_LOAD_SCHEMA,
     id: w.eventId,
@@ -224,23 +221,7 @@ function toEvent(w: ClosedWindow, ids: string[], iso: (ms: number) => string): C
     windowStart: iso(w.start),
     windowEnd: iso(w.end),
     revision: w.revision,
-    sampleCount: m.sampleCount,
-    aiGpuMs: m.aiGpuMs,
-    capacityGpuMs: m.capacityGpuMs,
-    radioGpuMs: m.radioGpuMs,
-    coverage: m.coverage,
-    inferenceLoad: m.inferenceLoad,
-    radioLoad: m.radioLoad,
-    headroom: m.headroom,
-    requests: m.requests,
-    tokens: m.tokens,
-    tokensPerSec: m.tokensPerSec,
-    latencyP95Ms: m.latencyP95Ms,
-    prbDlPct: m.prbDlPct,
-    prbUlPct: m.prbUlPct,
-    thpDlMbps: m.thpDlMbps,
-    thpUlMbps: m.thpUlMbps,
-    rrcConnectedUes: m.rrcConnectedUes,
+    ...w.metrics,
     sourceTraceIds: ids,
   };
 }

@@ -70,9 +70,8 @@ const at = (msExpr: string) => `(to_timestamp(floor(${msExpr} / 1000)) + (${msEx
  */
 const ONE_LOOKUP_PER_ROW = 'OFFSET 0';
 
-/** A one-row summary of a data-modifying CTE: how many rows it inserted and, only if not all, their keys (an empty list if none). */
+/** A one-row summary of a data-modifying CTE: only if it did not insert every row, the keys of those it did (an empty list if none). */
 interface InsertSummary {
-  readonly n: number;
   readonly keys: Array<[string, number]> | null;
 }
 
@@ -106,7 +105,7 @@ export class LoadRepository {
            $9::bigint[], $10::bigint[], $11::float8[], $12::float8[], $13::text[], $14::text[], $15::text[], $16::bool[]) AS r(c, t, i, a, b, d, e, f, g, h, k, l, o, s, tp, tl)
          ON CONFLICT (cell_id, ts) DO NOTHING
          RETURNING cell_id, ts)
-       SELECT count(*)::int AS n, CASE WHEN count(*) < $17 THEN coalesce(json_agg(json_build_array(cell_id, ${ms('ts')})), '[]') END AS keys FROM inserted`,
+       SELECT CASE WHEN count(*) < $17 THEN coalesce(json_agg(json_build_array(cell_id, ${ms('ts')})), '[]') END AS keys FROM inserted`,
       [
         texts(samples.map((s) => s.cellId)),
         // new Date(ts) truncated fractional milliseconds; so does this.
@@ -143,7 +142,7 @@ export class LoadRepository {
            $10::text[], $11::text[], $12::text[], $13::bool[]) AS g(n, d, t, u, r, a, m, p, c, o, s, tp, tl)
          ON CONFLICT (node, device, ts) DO NOTHING
          RETURNING node, device, ts)
-       SELECT count(*)::int AS n, CASE WHEN count(*) < $14 THEN coalesce(json_agg(json_build_array(node || '/' || device, ${ms('ts')})), '[]') END AS keys FROM inserted`,
+       SELECT CASE WHEN count(*) < $14 THEN coalesce(json_agg(json_build_array(node || '/' || device, ${ms('ts')})), '[]') END AS keys FROM inserted`,
       [
         texts(samples.map((s) => s.node)),
         texts(samples.map((s) => s.device)),
@@ -227,14 +226,7 @@ export class LoadRepository {
        ORDER BY cs.cell_id, cs.ts`,
       [texts(windows.map((w) => w.cellId)), numbers(windows.map((w) => w.start)), numbers(windows.map((w) => w.end))],
     );
-    const out = new Map<string, StoredCellSample[]>();
-    for (const r of rows) {
-      const k = key(r.cell_id, r.window_start);
-      const list = out.get(k);
-      if (list) list.push(toCellSample(r));
-      else out.set(k, [toCellSample(r)]);
-    }
-    return out;
+    return groupBy(rows, (r) => key(r.cell_id, r.window_start), toCellSample);
   }
 
   /** GPU samples of each node and window, keyed by windowKey(node, start). */

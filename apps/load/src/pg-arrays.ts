@@ -1,9 +1,9 @@
 /**
- * Postgres array literals for `unnest($n::<type>[])` parameters, built in one pass with `join`.
+ * Postgres array literals for `unnest($n::<type>[])` parameters, built in one pass by string concatenation.
  * node-postgres turns a JS array parameter into the same literal, but element by element through its
  * generic value conversion (a Date becomes an ISO string by hand, every text is escaped with two
  * regular expressions); at tens of thousands of rows per statement that was the load service's largest
- * CPU cost. Times travel as epoch milliseconds (`to_timestamp(ms / 1000)` in SQL, exact to the µs).
+ * CPU cost. Times travel as epoch milliseconds (float8), turned into timestamptz in SQL by `at()` in load.repository.ts.
  */
 
 type Nullable<T> = T | null | undefined;
@@ -40,7 +40,3 @@ export function booleans(values: readonly boolean[]): string {
   for (let i = 0; i < values.length; i++) out += i > 0 ? (values[i] ? ',t' : ',f') : values[i] ? 't' : 'f';
   return `${out}}`;
 }
-
-/** A column of `rows` as an array literal. */
-export const numberColumn = <R>(rows: readonly R[], f: (r: R) => Nullable<number>) => numbers(rows.map(f));
-export const textColumn = <R>(rows: readonly R[], f: (r: R) => Nullable<string>) => texts(rows.map(f));

@@ -16,7 +16,7 @@ export interface RollupRow {
 }
 
 /** GPU-ms as whole GPU-microseconds (see load.rollup_windows). Each delta rounds the same way every run. */
-export const toMicros = (ms: number) => Math.round(ms * 1000);
+const toMicros = (ms: number) => Math.round(ms * 1000);
 
 /**
  * Rollup deltas of a batch, summed per row before they are written. A batch names a row many times

@@ -1,4 +1,4 @@
-import { type Admin, ConfigResourceTypes } from 'kafkajs';
+import { type Admin, ConfigResourceTypes, type ITopicMetadata } from 'kafkajs';
 import { TOPICS, type TopicSpec } from '@airan/contracts';
 import { type DeployedTopic, type TopicDrift, topicDrift } from './topic-drift';
 
@@ -19,14 +19,14 @@ export async function ensureTopics(admin: Admin, prefix: string, replicationFact
       if (!missing.every((spec) => now.has(prefix + spec.name))) throw error;
     }
   }
-  await waitForLeaders(admin, specs.map((spec) => prefix + spec.name));
-  const deployed = await describeTopics(admin, specs.map((spec) => prefix + spec.name));
+  const topics = specs.map((spec) => prefix + spec.name);
+  const partitions = await waitForLeaders(admin, topics);
+  const deployed = await describeTopics(admin, topics, partitions);
   return specs.flatMap((spec) => topicDrift(prefix + spec.name, spec, deployed.get(prefix + spec.name)!));
 }
 
-/** Partitions, retention and cleanup policy of each topic as the broker has them. */
-async function describeTopics(admin: Admin, topics: string[]): Promise<Map<string, DeployedTopic>> {
-  const metadata = await admin.fetchTopicMetadata({ topics });
+/** Partitions (as waitForLeaders found them), retention and cleanup policy of each topic as the broker has them. */
+async function describeTopics(admin: Admin, topics: string[], partitionCounts: ReadonlyMap<string, number>): Promise<Map<string, DeployedTopic>> {
   const { resources } = await admin.describeConfigs({
     includeSynonyms: false,
     resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms', 'cleanup.policy'] })),
@@ -34,7 +34,7 @@ async function describeTopics(admin: Admin, topics: string[]): Promise<Map<strin
   return new Map(
     topics.map((name) => {
       const config = new Map(resources.find((r) => r.resourceName === name)?.configEntries.map((e) => [e.configName, e.configValue]));
-      const partitions = metadata.topics.find((t) => t.name === name)?.partitions.length ?? 0;
+      const partitions = partitionCounts.get(name) ?? 0;
       return [name, { partitions, retentionMs: Number(config.get('retention.ms')), cleanupPolicy: config.get('cleanup.policy') as TopicSpec['cleanupPolicy'] }];
     }),
   );
@@ -45,12 +45,14 @@ async function describeTopics(admin: Admin, topics: string[]): Promise<Map<strin
  * list it (UNKNOWN_TOPIC_OR_PARTITION), then lists leaders before the partitions are loaded ("This
  * server does not host this topic-partition" on ListOffsets). kafkajs' own `waitForLeaders` retries only
  * LEADER_NOT_AVAILABLE, so start-up waits here (bounded) until every partition has a leader and answers
- * an offsets request: no service starts on a topic it cannot use.
+ * an offsets request: no service starts on a topic it cannot use. Returns each topic's partition count
+ * from the metadata that showed them servable.
  */
-async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<Map<string, number>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (await servable(admin, topics)) return;
+    const metadata = await servable(admin, topics);
+    if (metadata) return new Map(metadata.map((t) => [t.name, t.partitions.length]));
     if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} have no partition leaders after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -71,13 +73,14 @@ async function createMissing(admin: Admin, prefix: string, replicationFactor: nu
   });
 }
 
-async function servable(admin: Admin, topics: string[]): Promise<boolean> {
+/** The topics' metadata (one entry per topic) once every partition has a leader and answers an offsets request; else undefined. */
+async function servable(admin: Admin, topics: string[]): Promise<ITopicMetadata[] | undefined> {
   try {
     const metadata = await admin.fetchTopicMetadata({ topics });
-    if (!metadata.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return false;
+    if (!metadata.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return undefined;
     await Promise.all(topics.map((topic) => admin.fetchTopicOffsets(topic)));
-    return true;
+    return metadata.topics;
   } catch {
-    return false;
+    return undefined;
   }
 }
