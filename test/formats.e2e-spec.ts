@@ -1,6 +1,7 @@
 import type { TelemetryDeadLetter, TelemetryReport } from '@airan/contracts';
 import { Client } from 'pg';
-import { ServiceProcess, createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
+import { type ServiceProcess, createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
+import { startServices } from './support/start-services';
 import { TopicReader } from './support/topic-reader';
 
 /** VES, OTLP and Prometheus into `airan.telemetry.v1`, each with exact normalised values. */
@@ -23,7 +24,7 @@ describe('ingest: VES, OTLP and Prometheus', () => {
 
   beforeAll(async () => {
     const env = { ...isolation.env, INGEST_MAX_BODY_BYTES: String(MAX_BODY_BYTES) };
-    [api, ingest] = await Promise.all([ServiceProcess.start('api', env), ServiceProcess.start('ingest', env)]);
+    ({ api, ingest } = await startServices({ api: env, ingest: env }));
     [skt, kt] = await Promise.all([createApiKey(isolation, 'operator', 'skt'), createApiKey(isolation, 'operator', 'kt')]);
     telemetry = await TopicReader.open(`${isolation.topicPrefix}airan.telemetry.v1`);
     dlq = await TopicReader.open(`${isolation.topicPrefix}airan.telemetry.dlq.v1`);

@@ -2,8 +2,11 @@ import { ValueType } from '@opentelemetry/api';
 import { ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationTemporality, DataPointType } from '@opentelemetry/sdk-metrics';
-import { WireReader, WireType } from '@airan/telemetry-formats';
-import { ServiceProcess, createApiKey, dropDatabase, isolate, postWithNewKey } from './support/stack';
+import { WireReader } from '@airan/telemetry-formats';
+import { createPrng } from './support/prng';
+import { decodeRpcStatus } from './support/rpc-status';
+import { type ServiceProcess, createApiKey, dropDatabase, isolate, postWithNewKey } from './support/stack';
+import { startServices } from './support/start-services';
 
 /**
  * Every ingest route under generated malformed input: each answer is a 4xx with that route's own error
@@ -27,7 +30,7 @@ describe('ingest: fuzzed malformed bodies', () => {
 
   beforeAll(async () => {
     const env = { ...isolation.env, INGEST_MAX_RECORDS: String(MAX_RECORDS), INGEST_MAX_BODY_BYTES: String(MAX_BODY_BYTES) };
-    [api, ingest] = await Promise.all([ServiceProcess.start('api', env), ServiceProcess.start('ingest', env)]);
+    ({ api, ingest } = await startServices({ api: env, ingest: env }));
     key = (await createApiKey(isolation, 'operator', 'skt')).key;
     // The key has reached ingest once it answers something other than 401; an empty batch writes nothing.
     await postWithNewKey(`${ingest.url}/v1/telemetry`, key, { records: [] });
@@ -171,7 +174,7 @@ describe('ingest: fuzzed malformed bodies', () => {
     expect([200, 202]).toContain(valid.status);
 
     const logsFrom = ingest.logs.length;
-    const random = mulberry32(20261128 + n);
+    const random = createPrng(20261128 + n);
     const cases = Array.from({ length: BODIES_PER_FORMAT }, (_, i) => malformedJson(target, random, i, MAX_BODY_BYTES));
     const { failures, statuses } = await fuzz(target.route, target.errorKind, cases);
     expect({ failures: failures.length, first: failures.slice(0, 5) }).toEqual({ failures: 0, first: [] });
@@ -192,7 +195,7 @@ describe('ingest: fuzzed malformed bodies', () => {
     expect(valid.status).toBe(200);
 
     const logsFrom = ingest.logs.length;
-    const random = mulberry32(20261128 + 5);
+    const random = createPrng(20261128 + 5);
     const cases = Array.from({ length: BODIES_PER_FORMAT }, (_, i) => malformedProtobuf(template, encode, random, i, MAX_BODY_BYTES));
     const { failures, statuses } = await fuzz('/v1/metrics', 'otlp-protobuf', cases);
     expect({ failures: failures.length, first: failures.slice(0, 5) }).toEqual({ failures: 0, first: [] });
@@ -207,7 +210,7 @@ describe('ingest: fuzzed malformed bodies', () => {
     expect(valid.status).toBe(202);
 
     const logsFrom = ingest.logs.length;
-    const random = mulberry32(20261128 + 4);
+    const random = createPrng(20261128 + 4);
     const cases = Array.from({ length: BODIES_PER_FORMAT }, (_, i) => malformedPrometheus(random, i, { site: SITE, node: NODE, scrape, maxRecords: MAX_RECORDS, maxBodyBytes: MAX_BODY_BYTES }));
     const { failures, statuses } = await fuzz('/v1/prometheus', 'airan', cases);
     expect({ failures: failures.length, first: failures.slice(0, 5) }).toEqual({ failures: 0, first: [] });
@@ -263,15 +266,10 @@ function errorBodyProblem(kind: ErrorKind, answer: Uint8Array, contentType: stri
 /** A google.rpc.Status: protobuf media type, a non-OK `code` (field 1) and a `message` (field 2). */
 function rpcStatusProblem(answer: Uint8Array, contentType: string | null): string | undefined {
   if (!contentType?.startsWith('application/x-protobuf')) return `content-type ${contentType}, not protobuf`;
-  let code = 0;
-  let message = '';
+  let code: number;
+  let message: string;
   try {
-    const reader = new WireReader(answer);
-    for (let field = reader.next(); field; field = reader.next()) {
-      if (field.number === 1 && field.wireType === WireType.Varint) code = Number(reader.varint());
-      else if (field.number === 2 && field.wireType === WireType.LengthDelimited) message = reader.string();
-      else reader.skip(field);
-    }
+    ({ code, message } = decodeRpcStatus(answer));
   } catch (error) {
     return `not a protobuf Status: ${(error as Error).message}`;
   }
@@ -288,17 +286,6 @@ interface ErrorBodies {
 function preview(body: string | Uint8Array): string {
   const text = typeof body === 'string' ? body : `bytes ${Buffer.from(body).toString('hex')}`;
   return JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}… (${text.length} chars)` : text);
-}
-
-/** Deterministic PRNG so a failing fuzz case can be replayed. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const JUNK_VALUES: Json[] = [null, true, false, -1, 0.5, 1e308, -0, '', 'x'.repeat(300), 'ü日本\u{1F4A5}', '2026-13-45T99:99:99Z', 'NaN', [], {}, [[[]]], { $ref: '#' }];
@@ -412,8 +399,10 @@ function malformedProtobuf(template: Uint8Array, encode: (value: number) => Uint
     case 2: {
       // The top-level length claims more bytes than follow.
       const extra = 1 + Math.floor(random() * 100_000);
-      const { length, bytes } = readLength(template, 1);
-      return protobuf('length past the end', Uint8Array.from([template[0], ...varint(length + extra), ...template.slice(1 + bytes)]));
+      const reader = new WireReader(template);
+      reader.next();
+      const inner = reader.bytesValue();
+      return protobuf('length past the end', Uint8Array.from([template[0], ...varint(inner.length + extra), ...inner]));
     }
     case 3: {
       // A byte of the metric name replaced by one that is never valid UTF-8.
@@ -427,17 +416,6 @@ function malformedProtobuf(template: Uint8Array, encode: (value: number) => Uint
       return protobuf('every point invalid', encode(pick([100.5, 250, -1, Number.NaN, Number.POSITIVE_INFINITY])));
     default:
       return protobuf('too large', Uint8Array.from([...template, ...new Uint8Array(maxBodyBytes)]));
-  }
-}
-
-function readLength(bytes: Uint8Array, offset: number): { length: number; bytes: number } {
-  let length = 0;
-  let n = 0;
-  for (;;) {
-    const byte = bytes[offset + n];
-    length += (byte & 0x7f) * 2 ** (7 * n);
-    n++;
-    if ((byte & 0x80) === 0) return { length, bytes: n };
   }
 }
 

@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { API_KEY_PATTERN } from '@airan/auth';
-import { ServiceProcess, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
+import { type ServiceProcess, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
+import { startServices } from './support/start-services';
 
 /**
  * The key CLI an admin runs (`npm run keys -- create|revoke …`), as the built process, against a
@@ -29,7 +30,7 @@ describe('keys CLI', () => {
 
   beforeAll(async () => {
     // The api owns the key tables (it migrates them) and relays the CLI's registry events to ingest.
-    [api, ingest] = await Promise.all([ServiceProcess.start('api', isolation.env), ServiceProcess.start('ingest', isolation.env)]);
+    ({ api, ingest } = await startServices({ api: isolation.env, ingest: isolation.env }));
   });
 
   afterAll(async () => {

@@ -6,9 +6,10 @@ import { ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationTemporality, DataPointType, type MetricData, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { TelemetryDeadLetter, TelemetryReport } from '@airan/contracts';
-import { WireReader, WireType } from '@airan/telemetry-formats';
 import type { SiteAgentInput } from './support/otlp-site-agent';
-import { ServiceProcess, createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
+import { decodeRpcStatus } from './support/rpc-status';
+import { type ServiceProcess, createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
+import { startServices } from './support/start-services';
 import { TopicReader } from './support/topic-reader';
 
 /**
@@ -33,7 +34,7 @@ describe('ingest: OTLP protobuf', () => {
 
   beforeAll(async () => {
     const env = { ...isolation.env, INGEST_MAX_BODY_BYTES: String(MAX_BODY_BYTES) };
-    [api, ingest] = await Promise.all([ServiceProcess.start('api', env), ServiceProcess.start('ingest', env)]);
+    ({ api, ingest } = await startServices({ api: env, ingest: env }));
     [skt, kt] = await Promise.all([createApiKey(isolation, 'operator', 'skt'), createApiKey(isolation, 'operator', 'kt')]);
     telemetry = await TopicReader.open(`${isolation.topicPrefix}airan.telemetry.v1`);
     dlq = await TopicReader.open(`${isolation.topicPrefix}airan.telemetry.dlq.v1`);
@@ -81,14 +82,7 @@ describe('ingest: OTLP protobuf', () => {
   /** A google.rpc.Status body: `code` (field 1) and `message` (field 2). */
   async function rpcStatus(response: Response): Promise<{ code: number; message: string }> {
     expect(response.headers.get('content-type')).toMatch(/^application\/x-protobuf/);
-    const reader = new WireReader(new Uint8Array(await response.arrayBuffer()));
-    const status = { code: 0, message: '' };
-    for (let field = reader.next(); field; field = reader.next()) {
-      if (field.number === 1 && field.wireType === WireType.Varint) status.code = Number(reader.varint());
-      else if (field.number === 2 && field.wireType === WireType.LengthDelimited) status.message = reader.string();
-      else reader.skip(field);
-    }
-    return status;
+    return decodeRpcStatus(new Uint8Array(await response.arrayBuffer()));
   }
 
   const reportWith = (match: (r: TelemetryReport) => boolean) =>

@@ -1,6 +1,7 @@
 import Ajv from 'ajv';
 import { REGISTRY_EVENT_ID_HEADER, type RegistryEvent } from '@airan/contracts';
-import { ServiceProcess, createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
+import { type ServiceProcess, createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
+import { startServices } from './support/start-services';
 import { TopicReader } from './support/topic-reader';
 
 /** The pilot registry over HTTP: validation, references, pagination, scoping of writes, and its topic. */
@@ -15,7 +16,7 @@ describe('api: pilot registry', () => {
   let partner: string;
 
   beforeAll(async () => {
-    [api, ingest] = await Promise.all([ServiceProcess.start('api', isolation.env), ServiceProcess.start('ingest', isolation.env)]);
+    ({ api, ingest } = await startServices({ api: isolation.env, ingest: isolation.env }));
     const keys = await Promise.all([
       createApiKey(isolation, 'admin', 'root'),
       createApiKey(isolation, 'ops', 'noc'),

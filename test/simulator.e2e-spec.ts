@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { type CellLoadWindow, topicNames } from '@airan/contracts';
 import { FLEET } from '@airan/demo-fleet';
 import { windowOfSample } from '@airan/load-model';
-import { ServiceProcess, createApiKey, dropDatabase, eventually, isolate } from './support/stack';
+import { type ServiceProcess, createApiKey, dropDatabase, eventually, isolate } from './support/stack';
+import { startServices } from './support/start-services';
 import { TopicReader } from './support/topic-reader';
 
 /** One JSON line the simulator logs per request it made to ingest. */
@@ -40,8 +41,9 @@ describe('site simulator', () => {
   beforeAll(async () => {
     // Out-of-order allowance of two intervals: the operators' concurrent requests may reach a partition in either order.
     const env = { ...isolation.env, LOAD_WINDOW_MS: String(WINDOW_MS), LOAD_OUT_OF_ORDER_MS: String(2 * INTERVAL_MS) };
-    services.push(...(await Promise.all((['api', 'ingest', 'load'] as const).map((app) => ServiceProcess.start(app, env)))));
-    [, ingest] = services;
+    const started = await startServices({ api: env, ingest: env, load: env });
+    services.push(...Object.values(started));
+    ({ ingest } = started);
     cellLoad = await TopicReader.open(topicNames(isolation.topicPrefix).cellLoad);
     const keys = await Promise.all(FLEET.map(async (operator) => `${operator.id}=${(await createApiKey(isolation, 'operator', operator.id)).key}`));
 

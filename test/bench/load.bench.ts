@@ -1,9 +1,8 @@
+import { sleep } from './alert-common';
 import { type BacklogReading, type BacklogTrend, backlogTrend } from './lag-trend';
 import { CELLS_PER_SITE } from './load-fleet';
 import { type LoadBenchOptions, LoadBenchSession, type Usage } from './load-session';
 import { CLK_TCK } from './proc-usage';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The load service alone: how fast it applies a backlog (`benchLoad`), and what rate it holds (`benchLoadRate`). */
 export interface LoadBenchResult {

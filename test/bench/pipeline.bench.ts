@@ -30,7 +30,7 @@ import { Client } from 'pg';
 import { topicNames } from '@airan/contracts';
 import { CELL_GPU_ALLOCATION, FLEET, type OperatorId, type SimCell, type SimOperator, type SimSite, hash32 } from '@airan/demo-fleet';
 import { buildOperatorBatch, createPrng } from '../../apps/simulator/src/simulator.samples';
-import { deleteTopics } from '../support/load-driver';
+import { deleteTopics, metricTotal } from '../support/load-driver';
 import { ServiceProcess, createApiKey, dropDatabase, eventually, isolate } from '../support/stack';
 import { type LatencyFigures, figures, sleep } from './alert-common';
 import { wallNow } from './alert-receiver';
@@ -746,14 +746,6 @@ async function firstEmissions(kafka: Kafka, topic: string): Promise<Map<string, 
   } finally {
     await consumer.disconnect();
   }
-}
-
-/** A counter's total over its labels, from a service's /metrics. */
-async function metricTotal(url: string, name: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  let total = 0;
-  for (const line of text.split('\n')) if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) total += Number(line.slice(line.lastIndexOf(' ') + 1));
-  return total;
 }
 
 /** The local broker's pid, from `deploy/local/kafka.sh status` (undefined when it runs elsewhere). */

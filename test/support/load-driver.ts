@@ -8,6 +8,7 @@ import { type CellLoadWindow, type CellSample, type GpuSample, TELEMETRY_SCHEMA,
 import { FLEET } from '@airan/demo-fleet';
 import { ensureTopics } from '@airan/kafka';
 import { type LatenessRules, type Lateness, latenessOf, watermarkOf, windowOfSample } from '@airan/load-model';
+import { createPrng } from './prng';
 import { type Isolation, eventually, freePort } from './stack';
 
 /**
@@ -25,17 +26,8 @@ const brokers = () => (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',')
 // ---------------------------------------------------------------------------------------------
 // The stream
 
-/** mulberry32: a tiny seeded PRNG, so a seed always gives the same stream and the same kill points. */
-export function createPrng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (see ./prng), so a seed always gives the same stream and the same kill points. */
+export { createPrng };
 
 export interface StreamSite {
   readonly siteId: string;
@@ -567,12 +559,7 @@ export class KillableService {
 
   /** A counter's value from the app's /metrics (summed over its labels). */
   async metric(name: string): Promise<number> {
-    const text = await (await fetch(`${this.url}/metrics`)).text();
-    let total = 0;
-    for (const line of text.split('\n')) {
-      if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) total += Number(line.slice(line.lastIndexOf(' ') + 1));
-    }
-    return total;
+    return metricTotal(this.url, name);
   }
 
   /** kill -9, and wait until the process is gone. */
@@ -591,6 +578,16 @@ export class KillableService {
     this.child.kill('SIGTERM');
     await this.exit;
   }
+}
+
+/** A counter's value from an app's /metrics at `url` (summed over its labels). */
+export async function metricTotal(url: string, name: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) total += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return total;
 }
 
 /**
