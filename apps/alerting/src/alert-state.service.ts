@@ -18,9 +18,11 @@ import {
   inhibitedBy,
   renderTemplate,
   silencesEndingOnResolve,
+  usesPrevious,
 } from '@airan/rule-engine';
 import { type AlertChange, type AlertInstance, AlertRepository, UNOWNED } from './alert.repository';
 import { AlertNotifier, type NotifiableChange } from './alert.notifier';
+import { skippedEvidence } from './alerting.metrics';
 import { SilenceRepository } from './silence.repository';
 
 const transitions = counter('airan_alerting_transitions_total', 'Alert state changes, by status', ['status']);
@@ -96,6 +98,10 @@ export class AlertStateService {
     for (const { step, labels, fingerprint: fp } of labelled) {
       const before = instances.get(fp) ?? newInstance(step.rule, fp, labels);
       const evaluation = step.evaluate(before.state);
+      if (evaluation.skipped) {
+        skippedEvidence.inc({ kind: step.rule.kind, reason: evaluation.skipped });
+        continue;
+      }
       const held = evaluation.state.lastTrueAt === step.at && evaluation.state.phase !== 'inactive';
       let next: AlertInstance = { ...before, state: evaluation.state, activeValue: held ? step.value : before.activeValue };
       const transition = evaluation.transition;
@@ -125,7 +131,7 @@ export class AlertStateService {
     const now = Date.now();
     await this.apply(
       tx,
-      activeLabels.map((target) => ({ rule, target, at: now, value: null, evaluate: (s) => ({ state: { ...INACTIVE, flapTimes: s.flapTimes }, transition: 'resolved' as const }) })),
+      activeLabels.map((target) => ({ rule, target, at: now, value: null, evaluate: (s) => ({ state: { ...INACTIVE, flapTimes: s.flapTimes, evaluatedThrough: s.evaluatedThrough }, transition: 'resolved' as const }) })),
     );
   }
 
@@ -256,9 +262,6 @@ const FINGERPRINT_CACHE_SIZE = 200_000;
 
 /** An evaluation that leaves an inactive alert inactive, announcing nothing. */
 const isIdle = (e: Evaluation) => !e.transition && e.state.phase === 'inactive';
-
-/** `dropPct` compares with the previous observation, which must then be kept even while inactive. */
-const usesPrevious = (rule: AlertRule) => [...rule.all, ...rule.any].some((c) => c.op === 'dropPct');
 
 /** Alertnames that can inhibit (from `alertname="..."` source matchers); 'all' when a rule has none. */
 function inhibitionSourceAlertnames(): string[] | 'all' {

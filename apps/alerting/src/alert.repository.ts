@@ -53,6 +53,7 @@ interface InstanceRow {
   flap_times: number[];
   flapping: boolean;
   previous: Record<string, number>;
+  evaluated_through: Date | null;
   value: number | null;
   notified_firing: boolean;
   firing_wall_at: Date | null;
@@ -81,6 +82,7 @@ function fromRow(r: InstanceRow): AlertInstance {
       flapTimes: r.flap_times,
       flapping: r.flapping,
       previous: r.previous,
+      evaluatedThrough: ms(r.evaluated_through),
     },
     activeValue: r.value,
     notifiedFiring: r.notified_firing,
@@ -168,15 +170,15 @@ export class AlertRepository {
     const col = <T>(f: (i: AlertInstance) => T) => instances.map(f);
     await tx.query(
       `INSERT INTO alerting.alert_instances (fingerprint, rule_id, labels, group_key, phase, active_since, last_true_at, fired_at, flap_times,
-         flapping, previous, value, notified_firing, firing_wall_at, ack_by, ack_at, ack_comment, assignee, escalated_at, last_event)
+         flapping, previous, value, notified_firing, firing_wall_at, ack_by, ack_at, ack_comment, assignee, escalated_at, last_event, evaluated_through)
        SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::timestamptz[],
          $9::jsonb[], $10::boolean[], $11::jsonb[], $12::float8[], $13::boolean[], $14::timestamptz[], $15::text[], $16::timestamptz[], $17::text[],
-         $18::text[], $19::timestamptz[], $20::jsonb[])
+         $18::text[], $19::timestamptz[], $20::jsonb[], $21::timestamptz[])
        ON CONFLICT (fingerprint) DO UPDATE SET group_key = EXCLUDED.group_key, phase = EXCLUDED.phase, active_since = EXCLUDED.active_since,
          last_true_at = EXCLUDED.last_true_at, fired_at = EXCLUDED.fired_at, flap_times = EXCLUDED.flap_times, flapping = EXCLUDED.flapping,
          previous = EXCLUDED.previous, value = EXCLUDED.value, notified_firing = EXCLUDED.notified_firing, firing_wall_at = EXCLUDED.firing_wall_at,
          ack_by = EXCLUDED.ack_by, ack_at = EXCLUDED.ack_at, ack_comment = EXCLUDED.ack_comment, assignee = EXCLUDED.assignee,
-         escalated_at = EXCLUDED.escalated_at, last_event = EXCLUDED.last_event, updated_at = now()`,
+         escalated_at = EXCLUDED.escalated_at, last_event = EXCLUDED.last_event, evaluated_through = EXCLUDED.evaluated_through, updated_at = now()`,
       [
         col((i) => i.fingerprint),
         col((i) => i.ruleId),
@@ -198,6 +200,7 @@ export class AlertRepository {
         col((i) => i.ownership.assignee),
         col((i) => toDate(i.ownership.escalatedAt)),
         col((i) => (i.lastEvent === null ? null : JSON.stringify(i.lastEvent))),
+        col((i) => toDate(i.state.evaluatedThrough)),
       ],
     );
   }

@@ -212,4 +212,33 @@ class NotificationOrder1764400000000 implements MigrationInterface {
   }
 }
 
-export const ALERTING_MIGRATIONS = [AlertingCore1764320400000, Notifications1764320700000, AlertLifecycle1764338400000, NotificationOrder1764400000000];
+/**
+ * Alert state moves only forward in event time: each instance remembers the newest evidence it applied
+ * (backfilled from the last time its condition held or it changed state), and each cell window's newest
+ * applied revision is kept, so re-published cell-load events are applied once.
+ */
+class EvidenceOrder1764800000000 implements MigrationInterface {
+  name = 'EvidenceOrder1764800000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query('ALTER TABLE alerting.alert_instances ADD COLUMN evaluated_through timestamptz');
+    await q.query(`
+      UPDATE alerting.alert_instances SET evaluated_through = greatest(last_true_at,
+        (SELECT to_timestamp(max(t::bigint) / 1000.0) FROM jsonb_array_elements_text(flap_times) AS t))`);
+    await q.query(`
+      CREATE TABLE alerting.applied_windows (
+        cell_id      text NOT NULL,
+        window_start timestamptz NOT NULL,
+        revision     integer NOT NULL,
+        PRIMARY KEY (cell_id, window_start)
+      )`);
+    await q.query('CREATE INDEX applied_windows_by_start ON alerting.applied_windows (window_start)');
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE alerting.applied_windows');
+    await q.query('ALTER TABLE alerting.alert_instances DROP COLUMN evaluated_through');
+  }
+}
+
+export const ALERTING_MIGRATIONS = [AlertingCore1764320400000, Notifications1764320700000, AlertLifecycle1764338400000, NotificationOrder1764400000000, EvidenceOrder1764800000000];

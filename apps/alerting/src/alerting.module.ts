@@ -9,6 +9,7 @@ import { AlertRepository } from './alert.repository';
 import { AlertStateService } from './alert-state.service';
 import type { AlertingConfig } from './alerting.config';
 import { AlertingTicker } from './alerting.ticker';
+import { AppliedWindowRepository } from './applied-window.repository';
 import { EscalateAlertsUseCase } from './escalate-alerts.use-case';
 import { EvaluateAbsenceUseCase } from './evaluate-absence.use-case';
 import { EvaluateSamplesUseCase } from './evaluate-samples.use-case';
@@ -42,6 +43,7 @@ export class AlertingModule {
         RuleRepository,
         SilenceRepository,
         LastSeenRepository,
+        AppliedWindowRepository,
         NotificationRepository,
         NotificationDispatcher,
         { provide: RECEIVERS, useValue: receiversFrom(infra.config) },

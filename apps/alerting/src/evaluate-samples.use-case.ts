@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { TelemetryReport } from '@airan/contracts';
 import { type ConsumedMessage, RegistryCache } from '@airan/kafka';
 import { extractTraceContext, linkFromHeaders } from '@airan/observability';
-import { type AlertRule, describedValue, evaluateRule, matchesAll } from '@airan/rule-engine';
+import { type AlertRule, describedValue, evaluateSample, matchesAll } from '@airan/rule-engine';
 import { type AlertStep, AlertStateService } from './alert-state.service';
 import { LastSeenRepository, type Sighting } from './last-seen.repository';
 import { RuleRepository } from './rule.repository';
@@ -19,7 +19,8 @@ interface Observed {
 /**
  * Consumes raw site reports: records when each site and cell last reported (for absence rules) and
  * evaluates sample rules on each cell or GPU sample as it arrives, for conditions that cannot wait
- * for a window to close. In offset order, inside the consumer's transaction.
+ * for a window to close. In offset order, inside the consumer's transaction. A sample an instance has
+ * evaluated already (an exact re-send) or that is older than its newest (a late one) changes nothing.
  */
 @Injectable()
 export class EvaluateSamplesUseCase {
@@ -68,7 +69,7 @@ function sampleStep(rule: AlertRule, o: Observed, parentTrace: AlertStep['parent
     rule,
     target: o.target,
     at: o.at,
-    evaluate: (s) => evaluateRule(rule, s, o.values, o.at),
+    evaluate: (s) => evaluateSample(rule, s, o.values, o.at),
     value: describedValue(rule, o.values),
     parentTrace,
     sourceTraceIds: traceId ? [traceId] : [],

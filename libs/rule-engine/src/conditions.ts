@@ -49,6 +49,11 @@ function compare(op: Comparison, value: number, bound: number, previous: number 
   }
 }
 
+/** Whether a condition compares with the previous observation (`dropPct`), which must then be kept even while inactive. */
+export function usesPrevious(rule: AlertRule): boolean {
+  return [...rule.all, ...rule.any].some((c) => c.op === 'dropPct');
+}
+
 /** The values of the metrics the rule's conditions use, remembered for the next observation's `dropPct`. */
 export function observedValues(rule: AlertRule, values: MetricValues): Record<string, number> {
   const observed: Record<string, number> = {};

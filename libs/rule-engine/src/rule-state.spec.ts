@@ -1,6 +1,6 @@
 import type { MetricValues } from './conditions';
 import { INACTIVE, type AlertRule, type Condition, type Evaluation, type RuleState } from './rule.model';
-import { evaluateRule, markNoData } from './rule-state';
+import { evaluateRule, evaluateSample, markNoData } from './rule-state';
 import { describedValue } from './template';
 
 const MIN = 60_000;
@@ -58,11 +58,11 @@ describe('evaluateRule', () => {
       ]);
       expect(phases(es)).toEqual(['pending', 'pending', 'pending', 'firing', 'firing', 'inactive']);
       expect(transitions(es)).toEqual(['pending', undefined, undefined, 'firing', undefined, 'resolved']);
-      expect(es[0]).toEqual({ state: state({ phase: 'pending', activeSince: 0, lastTrueAt: 0, previous: { inferenceLoad: 0.9 } }), transition: 'pending' });
-      expect(es[1].state).toEqual(state({ phase: 'pending', activeSince: 0, lastTrueAt: 30_000, previous: { inferenceLoad: 0.95 } }));
-      expect(es[3].state).toEqual(state({ phase: 'firing', activeSince: 0, lastTrueAt: 60_000, firedAt: 60_000, flapTimes: [60_000], previous: { inferenceLoad: 0.85 } }));
-      expect(es[4].state).toEqual(state({ phase: 'firing', activeSince: 0, lastTrueAt: 120_000, firedAt: 60_000, flapTimes: [60_000], previous: { inferenceLoad: 0.99 } }));
-      expect(es[5]).toEqual({ state: state({ flapTimes: [60_000, 180_000], previous: { inferenceLoad: 0.5 } }), transition: 'resolved', resolvedFromFiring: true });
+      expect(es[0]).toEqual({ state: state({ phase: 'pending', activeSince: 0, lastTrueAt: 0, previous: { inferenceLoad: 0.9 }, evaluatedThrough: 0 }), transition: 'pending' });
+      expect(es[1].state).toEqual(state({ phase: 'pending', activeSince: 0, lastTrueAt: 30_000, previous: { inferenceLoad: 0.95 }, evaluatedThrough: 30_000 }));
+      expect(es[3].state).toEqual(state({ phase: 'firing', activeSince: 0, lastTrueAt: 60_000, firedAt: 60_000, flapTimes: [60_000], previous: { inferenceLoad: 0.85 }, evaluatedThrough: 60_000 }));
+      expect(es[4].state).toEqual(state({ phase: 'firing', activeSince: 0, lastTrueAt: 120_000, firedAt: 60_000, flapTimes: [60_000], previous: { inferenceLoad: 0.99 }, evaluatedThrough: 120_000 }));
+      expect(es[5]).toEqual({ state: state({ flapTimes: [60_000, 180_000], previous: { inferenceLoad: 0.5 }, evaluatedThrough: 180_000 }), transition: 'resolved', resolvedFromFiring: true });
     });
 
     it('measures `for` in event time only: a single later observation fires if far enough after the first', () => {
@@ -78,7 +78,7 @@ describe('evaluateRule', () => {
         [0, 0.9],
         [30_000, 0.5],
       ]);
-      expect(es[1]).toEqual({ state: state({ flapTimes: [30_000], previous: { inferenceLoad: 0.5 } }), transition: 'resolved', resolvedFromFiring: false });
+      expect(es[1]).toEqual({ state: state({ flapTimes: [30_000], previous: { inferenceLoad: 0.5 }, evaluatedThrough: 30_000 }), transition: 'resolved', resolvedFromFiring: false });
     });
 
     it('starts a new episode (and a new `for` period) after clearing', () => {
@@ -104,18 +104,18 @@ describe('evaluateRule', () => {
       ]);
       expect(phases(es)).toEqual(['firing', 'firing', 'inactive']);
       expect(transitions(es)).toEqual(['firing', undefined, 'resolved']);
-      expect(es[0].state).toEqual(state({ phase: 'firing', activeSince: 0, lastTrueAt: 0, firedAt: 0, flapTimes: [0], previous: { inferenceLoad: 0.9 } }));
+      expect(es[0].state).toEqual(state({ phase: 'firing', activeSince: 0, lastTrueAt: 0, firedAt: 0, flapTimes: [0], previous: { inferenceLoad: 0.9 }, evaluatedThrough: 0 }));
     });
   });
 
   describe('while inactive', () => {
     it('stays inactive without a transition when the condition does not hold, remembering the value', () => {
-      expect(evaluateRule(rule(), INACTIVE, { inferenceLoad: 0.5 }, 0)).toEqual({ state: state({ previous: { inferenceLoad: 0.5 } }) });
+      expect(evaluateRule(rule(), INACTIVE, { inferenceLoad: 0.5 }, 0)).toEqual({ state: state({ previous: { inferenceLoad: 0.5 }, evaluatedThrough: 0 }) });
     });
 
     it('uses the threshold, not the recovery threshold, to become active', () => {
       const r = rule({ forMs: 0 }, { recoveryThreshold: 0.6 });
-      expect(evaluateRule(r, INACTIVE, { inferenceLoad: 0.7 }, 0)).toEqual({ state: state({ previous: { inferenceLoad: 0.7 } }) });
+      expect(evaluateRule(r, INACTIVE, { inferenceLoad: 0.7 }, 0)).toEqual({ state: state({ previous: { inferenceLoad: 0.7 }, evaluatedThrough: 0 }) });
       expect(evaluateRule(r, INACTIVE, { inferenceLoad: 0.8 }, 0).transition).toBeUndefined();
       expect(evaluateRule(r, INACTIVE, { inferenceLoad: 0.81 }, 0).transition).toBe('firing');
     });
@@ -177,8 +177,8 @@ describe('evaluateRule', () => {
       expect(phases(es)).toEqual(['firing', 'firing', 'firing', 'inactive']);
       expect(transitions(es)).toEqual(['firing', undefined, undefined, 'resolved']);
       // While kept firing only the remembered values change: lastTrueAt still marks the last time the condition held.
-      expect(es[1].state).toEqual({ ...es[0].state, previous: { inferenceLoad: 0.5 } });
-      expect(es[2].state).toEqual({ ...es[0].state, previous: { inferenceLoad: 0.5 } });
+      expect(es[1].state).toEqual({ ...es[0].state, previous: { inferenceLoad: 0.5 }, evaluatedThrough: 60_000 });
+      expect(es[2].state).toEqual({ ...es[0].state, previous: { inferenceLoad: 0.5 }, evaluatedThrough: 119_999 });
     });
 
     it('restarts the keep-firing period when the condition holds again, within the same episode', () => {
@@ -205,7 +205,7 @@ describe('evaluateRule', () => {
     it('resolves immediately when keepFiringForMs is 0', () => {
       const es = run(rule({ forMs: 0, keepFiringForMs: 0 }), [
         [0, 0.9],
-        [0, 0.5],
+        [1, 0.5],
       ]);
       expect(transitions(es)).toEqual(['firing', 'resolved']);
     });
@@ -330,7 +330,7 @@ describe('evaluateRule', () => {
     it('holds on `any` alone when `all` is empty', () => {
       const anyOnly: AlertRule = { ...r, all: [] };
       expect(evaluateRule(anyOnly, INACTIVE, { prbDlPct: 90 }, 0).transition).toBe('firing');
-      expect(evaluateRule(anyOnly, INACTIVE, { prbDlPct: 50 }, 0)).toEqual({ state: state({ previous: { prbDlPct: 50 } }) });
+      expect(evaluateRule(anyOnly, INACTIVE, { prbDlPct: 50 }, 0)).toEqual({ state: state({ previous: { prbDlPct: 50 }, evaluatedThrough: 0 }) });
       expect(evaluateRule(anyOnly, INACTIVE, { inferenceLoad: 0.99 }, 0)).toEqual({ state: INACTIVE });
     });
   });
@@ -358,7 +358,7 @@ describe('evaluateRule', () => {
       expect(es.map((e) => e.state.flapping)).toEqual([false, false, false, false, ...Array(16).fill(true), false]);
       // The last true observation was at minute 10: still kept at minute 19, resolved at minute 20.
       expect(es[19].state).toMatchObject({ phase: 'firing', lastTrueAt: 10 * MIN, activeSince: 4 * MIN, firedAt: 4 * MIN });
-      expect(es[20]).toEqual({ state: state({ flapTimes: [20 * MIN], previous: { inferenceLoad: 0.5 } }), transition: 'resolved', resolvedFromFiring: true });
+      expect(es[20]).toEqual({ state: state({ flapTimes: [20 * MIN], previous: { inferenceLoad: 0.5 }, evaluatedThrough: 20 * MIN }), transition: 'resolved', resolvedFromFiring: true });
     });
 
     it('counts firing and resolved transitions within the window only', () => {
@@ -403,6 +403,80 @@ describe('evaluateRule', () => {
   });
 });
 
+describe('evidence out of event-time order', () => {
+  // Firing since minute 1 (for: 1 min, held since minute 0), newest evidence at minute 3.
+  const firing = state({ phase: 'firing', activeSince: 0, lastTrueAt: 3 * MIN, firedAt: MIN, flapTimes: [MIN], previous: { inferenceLoad: 0.95 }, evaluatedThrough: 3 * MIN });
+
+  it('never moves a firing alert back to pending: older evidence that holds changes nothing', () => {
+    // Before the guard: at − activeSince < forMs restarted the `for` period (firing → pending).
+    const older = state({ ...firing, activeSince: 2 * MIN });
+    expect(evaluateRule(rule(), older, { inferenceLoad: 0.99 }, MIN + 30_000)).toEqual({ state: older, skipped: 'older' });
+  });
+
+  it('never un-fires on older evidence, so no resolve ends before its episode started', () => {
+    expect(evaluateRule(rule(), firing, { inferenceLoad: 0.1 }, 2 * MIN)).toEqual({ state: firing, skipped: 'older' });
+  });
+
+  it('applies the whole history again as a no-op: flap times are never added twice', () => {
+    const observations: Array<[number, number]> = [0, 1, 2, 3, 4, 5, 6, 7].map((m) => [m * MIN, m % 3 === 2 ? 0.1 : 0.95]);
+    const once = run(rule({ forMs: 0 }), observations);
+    const last = once.at(-1)!.state;
+    const replayed = run(rule({ forMs: 0 }), observations, last);
+    expect(replayed.every((e) => e.transition === undefined)).toBe(true);
+    expect(replayed.at(-1)!.state).toEqual(last);
+    expect(last.flapTimes).toEqual([0, 2 * MIN, 3 * MIN, 5 * MIN, 6 * MIN]);
+  });
+
+  describe('a revision of the newest evidence (same event time)', () => {
+    it('may start the episode at that instant', () => {
+      const quiet = evaluateRule(rule({ forMs: 0 }), INACTIVE, { inferenceLoad: 0.5 }, MIN).state;
+      expect(evaluateRule(rule({ forMs: 0 }), quiet, { inferenceLoad: 0.95 }, MIN)).toEqual({
+        state: state({ phase: 'firing', activeSince: MIN, lastTrueAt: MIN, firedAt: MIN, flapTimes: [MIN], previous: { inferenceLoad: 0.95 }, evaluatedThrough: MIN }),
+        transition: 'firing',
+      });
+    });
+
+    it('never ends an episode, but its values replace the remembered ones', () => {
+      expect(evaluateRule(rule(), firing, { inferenceLoad: 0.1 }, 3 * MIN)).toEqual({ state: { ...firing, previous: { inferenceLoad: 0.1 } } });
+    });
+
+    it('does not reopen an episode that ended at that very instant', () => {
+      const resolved = evaluateRule(rule(), firing, { inferenceLoad: 0.1 }, 4 * MIN);
+      expect(resolved.transition).toBe('resolved');
+      expect(evaluateRule(rule(), resolved.state, { inferenceLoad: 0.99 }, 4 * MIN)).toEqual({ state: { ...resolved.state, previous: { inferenceLoad: 0.99 } } });
+    });
+
+    it('with an unchanged value changes nothing (an exact duplicate of the newest window)', () => {
+      expect(evaluateRule(rule(), firing, { inferenceLoad: 0.95 }, 3 * MIN)).toEqual({ state: firing });
+    });
+
+    it('does not re-judge a rule that compares with the previous observation', () => {
+      const r = rule({ forMs: 0 }, { metric: 'thpDlMbps', op: 'dropPct', threshold: 30 });
+      const seen = run(r, [[0, { thpDlMbps: 100 }], [MIN, { thpDlMbps: 90 }]]).at(-1)!.state;
+      // 50 after 100 would be a drop; but the revision replaces the value at minute 1 and 100 is not "the previous" of it any more.
+      expect(evaluateRule(r, seen, { thpDlMbps: 50 }, MIN)).toEqual({ state: { ...seen, previous: { thpDlMbps: 50 } } });
+    });
+  });
+
+  describe('evaluateSample', () => {
+    const r = rule({ forMs: 0 });
+    const seen = evaluateRule(r, INACTIVE, { inferenceLoad: 0.95 }, MIN).state;
+
+    it('skips a sample the instance evaluated already (same subject, same time)', () => {
+      expect(evaluateSample(r, seen, { inferenceLoad: 0.1 }, MIN)).toEqual({ state: seen, skipped: 'repeat' });
+    });
+
+    it('skips a late sample, older than the newest the instance evaluated', () => {
+      expect(evaluateSample(r, seen, { inferenceLoad: 0.1 }, MIN - 1)).toEqual({ state: seen, skipped: 'older' });
+    });
+
+    it('evaluates a newer sample as evaluateRule does', () => {
+      expect(evaluateSample(r, seen, { inferenceLoad: 0.1 }, MIN + 1)).toEqual(evaluateRule(r, seen, { inferenceLoad: 0.1 }, MIN + 1));
+      expect(evaluateSample(r, INACTIVE, { inferenceLoad: 0.95 }, 0).transition).toBe('firing');
+    });
+  });
+});
+
 describe('markNoData', () => {
   const firing = state({ phase: 'firing', activeSince: 0, lastTrueAt: MIN, firedAt: 0, flapTimes: [0], previous: { inferenceLoad: 0.9 } });
   const pending = state({ phase: 'pending', activeSince: 0, lastTrueAt: 0, previous: { inferenceLoad: 0.9 } });
@@ -423,7 +497,7 @@ describe('markNoData', () => {
 
     it('resolves a firing alert once the condition does not hold, without keep-firing, telling it was heard firing', () => {
       const es = run(r, [[6 * MIN, 0.5]], markNoData(firing, 5 * MIN).state);
-      expect(es[0]).toEqual({ state: state({ flapTimes: [0, 6 * MIN], previous: { inferenceLoad: 0.5 } }), transition: 'resolved', resolvedFromFiring: true });
+      expect(es[0]).toEqual({ state: state({ flapTimes: [0, 6 * MIN], previous: { inferenceLoad: 0.5 }, evaluatedThrough: 6 * MIN }), transition: 'resolved', resolvedFromFiring: true });
     });
 
     it('resolves a pending alert that never fired without resolvedFromFiring', () => {
@@ -439,7 +513,7 @@ describe('markNoData', () => {
     it('returns a firing alert to firing, in the same episode', () => {
       const es = run(r, [[6 * MIN, 0.9]], markNoData(firing, 5 * MIN).state);
       expect(es[0]).toEqual({
-        state: state({ phase: 'firing', activeSince: 0, lastTrueAt: 6 * MIN, firedAt: 0, flapTimes: [0, 6 * MIN], previous: { inferenceLoad: 0.9 } }),
+        state: state({ phase: 'firing', activeSince: 0, lastTrueAt: 6 * MIN, firedAt: 0, flapTimes: [0, 6 * MIN], previous: { inferenceLoad: 0.9 }, evaluatedThrough: 6 * MIN }),
         transition: 'firing',
       });
     });

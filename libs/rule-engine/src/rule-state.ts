@@ -1,4 +1,4 @@
-import { conditionHolds, isComputable, observedValues, type MetricValues } from './conditions';
+import { conditionHolds, isComputable, observedValues, usesPrevious, type MetricValues } from './conditions';
 import { keepFiringForMs, recordFlap } from './flap-damping';
 import { INACTIVE, type AlertRule, type Evaluation, type RuleState } from './rule.model';
 
@@ -7,9 +7,32 @@ import { INACTIVE, type AlertRule, type Evaluation, type RuleState } from './rul
  * inactive → pending → firing (after `forMs`) → resolved (after `keepFiringForMs`, or a whole flap window
  * while flapping). An observation in which none of the rule's primary metrics has a value is not
  * computable and changes nothing. Absence rules are ordinary rules over `{ silenceMs: now - lastSeen }`.
+ *
+ * State moves only forward in event time. Evidence older than the newest the instance has applied
+ * (`evaluatedThrough`) changes nothing: it would restart `for`, un-fire, or end an episode at a time
+ * before its start. Evidence at exactly that time is a revision of it (a window re-closed by late
+ * samples) and is judged by `revise`.
  */
 export function evaluateRule(rule: AlertRule, state: RuleState, values: MetricValues, at: number): Evaluation {
   if (!isComputable(rule, values)) return { state };
+  const seen = state.evaluatedThrough;
+  if (seen !== null && at < seen) return { state, skipped: 'older' };
+  if (seen === at) return revise(rule, state, values, at);
+  const evaluation = step(rule, state, values, at);
+  return { ...evaluation, state: { ...evaluation.state, evaluatedThrough: at } };
+}
+
+/**
+ * Evaluates a raw sample. A sample's identity is its subject (the instance's cell or GPU) and its time,
+ * so one at or before the newest the instance has applied was evaluated already (an exact re-send) or
+ * is older news (a late sample): neither changes anything.
+ */
+export function evaluateSample(rule: AlertRule, state: RuleState, values: MetricValues, at: number): Evaluation {
+  if (state.evaluatedThrough !== null && at <= state.evaluatedThrough) return { state, skipped: at === state.evaluatedThrough ? 'repeat' : 'older' };
+  return evaluateRule(rule, state, values, at);
+}
+
+function step(rule: AlertRule, state: RuleState, values: MetricValues, at: number): Evaluation {
   // From nodata the alert must earn its way back, so it is held to the threshold, not the recovery bound.
   const active = state.phase === 'pending' || state.phase === 'firing';
   const previous = observedValues(rule, values);
@@ -17,6 +40,21 @@ export function evaluateRule(rule: AlertRule, state: RuleState, values: MetricVa
   const keptFiring = state.phase === 'firing' && state.lastTrueAt !== null && at - state.lastTrueAt < keepFiringForMs(rule, state);
   if (keptFiring || state.phase === 'inactive') return { state: { ...state, previous } };
   return resolve(rule, state, at, previous);
+}
+
+/**
+ * A revision of the newest evidence (same event time, new values) re-judges that instant without
+ * rewinding the clock: it may start or advance an episode there, never end one (the next evidence
+ * does), and never reopen one that ended at that very instant. Its values replace the remembered ones.
+ * A rule that compares with the previous observation (`dropPct`) cannot re-judge: the observation
+ * before the revised one is no longer known.
+ */
+function revise(rule: AlertRule, state: RuleState, values: MetricValues, at: number): Evaluation {
+  const active = state.phase === 'pending' || state.phase === 'firing';
+  const previous = observedValues(rule, values);
+  const endedNow = state.phase === 'inactive' && state.flapTimes.at(-1) === at;
+  if (usesPrevious(rule) || endedNow || !conditionHolds(rule, values, state.previous, active)) return { state: { ...state, previous } };
+  return activate(rule, state, at, previous);
 }
 
 /** The condition holds: start or continue the episode (from nodata it continues, keeping its start). */

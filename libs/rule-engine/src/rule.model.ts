@@ -92,9 +92,14 @@ export interface RuleState {
   readonly flapping: boolean;
   /** The previous observation's metric values, for `dropPct` conditions. */
   readonly previous: Readonly<Record<string, number>>;
+  /**
+   * Event time of the newest evidence applied (null: none yet). State moves only forward from here:
+   * older evidence changes nothing, and evidence at this very time is a revision of it (see rule-state.ts).
+   */
+  readonly evaluatedThrough: number | null;
 }
 
-export const INACTIVE: RuleState = { phase: 'inactive', activeSince: null, lastTrueAt: null, firedAt: null, flapTimes: [], flapping: false, previous: {} };
+export const INACTIVE: RuleState = { phase: 'inactive', activeSince: null, lastTrueAt: null, firedAt: null, flapTimes: [], flapping: false, previous: {}, evaluatedThrough: null };
 
 export type Transition = 'pending' | 'firing' | 'resolved' | 'nodata';
 
@@ -107,6 +112,11 @@ export interface Evaluation {
    * must hear the resolve) or ended while pending.
    */
   readonly resolvedFromFiring?: boolean;
+  /**
+   * Set when the evidence changed nothing because the instance had seen it or newer: `repeat` for a raw
+   * sample evaluated already (same subject, same time), `older` for evidence older than the newest applied.
+   */
+  readonly skipped?: 'repeat' | 'older';
 }
 
 /** An Alertmanager-style silence. `endsOnResolve`: it expires as soon as an alert it silences resolves. */
