@@ -1,2 +1,3 @@
 export * from './config.loader';
 export * from './config.env';
+export * from './fault-point';
