@@ -549,6 +549,12 @@ export class KillableService {
     });
   }
 
+  /** For a process armed to end by itself (a fault point): resolves with how it ended, which is then not a failure. */
+  endsByItself(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    this.expectedExit = true;
+    return this.exit;
+  }
+
   async waitReady(timeoutMs = 90_000): Promise<void> {
     const ready = eventually(async () => {
       const res = await fetch(`${this.url}/health/ready`);
