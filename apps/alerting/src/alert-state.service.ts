@@ -68,7 +68,6 @@ const SOURCE_ALERTNAMES = inhibitionSourceAlertnames();
  */
 @Injectable()
 export class AlertStateService {
-  private readonly outbox = new OutboxRepository('alerting');
   private readonly fingerprints = new Map<string, string>();
 
   constructor(
@@ -76,6 +75,7 @@ export class AlertStateService {
     private readonly alerts: AlertRepository,
     private readonly silences: SilenceRepository,
     private readonly notifier: AlertNotifier,
+    private readonly outbox: OutboxRepository,
   ) {}
 
   /** The labels of an instance: what identifies it (its fingerprint) and what matchers see. */

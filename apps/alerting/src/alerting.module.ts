@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { apiKeyAuthProviders } from '@airan/auth';
 import type { CellLoadWindow, TelemetryReport } from '@airan/contracts';
+import { OutboxRepository } from '@airan/database';
 import { EventPipeline, type ServiceInfra, createRegistryCache, registryCacheProviders } from '@airan/http';
 import { ActOnAlertUseCase } from './act-on-alert.use-case';
 import { AlertActionsController } from './alert-actions.controller';
@@ -44,6 +45,7 @@ export class AlertingModule {
         SilenceRepository,
         LastSeenRepository,
         AppliedWindowRepository,
+        { provide: OutboxRepository, useValue: new OutboxRepository(infra.name) },
         NotificationRepository,
         NotificationDispatcher,
         { provide: RECEIVERS, useValue: receiversFrom(infra.config) },
