@@ -2,7 +2,7 @@ import { Kafka, Partitioners, logLevel, type Producer } from 'kafkajs';
 import { CELL_LOAD_SCHEMA, type CellLoadWindow, type CellSample, type GpuSample, TELEMETRY_SCHEMA, type TelemetryReport, stableEventId, topicNames } from '@airan/contracts';
 import { fingerprint } from '@airan/rule-engine';
 import { AlertingRun, type AlertingState, lifecycleViolations } from './support/alerting-run';
-import { createPrng } from './support/prng';
+import { createPrng } from '@airan/demo-fleet';
 import { type Isolation, dropDatabase, isolate } from './support/stack';
 
 /**

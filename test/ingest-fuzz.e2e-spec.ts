@@ -3,7 +3,7 @@ import { ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationTemporality, DataPointType } from '@opentelemetry/sdk-metrics';
 import { WireReader } from '@airan/telemetry-formats';
-import { createPrng } from './support/prng';
+import { createPrng } from '@airan/demo-fleet';
 import { decodeRpcStatus } from './support/rpc-status';
 import { type ServiceProcess, createApiKey, dropDatabase, isolate, postWithNewKey } from './support/stack';
 import { startServices } from './support/start-services';

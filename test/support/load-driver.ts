@@ -8,7 +8,7 @@ import { type CellLoadWindow, type CellSample, type GpuSample, TELEMETRY_SCHEMA,
 import { FLEET } from '@airan/demo-fleet';
 import { ensureTopics } from '@airan/kafka';
 import { type LatenessRules, type Lateness, latenessOf, watermarkOf, windowOfSample } from '@airan/load-model';
-import { createPrng } from './prng';
+import { createPrng } from '@airan/demo-fleet';
 import { type Isolation, eventually, freePort } from './stack';
 
 /**
@@ -26,7 +26,7 @@ const brokers = () => (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',')
 // ---------------------------------------------------------------------------------------------
 // The stream
 
-/** mulberry32 (see ./prng), so a seed always gives the same stream and the same kill points. */
+/** mulberry32 (see @airan/demo-fleet), so a seed always gives the same stream and the same kill points. */
 export { createPrng };
 
 export interface StreamSite {

@@ -20,8 +20,8 @@
  */
 import { z } from 'zod';
 import { ConfigError, loadConfig } from '@airan/config';
-import { OPERATOR_IDS, hash32, isOperatorId, type OperatorId } from '@airan/demo-fleet';
-import { buildOperatorBatch, createPrng } from './simulator.samples';
+import { OPERATOR_IDS, createPrng, hash32, isOperatorId, type OperatorId } from '@airan/demo-fleet';
+import { buildOperatorBatch } from './simulator.samples';
 
 /** Treats an empty variable (`FOO=`) as unset, as compose files and shells often produce them. */
 const unsetIfEmpty = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);

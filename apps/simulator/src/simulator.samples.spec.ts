@@ -1,7 +1,8 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 import { NATIVE_BATCH_SCHEMA, NATIVE_RECORD_SCHEMAS, type NativeRecordType } from '@airan/contracts';
 import { CELL_GPU_ALLOCATION, FLEET, OPERATOR_IDS, buildFleet, type OperatorId } from '@airan/demo-fleet';
-import { buildOperatorBatch, createPrng, inferenceLoadOf, type NativeCellRecord, type NativeGpuRecord } from './simulator.samples';
+import { createPrng } from '@airan/demo-fleet';
+import { buildOperatorBatch, inferenceLoadOf, type NativeCellRecord, type NativeGpuRecord } from './simulator.samples';
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 // 2025-03-12 11:00 UTC = 20:00 KST, a weekday evening.

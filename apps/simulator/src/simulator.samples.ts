@@ -21,22 +21,8 @@ import {
   type SimCell,
   type SimOperator,
   type SimSite,
+  type Prng,
 } from '@airan/demo-fleet';
-
-/** A uniform PRNG on [0, 1). */
-export type Prng = () => number;
-
-/** mulberry32: tiny, fast, good enough for synthetic telemetry; deterministic per seed. */
-export function createPrng(seed: number): Prng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Standard normal variate (Box–Muller) from the PRNG. */
 export function gaussian(rng: Prng): number {

@@ -1,1 +1,2 @@
 export * from './demo-fleet';
+export * from './prng';
