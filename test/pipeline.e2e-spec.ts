@@ -2,8 +2,8 @@ import type { AlertEvent, CellLoadWindow } from '@airan/contracts';
 import { fingerprint } from '@airan/rule-engine';
 import { Client } from 'pg';
 import { type AppName, type ServiceProcess, createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
+import { readTopicToEnd } from './support/load-driver';
 import { startServices } from './support/start-services';
-import { TopicReader } from './support/topic-reader';
 
 /**
  * The foundation slice, across four real processes, a real broker and Postgres:
@@ -15,8 +15,6 @@ describe('one batch end to end', () => {
   let services: Record<AppName, ServiceProcess> | undefined;
   let ingest: ServiceProcess;
   let api: ServiceProcess;
-  let cellLoad: TopicReader<CellLoadWindow>;
-  let alertsTopic: TopicReader<AlertEvent>;
 
   const WINDOW_MS = 60_000;
   const OUT_OF_ORDER_MS = 5_000;
@@ -30,12 +28,9 @@ describe('one batch end to end', () => {
     const env = { ...isolation.env, LOAD_WINDOW_MS: String(WINDOW_MS), LOAD_OUT_OF_ORDER_MS: String(OUT_OF_ORDER_MS), LOAD_DEFAULT_CELL_GPUS: '0.25' };
     services = await startServices({ ingest: env, load: env, alerting: env, api: env });
     ({ ingest, api } = services);
-    cellLoad = await TopicReader.open(`${isolation.topicPrefix}airan.cell-load.v1`);
-    alertsTopic = await TopicReader.open(`${isolation.topicPrefix}airan.alerts.v1`);
   });
 
   afterAll(async () => {
-    await Promise.all([cellLoad?.close(), alertsTopic?.close()]);
     await Promise.all(Object.values(services ?? {}).map((s) => s.stop()));
     await dropDatabase(isolation);
   });
@@ -98,34 +93,33 @@ describe('one batch end to end', () => {
       prbDlPct: (40 + 50 + 60 + 70) / 4, prbUlPct: null, thpDlMbps: null, thpUlMbps: null, rrcConnectedUes: null,
       sourceTraceIds: [receipt.traceId],
     };
-    const published = await eventually(async () => {
-      if (cellLoad.messages.length === 0) throw new Error('no cell-load message yet');
-      return cellLoad.messages;
-    });
-    expect(published).toHaveLength(1);
-    expect(published[0].key).toBe(cell);
-    expect(published[0].value).toMatchObject({ schema: 'airan.cell-load/1', ...expectedWindow });
-
     const db = new Client({ connectionString: isolation.databaseUrl });
     await db.connect();
     try {
+      // Once both outboxes are relayed, each topic is read to its end: anything published twice would be there.
+      await eventually(async () => {
+        const { rows } = await db.query(`SELECT (SELECT count(*) FROM load.outbox WHERE published_at IS NULL) + (SELECT count(*) FROM alerting.outbox WHERE published_at IS NULL) AS pending`);
+        if (Number(rows[0].pending) > 0) throw new Error(`${rows[0].pending} outbox events not relayed yet`);
+      });
+      const published = await readTopicToEnd<CellLoadWindow>(`${isolation.topicPrefix}airan.cell-load.v1`);
+      const alertMessages = await readTopicToEnd<AlertEvent>(`${isolation.topicPrefix}airan.alerts.v1`);
+      expect(published).toHaveLength(1);
+      expect(published[0].key).toBe(cell);
+      expect(published[0].value).toMatchObject({ schema: 'airan.cell-load/1', ...expectedWindow });
+
       const { rows } = await db.query('SELECT sample_count, coverage, inference_load, requests, tokens, event_id FROM load.cell_windows');
       expect(rows).toEqual([{ sample_count: 4, coverage: 1, inference_load: expectedLoad, requests: '100', tokens: '4000', event_id: published[0].value.id }]);
       const samplesStored = await db.query('SELECT count(*)::int AS n FROM load.cell_samples');
       expect(samplesStored.rows[0].n).toBe(4);
+
+      // The alert event on Kafka carries the same trace context in its headers as in its body.
+      expect(alertMessages).toHaveLength(1);
+      expect(alertMessages[0].key).toBe(alert.fingerprint);
+      expect(alertMessages[0].headers.traceparent).toBe(alert.trace.traceparent);
+      // And that context continues the window's trace, which links back to the ingest request.
+      expect(alert.trace.traceparent!.split('-')[1]).toBe(published[0].headers.traceparent.split('-')[1]);
     } finally {
       await db.end();
     }
-
-    // The alert event on Kafka carries the same trace context in its headers as in its body.
-    const alertMessages = await eventually(async () => {
-      if (alertsTopic.messages.length === 0) throw new Error('no alert message yet');
-      return alertsTopic.messages;
-    });
-    expect(alertMessages).toHaveLength(1);
-    expect(alertMessages[0].key).toBe(alert.fingerprint);
-    expect(alertMessages[0].headers.traceparent).toBe(alert.trace.traceparent);
-    // And that context continues the window's trace, which links back to the ingest request.
-    expect(alert.trace.traceparent!.split('-')[1]).toBe(published[0].headers.traceparent.split('-')[1]);
   });
 });

@@ -6,7 +6,7 @@ import { type Admin, AssignerProtocol, Kafka, Partitioners, logLevel, type Produ
 import { Client } from 'pg';
 import { type CellLoadWindow, type CellSample, type GpuSample, TELEMETRY_SCHEMA, type TelemetryReport, stableEventId, topicNames } from '@airan/contracts';
 import { FLEET } from '@airan/demo-fleet';
-import { ensureTopics } from '@airan/kafka';
+import { decodeHeaders, ensureTopics } from '@airan/kafka';
 import { type LatenessRules, type Lateness, latenessOf, watermarkOf, windowOfSample } from '@airan/load-model';
 import { createPrng } from '@airan/demo-fleet';
 import { type Isolation, eventually, freePort } from './stack';
@@ -367,10 +367,10 @@ async function topicEndOffsets(kafka: Kafka, topic: string): Promise<Map<number,
  * them. (Like TopicReader, with a short fetch wait so that disconnecting once everything is read does
  * not sit out a 5 s long poll.)
  */
-export async function readTopicToEnd<T>(topic: string, timeoutMs = 60_000): Promise<Array<{ key: string | null; value: T; partition: number; offset: string }>> {
+export async function readTopicToEnd<T>(topic: string, timeoutMs = 60_000): Promise<Array<{ key: string | null; value: T; headers: Record<string, string>; partition: number; offset: string }>> {
   const kafka = new Kafka({ clientId: 'airan-test-reader', brokers: brokers(), logLevel: logLevel.NOTHING });
   const ends = await topicEndOffsets(kafka, topic);
-  const messages: Array<{ key: string | null; value: T; partition: number; offset: string }> = [];
+  const messages: Array<{ key: string | null; value: T; headers: Record<string, string>; partition: number; offset: string }> = [];
   const next = new Map<number, bigint>();
   const consumer = kafka.consumer({ groupId: `test-reader-${randomBytes(4).toString('hex')}`, maxWaitTimeInMs: 100 });
   await consumer.connect();
@@ -378,7 +378,7 @@ export async function readTopicToEnd<T>(topic: string, timeoutMs = 60_000): Prom
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ partition, message }) => {
-        messages.push({ key: message.key?.toString() ?? null, value: JSON.parse(message.value!.toString()) as T, partition, offset: message.offset });
+        messages.push({ key: message.key?.toString() ?? null, value: JSON.parse(message.value!.toString()) as T, headers: decodeHeaders(message.headers), partition, offset: message.offset });
         next.set(partition, BigInt(message.offset) + 1n);
       },
     });
