@@ -5,7 +5,7 @@ import type { RegistryCache } from '@airan/kafka';
  * What the load model needs from the registry: allocations, which GPU node serves which cells, and pilots.
  *
  * A GPU node is named by its **hostname** here, never by its registry id: GPU samples carry the host
- * name DCGM reports (`Hostname` label, ARCHITECTURE §3), and the registry id of a node need not be its
+ * name DCGM reports (`Hostname` label, docs/architecture.md §1), and the registry id of a node need not be its
  * host name. A cell's `gpuNodeId` is resolved to that node's `hostname`, so samples and cells meet.
  */
 export class LoadRegistry {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-/** Fields every event on an airan topic carries (ARCHITECTURE §2). */
+/** Fields every event on an airan topic carries (docs/architecture.md §2). */
 export interface EventEnvelope<S extends string> {
   /** Schema and version of the value, e.g. `airan.cell-load/1`. */
   readonly schema: S;

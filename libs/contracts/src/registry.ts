@@ -2,7 +2,7 @@ import type { EventEnvelope } from './event';
 
 export const REGISTRY_SCHEMA = 'airan.registry/1';
 
-/** Pilot registry entities (ARCHITECTURE §4). Ids are stable, URL-safe strings. */
+/** Pilot registry entities (docs/architecture.md §4). Ids are stable, URL-safe strings. */
 export interface Operator {
   readonly id: string;
   readonly name: string;

@@ -30,7 +30,7 @@ const applied = counter('airan_consumer_applied_total', 'Messages applied to Pos
 const replayed = counter('airan_consumer_replayed_total', 'Messages skipped because their offset was already applied', ['topic']);
 
 /**
- * A kafkajs consumer with exactly-once effect into Postgres (ARCHITECTURE §5): each partition batch
+ * A kafkajs consumer with exactly-once effect into Postgres (docs/architecture.md §4): each partition batch
  * is applied in one transaction that locks and advances the stored offset, so a replay after a crash
  * or a rebalance skips what was applied. Kafka offsets are committed afterwards, for lag monitoring.
  */
