@@ -1,6 +1,6 @@
 /**
  * Jest projects:
- *   npx jest --selectProjects unit         pure unit tests under libs/ and apps/
+ *   npx jest --selectProjects unit         pure unit tests under libs/, apps/ and test/support/
  *   npx jest --selectProjects integration  end-to-end tests under test/ (needs the local stack)
  *
  * TypeScript is compiled with @swc/jest using the same options as .swcrc, minus `jsc.baseUrl`,
@@ -24,12 +24,14 @@ const swcOptions = {
   },
 };
 
-// Jest validates every project's globalSetup path at start-up, even for projects that
-// --selectProjects leaves out; reference it only once it exists so `unit` runs on its own meanwhile.
+// Jest validates every project's globalSetup/globalTeardown path at start-up, even for projects that
+// --selectProjects leaves out; reference each only once it exists so `unit` runs on its own meanwhile.
 const INTEGRATION_GLOBAL_SETUP = 'test/support/global-setup.ts';
-const integrationGlobalSetup = fs.existsSync(path.join(__dirname, INTEGRATION_GLOBAL_SETUP))
-  ? { globalSetup: `<rootDir>/${INTEGRATION_GLOBAL_SETUP}` }
-  : {};
+const INTEGRATION_GLOBAL_TEARDOWN = 'test/support/global-teardown.ts'; // stops the test containers, if any
+const integrationGlobalSetup = {
+  ...(fs.existsSync(path.join(__dirname, INTEGRATION_GLOBAL_SETUP)) ? { globalSetup: `<rootDir>/${INTEGRATION_GLOBAL_SETUP}` } : {}),
+  ...(fs.existsSync(path.join(__dirname, INTEGRATION_GLOBAL_TEARDOWN)) ? { globalTeardown: `<rootDir>/${INTEGRATION_GLOBAL_TEARDOWN}` } : {}),
+};
 
 const shared = {
   rootDir: __dirname,
@@ -48,7 +50,8 @@ module.exports = {
     {
       ...shared,
       displayName: 'unit',
-      testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'],
+      // test/support/*.spec.ts: the test infrastructure's own unit tests (e.g. test-infra.spec.ts).
+      testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/support/**/*.spec.ts'],
     },
     {
       ...shared,

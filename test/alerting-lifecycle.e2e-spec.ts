@@ -4,7 +4,8 @@ import { Client } from 'pg';
 import { parse as parseYaml } from 'yaml';
 import { type AlertEvent, CELL_LOAD_SCHEMA, type CellLoadWindow, type CellSample, type GpuSample, TELEMETRY_SCHEMA, type TelemetryReport, stableEventId } from '@airan/contracts';
 import { type AlertmanagerWebhook, fingerprint } from '@airan/rule-engine';
-import { ServiceProcess, dropDatabase, eventually, freePort, isolate } from './support/stack';
+import { ServiceProcess } from './support/service-process';
+import { dropDatabase, eventually, freePort, isolate } from './support/stack';
 import { TopicReader } from './support/topic-reader';
 
 type Webhook = AlertmanagerWebhook;

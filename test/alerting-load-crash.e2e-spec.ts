@@ -1,16 +1,10 @@
 import { type CellLoadWindow, topicNames } from '@airan/contracts';
 import { AlertingRun, type AlertingState, lifecycleViolations } from './support/alerting-run';
-import {
-  KillableService,
-  LoadDatabase,
-  StreamProducer,
-  deleteTopics,
-  demoSites,
-  evictGroupMembers,
-  prepareRun,
-  readTopicToEnd,
-  telemetryStream,
-} from './support/load-driver';
+import { StreamProducer, deleteTopics, evictGroupMembers, readTopicToEnd } from './support/kafka-test-tools';
+import { LoadDatabase } from './support/load-state';
+import { prepareRun } from './support/registry-seed';
+import { ServiceProcess } from './support/service-process';
+import { demoSites, telemetryStream } from './support/telemetry-stream';
 import { type Isolation, dropDatabase, isolate } from './support/stack';
 
 /**
@@ -50,7 +44,7 @@ describe('alerting when load is killed between Kafka acknowledgement and outbox 
     LOAD_ALLOWED_LATENESS_MS: String(ALLOWED_LATENESS_MS),
     ...(faultPass === undefined ? {} : { AIRAN_FAULT_POINT: `outbox.published@${faultPass}` }),
   });
-  const processes: KillableService[] = [];
+  const processes: ServiceProcess[] = [];
   const alertingRuns: AlertingRun[] = [];
   const selfKills: Array<NodeJS.Signals | null> = [];
   let a: AlertingState;
@@ -77,12 +71,12 @@ describe('alerting when load is killed between Kafka acknowledgement and outbox 
     const db = await LoadDatabase.open(isolation);
     try {
       for (const pass of killAtPasses) {
-        const armed = await KillableService.spawn('load', loadEnv(isolation, pass));
+        const armed = await ServiceProcess.spawn('load', loadEnv(isolation, pass));
         processes.push(armed);
         selfKills.push((await armed.endsByItself()).signal);
         await evictGroupMembers(db.groupId);
       }
-      const load = await KillableService.spawn('load', loadEnv(isolation));
+      const load = await ServiceProcess.spawn('load', loadEnv(isolation));
       processes.push(load);
       await db.waitCaughtUp(ends, 150_000, [load.unexpectedExit()]);
       await alerting.waitSettled(150_000);

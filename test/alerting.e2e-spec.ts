@@ -2,7 +2,8 @@ import { type IncomingMessage, type Server, createServer } from 'node:http';
 import { Kafka, Partitioners, logLevel, type Producer } from 'kafkajs';
 import { CELL_LOAD_SCHEMA, type CellLoadWindow, stableEventId } from '@airan/contracts';
 import { fingerprint } from '@airan/rule-engine';
-import { ServiceProcess, dropDatabase, eventually, freePort, isolate } from './support/stack';
+import { ServiceProcess } from './support/service-process';
+import { dropDatabase, eventually, freePort, isolate } from './support/stack';
 
 interface Delivery {
   readonly body: { status: string; alerts: Array<{ status: string }> } & Record<string, unknown>;

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { Kafka, Partitioners, logLevel, type Producer } from 'kafkajs';
 import { CELL_LOAD_SCHEMA, type CellLoadWindow, stableEventId } from '@airan/contracts';
 import { fingerprint } from '@airan/rule-engine';
-import { ServiceProcess, dropDatabase, eventually, freePort, isolate } from './support/stack';
+import { ServiceProcess } from './support/service-process';
+import { dropDatabase, eventually, freePort, isolate } from './support/stack';
 
 /** Alerting pushes to a real Alertmanager (Debian's prometheus-alertmanager), which lists the alert through its own API. */
 describe('alerting: pushing to a real Alertmanager', () => {

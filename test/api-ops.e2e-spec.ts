@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import type { AlertEvent } from '@airan/contracts';
-import { ServiceProcess, createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
+import { ServiceProcess } from './support/service-process';
+import { createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
 
 interface SseFrame {
   readonly id?: string;

@@ -1,6 +1,7 @@
 import type { TelemetryDeadLetter, TelemetryReport } from '@airan/contracts';
 import { Client } from 'pg';
-import { type ServiceProcess, createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
+import type { ServiceProcess } from './support/service-process';
+import { createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
 import { startServices } from './support/start-services';
 import { TopicReader } from './support/topic-reader';
 

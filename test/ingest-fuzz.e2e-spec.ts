@@ -5,7 +5,8 @@ import { AggregationTemporality, DataPointType } from '@opentelemetry/sdk-metric
 import { WireReader } from '@airan/telemetry-formats';
 import { createPrng } from '@airan/demo-fleet';
 import { decodeRpcStatus } from './support/rpc-status';
-import { type ServiceProcess, createApiKey, dropDatabase, isolate, postWithNewKey } from './support/stack';
+import type { ServiceProcess } from './support/service-process';
+import { createApiKey, dropDatabase, isolate, postWithNewKey } from './support/stack';
 import { startServices } from './support/start-services';
 
 /**

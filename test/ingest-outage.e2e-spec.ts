@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import type { TelemetryReport } from '@airan/contracts';
-import { ServiceProcess, createApiKey, dropDatabase, eventually, freePort, isolate, postWithNewKey } from './support/stack';
+import { ServiceProcess } from './support/service-process';
+import { createApiKey, dropDatabase, eventually, freePort, isolate, postWithNewKey } from './support/stack';
 import { TopicReader } from './support/topic-reader';
 
 const run = promisify(execFile);

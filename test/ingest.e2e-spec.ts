@@ -1,6 +1,7 @@
 import type { TelemetryDeadLetter, TelemetryReport } from '@airan/contracts';
 import { Client } from 'pg';
-import { ServiceProcess, createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
+import { ServiceProcess } from './support/service-process';
+import { createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
 import { TopicReader } from './support/topic-reader';
 
 /** Ingest's contract with operator sites, over HTTP, against the real broker and the registry topic. */

@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { API_KEY_PATTERN } from '@airan/auth';
-import { type ServiceProcess, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
+import type { ServiceProcess } from './support/service-process';
+import { dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
 import { startServices } from './support/start-services';
 
 /**

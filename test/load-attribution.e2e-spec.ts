@@ -1,8 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import { Client } from 'pg';
 import { type CellSample, type GpuSample, type RegistryEvent, TELEMETRY_SCHEMA } from '@airan/contracts';
-import { StreamProducer } from './support/load-driver';
-import { ServiceProcess, createApiKey, dropDatabase, eventually, isolate } from './support/stack';
+import { StreamProducer } from './support/kafka-test-tools';
+import { ServiceProcess } from './support/service-process';
+import { createApiKey, dropDatabase, eventually, isolate } from './support/stack';
 import { TopicReader } from './support/topic-reader';
 
 /**

@@ -1,20 +1,9 @@
 import { type Isolation, dropDatabase, eventually, isolate } from './support/stack';
-import {
-  KillableService,
-  LoadDatabase,
-  type LoadState,
-  TopicEnd,
-  createPrng,
-  deleteTopics,
-  demoSites,
-  departuresFromStream,
-  eventsOf,
-  evictGroupMembers,
-  kafkaCommittedOffsets,
-  prepareRun,
-  rowDifferences,
-  telemetryStream,
-} from './support/load-driver';
+import { TopicEnd, deleteTopics, evictGroupMembers, kafkaCommittedOffsets } from './support/kafka-test-tools';
+import { LoadDatabase, type LoadState, departuresFromStream, eventsOf, rowDifferences } from './support/load-state';
+import { prepareRun } from './support/registry-seed';
+import { ServiceProcess } from './support/service-process';
+import { createPrng, demoSites, telemetryStream } from './support/telemetry-stream';
 
 /**
  * Crash safety of load: the same deterministic stream of 100,000+ cell samples (the two SK Telecom
@@ -25,7 +14,7 @@ import {
  * B must end with exactly A's windows (every column, revision numbers included), rollups, sample and
  * too-late counts and emitted events. A crash changes where batches start; load judges each report
  * against its partition's watermark as it stood before that report, so what is late, and which
- * windows it revises, must not depend on that (see telemetryStream in support/load-driver.ts).
+ * windows it revises, must not depend on that (see telemetryStream in support/telemetry-stream.ts).
  *
  * The stream is produced straight to the isolation's `airan.telemetry.v1` with kafkajs, exactly as
  * ingest publishes it (one `TelemetryReport` per site and request, key = siteId, JSON value,
@@ -73,15 +62,15 @@ describe('load killed with SIGKILL mid-stream', () => {
   const runA = isolate();
   const runB = isolate();
   const envOf = (isolation: Isolation) => ({ ...isolation.env, LOAD_WINDOW_MS: String(WINDOW_MS), LOAD_OUT_OF_ORDER_MS: String(OUT_OF_ORDER_MS), LOAD_ALLOWED_LATENESS_MS: String(ALLOWED_LATENESS_MS) });
-  const processes: KillableService[] = [];
+  const processes: ServiceProcess[] = [];
   const kills: Kill[] = [];
   const seconds: Record<string, number> = {};
   let started = Date.now();
   let a: LoadState;
   let b: LoadState;
 
-  async function startLoad(isolation: Isolation, waitReady: boolean): Promise<KillableService> {
-    const load = await KillableService.spawn('load', envOf(isolation));
+  async function startLoad(isolation: Isolation, waitReady: boolean): Promise<ServiceProcess> {
+    const load = await ServiceProcess.spawn('load', envOf(isolation));
     processes.push(load);
     if (waitReady) await load.waitReady();
     return load;

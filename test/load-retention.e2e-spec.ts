@@ -1,5 +1,6 @@
 import { Client } from 'pg';
-import { ServiceProcess, dropDatabase, isolate } from './support/stack';
+import { ServiceProcess } from './support/service-process';
+import { dropDatabase, isolate } from './support/stack';
 
 /** Raw samples live in day partitions: created ahead at start-up, dropped past the retention. */
 describe('load: sample partitions and retention', () => {

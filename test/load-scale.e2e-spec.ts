@@ -1,19 +1,10 @@
 import { FLEET } from '@airan/demo-fleet';
 import { type Isolation, dropDatabase, eventually, isolate } from './support/stack';
-import {
-  KillableService,
-  LoadDatabase,
-  type LoadState,
-  StreamProducer,
-  deleteTopics,
-  demoSites,
-  departuresFromStream,
-  describeGroup,
-  eventsOf,
-  prepareRun,
-  rowDifferences,
-  telemetryStream,
-} from './support/load-driver';
+import { StreamProducer, deleteTopics, describeGroup } from './support/kafka-test-tools';
+import { LoadDatabase, type LoadState, departuresFromStream, eventsOf, rowDifferences } from './support/load-state';
+import { prepareRun } from './support/registry-seed';
+import { ServiceProcess } from './support/service-process';
+import { demoSites, telemetryStream } from './support/telemetry-stream';
 
 /**
  * Two load instances in one consumer group (same env: same group id and topic prefix) share the six
@@ -45,15 +36,15 @@ describe('load: two instances in one consumer group, with rebalances mid-stream'
   const single = isolate();
   const group = isolate();
   const envOf = (isolation: Isolation) => ({ ...isolation.env, LOAD_WINDOW_MS: String(WINDOW_MS), LOAD_OUT_OF_ORDER_MS: String(OUT_OF_ORDER_MS), LOAD_ALLOWED_LATENESS_MS: String(ALLOWED_LATENESS_MS) });
-  const processes: KillableService[] = [];
+  const processes: ServiceProcess[] = [];
   const seconds: Record<string, number> = {};
   const shares: Record<string, number> = {};
   let started = Date.now();
   let one: LoadState;
   let two: LoadState;
 
-  async function startLoad(isolation: Isolation, waitReady = true): Promise<KillableService> {
-    const load = await KillableService.spawn('load', envOf(isolation));
+  async function startLoad(isolation: Isolation, waitReady = true): Promise<ServiceProcess> {
+    const load = await ServiceProcess.spawn('load', envOf(isolation));
     processes.push(load);
     if (waitReady) await load.waitReady();
     return load;
@@ -81,14 +72,14 @@ describe('load: two instances in one consumer group, with rebalances mid-stream'
     const producer = await StreamProducer.open(isolation);
     const first = await startLoad(isolation);
     const db = await LoadDatabase.open(isolation);
-    const applied = (share: number, during: KillableService[]) =>
+    const applied = (share: number, during: ServiceProcess[]) =>
       Promise.race([
         eventually(async () => {
           if ((await db.consumedTotal()) < total * share) throw new Error(`${share * 100} % of the stream not applied yet`);
         }, 150_000, 20),
         ...during.map((p) => p.unexpectedExit()),
       ]);
-    let second: KillableService | undefined;
+    let second: ServiceProcess | undefined;
     try {
       await producer.send(stream.messages.slice(0, half));
       await applied(JOIN_AT, [first]);

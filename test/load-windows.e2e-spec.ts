@@ -1,7 +1,8 @@
 import { Client } from 'pg';
 import { type CellLoadWindow, type CellSample, type GpuSample, type RegistryEvent, TELEMETRY_SCHEMA } from '@airan/contracts';
-import { StreamProducer } from './support/load-driver';
-import { ServiceProcess, dropDatabase, eventually, isolate } from './support/stack';
+import { StreamProducer } from './support/kafka-test-tools';
+import { ServiceProcess } from './support/service-process';
+import { dropDatabase, eventually, isolate } from './support/stack';
 import { TopicReader } from './support/topic-reader';
 
 /**

@@ -1,8 +1,9 @@
 import type { AlertEvent, CellLoadWindow } from '@airan/contracts';
 import { fingerprint } from '@airan/rule-engine';
 import { Client } from 'pg';
-import { type AppName, type ServiceProcess, createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
-import { readTopicToEnd } from './support/load-driver';
+import type { AppName, ServiceProcess } from './support/service-process';
+import { createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
+import { readTopicToEnd } from './support/kafka-test-tools';
 import { startServices } from './support/start-services';
 
 /**

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { type CellLoadWindow, topicNames } from '@airan/contracts';
 import { FLEET } from '@airan/demo-fleet';
 import { windowOfSample } from '@airan/load-model';
-import { type ServiceProcess, createApiKey, dropDatabase, eventually, isolate } from './support/stack';
+import type { ServiceProcess } from './support/service-process';
+import { createApiKey, dropDatabase, eventually, isolate } from './support/stack';
 import { startServices } from './support/start-services';
 import { TopicReader } from './support/topic-reader';
 

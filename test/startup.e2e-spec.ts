@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { ServiceProcess, dropDatabase, freePort, isolate } from './support/stack';
+import { ServiceProcess } from './support/service-process';
+import { dropDatabase, freePort, isolate } from './support/stack';
 
 const SIMULATOR = join(__dirname, '..', 'dist/apps/simulator/src/main.js');
 

@@ -1,6 +1,7 @@
 import type { AlertEvent } from '@airan/contracts';
 import { type ReceivedSpan, OtlpReceiver } from './support/otlp-receiver';
-import { type AppName, type ServiceProcess, createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
+import type { AppName, ServiceProcess } from './support/service-process';
+import { createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
 import { startServices } from './support/start-services';
 
 type LogLine = Record<string, unknown> & { msg?: string; trace_id?: string; span_id?: string };

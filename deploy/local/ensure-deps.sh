@@ -26,7 +26,15 @@ pg_answers() { node -e "
   const c = new Client({ connectionString: process.env.TEST_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/postgres', connectionTimeoutMillis: 3000 });
   c.connect().then(() => c.end()).then(() => process.exit(0), () => process.exit(1));"; }
 
-if ! pg_answers; then
+# With containers (test/support/test-infra.ts picks them: AIRAN_TESTCONTAINERS=1, or a Docker engine and not
+# AIRAN_TESTCONTAINERS=0), the test set-up starts its own Postgres: no local server is needed.
+uses_containers() {
+  [ "${AIRAN_TESTCONTAINERS:-}" = 1 ] && return 0
+  [ "${AIRAN_TESTCONTAINERS:-}" = 0 ] && return 1
+  [ -n "${DOCKER_HOST:-}" ] || [ -e /var/run/docker.sock ]
+}
+
+if ! uses_containers && ! pg_answers; then
   if command -v pg_ctlcluster >/dev/null 2>&1; then
     echo "[deps] starting the local PostgreSQL cluster..." >&2
     version=$(ls /etc/postgresql | sort -V | tail -1)

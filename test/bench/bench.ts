@@ -53,7 +53,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FLEET } from '@airan/demo-fleet';
-import { ServiceProcess, createApiKey, dropDatabase, isolate, postWithNewKey } from '../support/stack';
+import { ServiceProcess } from '../support/service-process';
+import { createApiKey, dropDatabase, isolate, postWithNewKey } from '../support/stack';
 import { type AlertLatencyResult } from './alert-common';
 import { benchAlerts } from './alerts.bench';
 import { kafkaProducerPerf } from './kafka-perf.bench';

@@ -3,8 +3,9 @@ import { type Admin, Kafka, Partitioners, type Producer, logLevel } from 'kafkaj
 import { Client } from 'pg';
 import { type TopicNames, topicNames } from '@airan/contracts';
 import { ensureTopics } from '@airan/kafka';
-import { deleteTopics } from '../support/load-driver';
-import { type Isolation, ServiceProcess, dropDatabase, isolate } from '../support/stack';
+import { deleteTopics } from '../support/kafka-test-tools';
+import { ServiceProcess } from '../support/service-process';
+import { type Isolation, dropDatabase, isolate } from '../support/stack';
 import { BackendWatch } from './backend-watch';
 import { type BenchSite, CELLS_PER_SITE, GPUS_PER_NODE, type KafkaMessage, SAMPLE_INTERVAL_MS, benchSites, registryMessages, siteReport } from './load-fleet';
 import { CLK_TCK, cpuTicksOf, machineCpuTicks, peakRssMbOf } from './proc-usage';

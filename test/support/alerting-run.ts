@@ -3,8 +3,9 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { type AlertEvent, topicNames } from '@airan/contracts';
 import type { AlertmanagerWebhook } from '@airan/rule-engine';
-import { readTopicToEnd } from './load-driver';
-import { type Isolation, ServiceProcess, eventually, freePort } from './stack';
+import { readTopicToEnd } from './kafka-test-tools';
+import { ServiceProcess } from './service-process';
+import { type Isolation, eventually, freePort } from './stack';
 
 /** What one alerting run decided, normalised so that two runs fed the same evidence compare exactly. */
 export interface AlertingState {

@@ -1,18 +1,40 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { keepStartedInfra, selectTestInfra, takeStartedInfra } from './test-infra';
 
 /**
- * Before the integration suite: a real Kafka broker (started by the project's own script, or the
- * one already running) and a reachable Postgres. Each test file then isolates itself with its own
- * database and topic prefix (see stack.ts).
+ * Before the integration suite: a real Kafka broker and a reachable Postgres, from one of two places
+ * (test-infra.ts decides which):
+ *   containers  Kafka and Postgres started with testcontainers when a Docker engine is detected (or
+ *               AIRAN_TESTCONTAINERS=1); KAFKA_BROKERS and TEST_POSTGRES_URL are pointed at them here,
+ *               so test workers and the service processes they spawn inherit them. global-teardown.ts
+ *               stops them.
+ *   local       the project's own broker (started by deploy/local/kafka.sh, or the one already
+ *               running) and the Postgres at TEST_POSTGRES_URL.
+ * Each test file then isolates itself with its own database and topic prefix (see stack.ts).
  */
 export default async function globalSetup(): Promise<void> {
-  execFileSync('bash', [join(__dirname, '../../deploy/local/kafka.sh'), 'start'], { stdio: 'inherit' });
+  const selection = selectTestInfra(process.env, existsSync);
+  process.stderr.write(`[test-infra] Kafka and Postgres: ${selection.mode} (${selection.reason})\n`);
+  if (selection.mode === 'containers') {
+    // Loaded only here: the local path (and every test file importing stack.ts) never loads testcontainers.
+    const { startTestContainers } = await import('./test-infra.containers');
+    const infra = await startTestContainers({ reason: selection.reason });
+    keepStartedInfra(infra);
+    process.env.KAFKA_BROKERS = infra.kafkaBrokers;
+    process.env.TEST_POSTGRES_URL = infra.postgresUrl;
+    process.stderr.write(`[test-infra] Kafka at ${infra.kafkaBrokers}, Postgres at ${redacted(infra.postgresUrl)}\n`);
+  } else {
+    execFileSync('bash', [join(__dirname, '../../deploy/local/kafka.sh'), 'start'], { stdio: 'inherit' });
+  }
   const client = new Client({ connectionString: adminDatabaseUrl(), connectionTimeoutMillis: 5000 });
   try {
     await client.connect();
   } catch (error) {
+    // Jest runs no globalTeardown after a failed globalSetup: stop what this one started.
+    await takeStartedInfra()?.stop().catch(() => undefined);
     throw new Error(`Postgres is not reachable at ${adminDatabaseUrl()}: ${(error as Error).message}`);
   } finally {
     await client.end().catch(() => undefined);
@@ -21,4 +43,10 @@ export default async function globalSetup(): Promise<void> {
 
 export function adminDatabaseUrl(): string {
   return process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+}
+
+function redacted(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
 }

@@ -1,4 +1,4 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { existsSync } from 'node:fs';
@@ -9,10 +9,9 @@ import { adminDatabaseUrl } from './global-setup';
 import { generateApiKey } from '@airan/auth';
 
 /** The repository root (holder of nest-cli.json), whether this runs from test/ or compiled in dist/test/. */
-const ROOT = (function findRoot(dir: string): string {
+export const ROOT = (function findRoot(dir: string): string {
   return existsSync(join(dir, 'nest-cli.json')) ? dir : findRoot(dirname(dir));
 })(__dirname);
-export type AppName = 'ingest' | 'load' | 'alerting' | 'api';
 
 /** A test run's private corner of the shared broker and Postgres: its own database and topic prefix. */
 export interface Isolation {
@@ -57,80 +56,6 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-/** One airan app as a real process, built by `npm run build` into dist/. */
-export class ServiceProcess {
-  private output = '';
-  private exit?: Promise<number | null>;
-
-  private constructor(
-    readonly app: AppName,
-    readonly url: string,
-    private readonly child: ChildProcess,
-  ) {
-    child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
-    this.exit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-  }
-
-  static spawn(app: AppName, env: Record<string, string>): ServiceProcess {
-    const port = env.PORT ?? '0';
-    const child = spawn(process.execPath, [join(ROOT, 'dist/apps', app, 'src/main.js')], {
-      cwd: ROOT,
-      env: { ...process.env, ...env, PORT: port, HTTP_HOST: '127.0.0.1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    return new ServiceProcess(app, `http://127.0.0.1:${port}`, child);
-  }
-
-  /** Starts the app on a free port and resolves once `/health/ready` answers 200; one that never gets ready is killed, not left behind. */
-  static async start(app: AppName, env: Record<string, string>): Promise<ServiceProcess> {
-    const service = ServiceProcess.spawn(app, { ...env, PORT: String(await freePort()) });
-    try {
-      await service.waitReady();
-    } catch (error) {
-      await service.kill();
-      throw error;
-    }
-    return service;
-  }
-
-  get logs(): string {
-    return this.output;
-  }
-
-  get pid(): number {
-    return this.child.pid!;
-  }
-
-  exitCode(): Promise<number | null> {
-    return this.exit!;
-  }
-
-  private async waitReady(timeoutMs = 60_000): Promise<void> {
-    const exited = this.exit!.then((code) => {
-      throw new Error(`${this.app} exited with ${code} before it was ready:\n${this.output}`);
-    });
-    const ready = eventually(async () => {
-      const res = await fetch(`${this.url}/health/ready`);
-      if (res.status !== 200) throw new Error(`ready answered ${res.status}`);
-    }, timeoutMs);
-    await Promise.race([ready, exited]);
-  }
-
-  /** kill -9: no shutdown hooks, no goodbye to Kafka or Postgres. */
-  async kill(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    this.child.kill('SIGKILL');
-    await this.exit;
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    this.child.kill('SIGTERM');
-    await this.exit;
-  }
 }
 
 /** Retries `probe` until it stops throwing or the deadline passes (waiting on a condition, not a fixed sleep). */

@@ -1,4 +1,4 @@
-import { type AppName, ServiceProcess } from './stack';
+import { type AppName, ServiceProcess } from './service-process';
 
 /**
  * Starts several apps at once, each with its own environment, and resolves once all are ready. When
