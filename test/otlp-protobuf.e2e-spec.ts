@@ -8,7 +8,8 @@ import { AggregationTemporality, DataPointType, type MetricData, type ResourceMe
 import type { TelemetryDeadLetter, TelemetryReport } from '@airan/contracts';
 import type { SiteAgentInput } from './support/otlp-site-agent';
 import { decodeRpcStatus } from './support/rpc-status';
-import { type ServiceProcess, createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
+import type { ServiceProcess } from './support/service-process';
+import { createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
 import { startServices } from './support/start-services';
 import { TopicReader } from './support/topic-reader';
 
@@ -92,16 +93,21 @@ describe('ingest: OTLP protobuf', () => {
       return found.value;
     });
 
-  it("takes OpenTelemetry's protobuf exporter: GPU gauges and a cell delta sum, exact to the millisecond", async () => {
+  it("takes OpenTelemetry's protobuf exporter: GPU gauges and a cell delta sum, exact to the millisecond, zeros included", async () => {
     const data = request([
       gauge('DCGM_FI_DEV_GPU_TEMP', 'Cel', 63.5, { gpu: '0' }, TS),
       gauge('DCGM_FI_DEV_GPU_UTIL', '%', 87, { gpu: '0' }, TS),
+      // An idle GPU: a zero asDouble is on the wire (a oneof member) and must arrive as a reading of 0.
+      gauge('DCGM_FI_DEV_GPU_UTIL', '%', 0, { gpu: '1' }, TS),
       deltaSum('airan.inference.requests', 1_240, { 'airan.cell.id': CELL }, TS - 15_000, TS),
     ]);
     expect(await exportWith(skt.key, data.scopeMetrics)).toEqual({ code: ExportResultCode.SUCCESS });
     const report = await reportWith((r) => r.gpus.some((g) => g.node === NODE && g.ts === TS));
     expect(report).toMatchObject({ operatorId: 'skt', siteId: SITE, keyId: skt.id });
-    expect(report.gpus).toEqual([{ node: NODE, device: '0', ts: TS, tempC: 63.5, utilPct: 87 }]);
+    expect(report.gpus).toEqual([
+      { node: NODE, device: '0', ts: TS, tempC: 63.5, utilPct: 87 },
+      { node: NODE, device: '1', ts: TS, utilPct: 0 },
+    ]);
     expect(report.cells).toEqual([{ cellId: CELL, ts: TS, intervalMs: 15_000, inferenceRequests: 1_240 }]);
   });
 

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { DEFAULT_RULES } from './default-rules';
+import { DEFAULT_RULES } from './rules/default-rules';
 
 /** The rules the first release shipped, in its single-condition shape; AlertLifecycle converts them. */
 const FIRST_RELEASE_RULES = [

@@ -1,82 +1,74 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { apiKeyAuthProviders } from '@airan/auth';
-import type { CellLoadWindow, TelemetryReport } from '@airan/contracts';
-import { OutboxRepository } from '@airan/database';
-import { EventPipeline, type ServiceInfra, createRegistryCache, registryCacheProviders } from '@airan/http';
-import { ActOnAlertUseCase } from './act-on-alert.use-case';
-import { AlertActionsController } from './alert-actions.controller';
-import { AlertNotifier, RECEIVERS } from './alert.notifier';
-import { AlertRepository } from './alert.repository';
-import { AlertStateService } from './alert-state.service';
+import { type ServiceInfra, createRegistryCache, registryCacheProviders } from '@airan/http';
+import { outboxProviders } from '@airan/kafka';
+import { Clock, IdGenerator } from '@airan/system';
+import { ActOnAlertUseCase } from './actions/act-on-alert.use-case';
+import { InternalAlertActionsController } from './actions/internal-alert-actions.controller';
 import type { AlertingConfig } from './alerting.config';
-import { AlertingTicker } from './alerting.ticker';
-import { AppliedWindowRepository } from './applied-window.repository';
-import { EscalateAlertsUseCase } from './escalate-alerts.use-case';
-import { EvaluateAbsenceUseCase } from './evaluate-absence.use-case';
-import { EvaluateSamplesUseCase } from './evaluate-samples.use-case';
-import { EvaluateWindowUseCase } from './evaluate-window.use-case';
-import { LastSeenRepository } from './last-seen.repository';
-import { ManageRulesUseCase } from './manage-rules.use-case';
-import { ManageSilencesUseCase } from './manage-silences.use-case';
-import { NotificationDispatcher } from './notification.dispatcher';
-import { NotificationRepository } from './notification.repository';
-import { NotifyUnmutedUseCase } from './notify-unmuted.use-case';
+import { AlertStateService } from './alerts/alert-state.service';
+import { AlertRepository } from './alerts/alert.repository';
+import { AppliedWindowRepository } from './evaluation/applied-window.repository';
+import { EvaluateAbsenceUseCase } from './evaluation/evaluate-absence.use-case';
+import { EvaluateSamplesUseCase } from './evaluation/evaluate-samples.use-case';
+import { EvaluateWindowUseCase } from './evaluation/evaluate-window.use-case';
+import { EvidenceConsumer } from './evaluation/evidence.consumer';
+import { LastSeenRepository } from './evaluation/last-seen.repository';
+import { AlertNotifier, RECEIVERS } from './notifications/alert.notifier';
+import { NotificationDispatcher } from './notifications/notification.dispatcher';
+import { NotificationRepository } from './notifications/notification.repository';
+import { NotifyUnmutedUseCase } from './notifications/notify-unmuted.use-case';
+import { receiversFrom } from './notifications/receivers';
 import { OpsTokenLookup } from './ops-token.lookup';
-import { receiversFrom } from './receivers';
-import { RuleRepository } from './rule.repository';
-import { RulesController } from './rules.controller';
-import { SilenceRepository } from './silence.repository';
-import { SilencesController } from './silences.controller';
+import { InternalRulesController } from './rules/internal-rules.controller';
+import { ManageRulesUseCase } from './rules/manage-rules.use-case';
+import { RuleRepository } from './rules/rule.repository';
+import { InternalSilencesController } from './silences/internal-silences.controller';
+import { ManageSilencesUseCase } from './silences/manage-silences.use-case';
+import { SilenceRepository } from './silences/silence.repository';
+import { AlertingTicker } from './timers/alerting.ticker';
+import { EscalateAlertsUseCase } from './timers/escalate-alerts.use-case';
 
-/** Window pipeline (cell-load), sample pipeline (telemetry), timers, notifications and the internal ops routes. */
+/**
+ * Evidence consumers (cell-load windows, raw telemetry), timers, notifications and the internal ops
+ * routes the api forwards to.
+ */
 @Module({})
 export class AlertingModule {
   static forRoot(infra: ServiceInfra<AlertingConfig>): DynamicModule {
-    const windows = Symbol('WINDOW_PIPELINE');
-    const samples = Symbol('SAMPLE_PIPELINE');
     return {
       module: AlertingModule,
-      controllers: [RulesController, SilencesController, AlertActionsController],
+      controllers: [EvidenceConsumer, InternalRulesController, InternalSilencesController, InternalAlertActionsController],
       providers: [
         ...registryCacheProviders(infra, createRegistryCache(infra)),
         ...apiKeyAuthProviders(new OpsTokenLookup(infra.config.ALERTING_OPS_TOKEN)),
+        ...outboxProviders(infra),
+        Clock,
+        IdGenerator,
+        // alerts
         AlertRepository,
-        RuleRepository,
-        SilenceRepository,
-        LastSeenRepository,
-        AppliedWindowRepository,
-        { provide: OutboxRepository, useValue: new OutboxRepository(infra.name) },
-        NotificationRepository,
-        NotificationDispatcher,
-        { provide: RECEIVERS, useValue: receiversFrom(infra.config) },
-        AlertNotifier,
         AlertStateService,
+        // evaluation
+        AppliedWindowRepository,
+        LastSeenRepository,
         EvaluateWindowUseCase,
         EvaluateSamplesUseCase,
         EvaluateAbsenceUseCase,
-        EscalateAlertsUseCase,
+        // notifications
+        { provide: RECEIVERS, useValue: receiversFrom(infra.config) },
+        NotificationRepository,
+        NotificationDispatcher,
+        AlertNotifier,
         NotifyUnmutedUseCase,
-        AlertingTicker,
+        // rules, silences, people acting on alerts
+        RuleRepository,
         ManageRulesUseCase,
+        SilenceRepository,
         ManageSilencesUseCase,
         ActOnAlertUseCase,
-        {
-          provide: windows,
-          inject: [EvaluateWindowUseCase],
-          useFactory: (evaluate: EvaluateWindowUseCase) =>
-            new EventPipeline<CellLoadWindow>(infra, { groupId: infra.config.ALERTING_GROUP_ID, topics: [infra.topics.cellLoad], handle: (tx, batch) => evaluate.execute(tx, batch), relayOutbox: true }),
-        },
-        {
-          provide: samples,
-          inject: [EvaluateSamplesUseCase],
-          useFactory: (evaluate: EvaluateSamplesUseCase) =>
-            new EventPipeline<TelemetryReport>(infra, {
-              groupId: infra.config.ALERTING_SAMPLES_GROUP_ID,
-              topics: [infra.topics.telemetry],
-              handle: (tx, batch) => evaluate.execute(tx, batch),
-              relayOutbox: false,
-            }),
-        },
+        // timers
+        EscalateAlertsUseCase,
+        AlertingTicker,
       ],
     };
   }

@@ -1,8 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ApiKeyRepository, apiKeyAuthProviders } from '@airan/auth';
-import type { AlertEvent } from '@airan/contracts';
-import { EventPipeline, type ServiceInfra } from '@airan/http';
+import type { ServiceInfra } from '@airan/http';
+import { outboxProviders } from '@airan/kafka';
 import type { ApiConfig } from './api.config';
+import { AlertEventsConsumer } from './alerts/alert-events.consumer';
 import { AlertReadRepository } from './alerts/alert-read.repository';
 import { AlertStreamController } from './alerts/alert-stream.controller';
 import { AlertStreamHub } from './alerts/alert-stream.hub';
@@ -13,12 +14,12 @@ import { IssueApiKeyUseCase } from './keys/issue-api-key.use-case';
 import { KeysController } from './keys/keys.controller';
 import { RevokeApiKeyUseCase } from './keys/revoke-api-key.use-case';
 import { OpenApiController } from './openapi/openapi.controller';
-import { AlertActionsController } from './ops/alert-actions.controller';
+import { PublicAlertActionsController } from './ops/public-alert-actions.controller';
 import { ALERTING_CLIENT } from './ops/alerting.client';
 import { AlertingForwarder } from './ops/alerting.forwarder';
 import { HttpAlertingClient } from './ops/alerting-http.client';
-import { RulesController } from './ops/rules.controller';
-import { SilencesController } from './ops/silences.controller';
+import { PublicRulesController } from './ops/public-rules.controller';
+import { PublicSilencesController } from './ops/public-silences.controller';
 import { DeleteRegistryEntityUseCase } from './registry/delete-registry-entity.use-case';
 import { RegistryController } from './registry/registry.controller';
 import { RegistryRepository } from './registry/registry.repository';
@@ -32,11 +33,12 @@ export class ApiModule {
     return {
       module: ApiModule,
       controllers: [
+        AlertEventsConsumer,
         AlertsController,
         AlertStreamController,
-        AlertActionsController,
-        RulesController,
-        SilencesController,
+        PublicAlertActionsController,
+        PublicRulesController,
+        PublicSilencesController,
         RegistryController,
         KeysController,
         OpenApiController,
@@ -45,7 +47,8 @@ export class ApiModule {
       providers: [
         { provide: ApiKeyRepository, useValue: keys },
         ...apiKeyAuthProviders(keys),
-        { provide: RegistryRepository, useValue: new RegistryRepository() },
+        ...outboxProviders(infra),
+        RegistryRepository,
         UpsertRegistryEntityUseCase,
         DeleteRegistryEntityUseCase,
         RegistrySeed,
@@ -59,17 +62,6 @@ export class ApiModule {
           useValue: new HttpAlertingClient({ url: infra.config.API_ALERTING_URL, token: infra.config.ALERTING_OPS_TOKEN, timeoutMs: infra.config.API_ALERTING_TIMEOUT_MS }),
         },
         AlertingForwarder,
-        {
-          provide: EventPipeline,
-          inject: [AlertReadRepository],
-          useFactory: (alerts: AlertReadRepository) =>
-            new EventPipeline<AlertEvent>(infra, {
-              groupId: infra.config.API_GROUP_ID,
-              topics: [infra.topics.alerts],
-              handle: (tx, batch) => alerts.apply(tx, batch.map((m) => m.value)),
-              relayOutbox: true,
-            }),
-        },
       ],
     };
   }

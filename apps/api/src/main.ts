@@ -1,3 +1,4 @@
+import { TOPICS } from '@airan/contracts';
 import { runService } from '@airan/http';
 import { ALERTS_HTTP_STATUS } from './alerts/alerts.errors';
 import { apiConfigSchema } from './api.config';
@@ -5,7 +6,7 @@ import { API_MIGRATIONS } from './api.migrations';
 import { ApiModule } from './api.module';
 import { KEYS_HTTP_STATUS } from './keys/keys.errors';
 import { OPS_HTTP_STATUS } from './ops/ops.errors';
-import { RULES_YAML_MEDIA_TYPES } from './ops/rules.controller';
+import { RULES_YAML_MEDIA_TYPES } from './ops/public-rules.controller';
 import { PARAMS_HTTP_STATUS } from './params/params.errors';
 import { REGISTRY_HTTP_STATUS } from './registry/registry.errors';
 
@@ -14,6 +15,7 @@ void runService({
   configSchema: apiConfigSchema,
   migrations: API_MIGRATIONS,
   module: (infra) => ApiModule.forRoot(infra),
+  consumerGroups: (config) => ({ [TOPICS.alerts.name]: config.API_GROUP_ID }),
   httpStatusMaps: { alerts: ALERTS_HTTP_STATUS, registry: REGISTRY_HTTP_STATUS, keys: KEYS_HTTP_STATUS, ops: OPS_HTTP_STATUS, params: PARAMS_HTTP_STATUS },
   // Rule imports reach the forwarder as the text sent (bounded by the body limit, 1 MiB).
   textMediaTypes: RULES_YAML_MEDIA_TYPES,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { commonEnv } from '@airan/config';
+import type { TimeBounds } from '@airan/telemetry-formats';
 
 export const ingestConfigSchema = z.object({
   ...commonEnv(3001),
@@ -17,3 +18,6 @@ export const ingestConfigSchema = z.object({
 });
 
 export type IngestConfig = z.output<typeof ingestConfigSchema>;
+
+/** The accepted range of sample timestamps around the server clock (INGEST_MAX_FUTURE_MS, INGEST_MAX_AGE_MS). */
+export const timeBounds = (config: IngestConfig, now: number): TimeBounds => ({ now, maxFutureMs: config.INGEST_MAX_FUTURE_MS, maxAgeMs: config.INGEST_MAX_AGE_MS });

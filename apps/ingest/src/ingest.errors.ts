@@ -1,5 +1,6 @@
 import { FeatureError } from '@airan/errors';
 import { HttpStatus } from '@nestjs/common';
+import { FormatError } from '@airan/telemetry-formats';
 
 /** Whole-request failures of ingest; record-level problems are reported per record instead. */
 export type IngestErrorCode =
@@ -28,3 +29,13 @@ export const INGEST_HTTP_STATUS = {
   KAFKA_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
   OVERLOADED: HttpStatus.SERVICE_UNAVAILABLE,
 } as const satisfies Record<IngestErrorCode, HttpStatus>;
+
+/** A request-level format problem (malformed body, mixed domains, ...) as ingest's own error. */
+export function rethrowFormatError<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof FormatError) throw new IngestError('INVALID_FORMAT', error.message, error.errors);
+    throw error;
+  }
+}

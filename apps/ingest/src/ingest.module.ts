@@ -1,19 +1,20 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { apiKeyAuthProviders } from '@airan/auth';
 import { type ServiceInfra, createRegistryCache, registryCacheProviders } from '@airan/http';
-import { InflightGate } from './inflight.gate';
-import { IngestNativeBatchUseCase } from './ingest-native-batch.use-case';
-import { IngestOtlpUseCase } from './ingest-otlp.use-case';
-import { IngestPrometheusUseCase } from './ingest-prometheus.use-case';
-import { IngestVesUseCase } from './ingest-ves.use-case';
-import { OtlpController } from './otlp.controller';
-import { PrometheusController } from './prometheus.controller';
-import { PublishTelemetryUseCase } from './publish-telemetry.use-case';
-import { RegistryKeyLookup } from './registry-key.lookup';
-import { SiteLivenessRepository } from './site-liveness.repository';
-import { TelemetryController } from './telemetry.controller';
-import { TelemetryPublisher } from './telemetry.publisher';
-import { VesController } from './ves.controller';
+import { Clock, IdGenerator } from '@airan/system';
+import { RegistryKeyLookup } from './access/registry-key.lookup';
+import { SiteLivenessRepository } from './liveness/site-liveness.repository';
+import { IngestNativeBatchUseCase } from './native/ingest-native-batch.use-case';
+import { TelemetryController } from './native/telemetry.controller';
+import { IngestOtlpUseCase } from './otlp/ingest-otlp.use-case';
+import { OtlpController } from './otlp/otlp.controller';
+import { IngestPrometheusUseCase } from './prometheus/ingest-prometheus.use-case';
+import { PrometheusController } from './prometheus/prometheus.controller';
+import { InflightGate } from './publishing/inflight.gate';
+import { PublishTelemetryUseCase } from './publishing/publish-telemetry.use-case';
+import { TelemetryPublisher } from './publishing/telemetry.publisher';
+import { IngestVesUseCase } from './ves/ingest-ves.use-case';
+import { VesController } from './ves/ves.controller';
 
 @Module({})
 export class IngestModule {
@@ -25,6 +26,8 @@ export class IngestModule {
       providers: [
         ...registryCacheProviders(infra, registry),
         ...apiKeyAuthProviders(new RegistryKeyLookup(registry)),
+        Clock,
+        IdGenerator,
         TelemetryPublisher,
         SiteLivenessRepository,
         InflightGate,

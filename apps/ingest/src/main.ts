@@ -2,8 +2,8 @@ import { runService } from '@airan/http';
 import { ingestConfigSchema } from './ingest.config';
 import { INGEST_HTTP_STATUS } from './ingest.errors';
 import { INGEST_MIGRATIONS } from './ingest.migrations';
-import { OTLP_PROTOBUF } from './otlp-media-types';
 import { IngestModule } from './ingest.module';
+import { OTLP_PROTOBUF } from './otlp/otlp.media-types';
 
 void runService({
   name: 'ingest',

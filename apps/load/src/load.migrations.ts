@@ -8,7 +8,7 @@ const SAMPLE_COLUMNS = `
         received_at        timestamptz NOT NULL DEFAULT now()`;
 
 /**
- * Raw samples (each identity once, partitioned by day, see sample-partitions.ts), the per-partition
+ * Raw samples (each identity once, partitioned by day, see retention/sample-partitions.service.ts), the per-partition
  * watermark, windows awaiting close, closed windows with their latest revision, and rollups.
  */
 class LoadWindows1764320300000 implements MigrationInterface {

@@ -1,12 +1,17 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import type { TelemetryReport } from '@airan/contracts';
-import { EventPipeline, type ServiceInfra, createRegistryCache, registryCacheProviders } from '@airan/http';
-import { ApplyTelemetryUseCase } from './apply-telemetry.use-case';
-import { CloseWindowsUseCase } from './close-windows.use-case';
+import { type ServiceInfra, createRegistryCache, registryCacheProviders } from '@airan/http';
+import { outboxProviders } from '@airan/kafka';
+import { Clock } from '@airan/system';
 import type { LoadConfig } from './load.config';
-import { LoadRegistry } from './load-registry';
-import { LoadRepository } from './load.repository';
-import { SamplePartitions } from './sample-partitions';
+import { LoadRegistry } from './registry/load-registry.view';
+import { SamplePartitions } from './retention/sample-partitions.service';
+import { RollupRepository } from './rollups/rollup.repository';
+import { ApplyTelemetryUseCase } from './telemetry/apply-telemetry.use-case';
+import { TelemetryConsumer } from './telemetry/telemetry.consumer';
+import { SampleRepository } from './telemetry/sample.repository';
+import { WatermarkRepository } from './telemetry/watermark.repository';
+import { CloseWindowsUseCase } from './windows/close-windows.use-case';
+import { WindowRepository } from './windows/window.repository';
 
 @Module({})
 export class LoadModule {
@@ -14,19 +19,19 @@ export class LoadModule {
     const registry = createRegistryCache(infra);
     return {
       module: LoadModule,
+      controllers: [TelemetryConsumer],
       providers: [
         ...registryCacheProviders(infra, registry),
+        ...outboxProviders(infra),
         { provide: LoadRegistry, useValue: new LoadRegistry(registry, infra.config.LOAD_DEFAULT_CELL_GPUS) },
+        Clock,
         SamplePartitions,
-        LoadRepository,
+        SampleRepository,
+        WatermarkRepository,
+        WindowRepository,
+        RollupRepository,
         CloseWindowsUseCase,
         ApplyTelemetryUseCase,
-        {
-          provide: EventPipeline,
-          inject: [ApplyTelemetryUseCase],
-          useFactory: (apply: ApplyTelemetryUseCase) =>
-            new EventPipeline<TelemetryReport>(infra, { groupId: infra.config.LOAD_GROUP_ID, topics: [infra.topics.telemetry], handle: (tx, batch) => apply.execute(tx, batch), relayOutbox: true }),
-        },
       ],
     };
   }

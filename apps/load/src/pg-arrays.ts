@@ -3,7 +3,7 @@
  * node-postgres turns a JS array parameter into the same literal, but element by element through its
  * generic value conversion (a Date becomes an ISO string by hand, every text is escaped with two
  * regular expressions); at tens of thousands of rows per statement that was the load service's largest
- * CPU cost. Times travel as epoch milliseconds (float8), turned into timestamptz in SQL by `at()` in load.repository.ts.
+ * CPU cost. Times travel as epoch milliseconds (float8), turned into timestamptz in SQL by `at()` in load.sql.ts.
  */
 
 type Nullable<T> = T | null | undefined;

@@ -1,6 +1,5 @@
 export * from './http-error.filter';
 export * from './service.infra';
 export * from './service.bootstrap';
-export * from './event-pipeline';
 export * from './registry-cache.provider';
 export * from './zod-issues';

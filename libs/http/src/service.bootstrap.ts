@@ -1,15 +1,16 @@
 import 'reflect-metadata';
-import { type DynamicModule, Global, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { type DynamicModule, Global, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { NestFactory } from '@nestjs/core';
+import type { CustomStrategy } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { MigrationInterface } from 'typeorm';
 import type { z } from 'zod';
 import { type CommonConfig, ConfigError, loadConfig } from '@airan/config';
 import { topicNames } from '@airan/contracts';
 import { DatabaseUnavailableError, infrastructureMigration, openServiceDatabase } from '@airan/database';
-import { KafkaUnavailableError, TopicDriftError, connectAndProvision, createKafka } from '@airan/kafka';
-import { NestPinoLogger, ObservabilityController, READINESS_CHECKS, type ReadinessCheck, createLogger, initTracing, shutdownTracing } from '@airan/observability';
+import { KafkaBatchTransport, KafkaErrorFilter, KafkaUnavailableError, TopicDriftError, connectAndProvision, createKafka } from '@airan/kafka';
+import { type Logger, NestPinoLogger, ObservabilityController, READINESS_CHECKS, type ReadinessCheck, createLogger, initTracing, shutdownTracing } from '@airan/observability';
 import { AUTH_HTTP_STATUS, HTTP_LOGGER, HTTP_STATUS_MAPS, HttpErrorFilter, type HttpStatusMaps } from './http-error.filter';
 import { INFRA, type ServiceInfra } from './service.infra';
 import { limitJsonDepth } from './json-depth.hook';
@@ -22,6 +23,11 @@ export interface ServiceSpec<S extends z.ZodTypeAny> {
   readonly migrations: Array<new () => MigrationInterface>;
   /** The app's feature module, built from the prepared infrastructure. */
   readonly module: (infra: ServiceInfra<z.output<S> & CommonConfig>) => DynamicModule;
+  /**
+   * Consumer group of each topic the app's `@EventPattern` handlers consume, by contract topic name: the
+   * app then also runs the Kafka batch transport (a hybrid app: HTTP and consumers).
+   */
+  readonly consumerGroups?: (config: z.output<S>) => Readonly<Record<string, string>>;
   readonly httpStatusMaps?: HttpStatusMaps;
   readonly bodyLimitBytes?: (config: z.output<S>) => number;
   /** Media types besides text/plain whose bodies reach controllers as strings (e.g. YAML documents). */
@@ -86,9 +92,7 @@ export async function startService<S extends z.ZodTypeAny>(spec: ServiceSpec<S>)
       { provide: INFRA, useValue: infra },
       InfraLifecycle,
       { provide: READINESS_CHECKS, useValue: checks },
-      { provide: HTTP_STATUS_MAPS, useValue: { auth: AUTH_HTTP_STATUS, ...spec.httpStatusMaps } },
-      { provide: HTTP_LOGGER, useValue: logger },
-      { provide: APP_FILTER, useClass: HttpErrorFilter },
+      ...httpErrorProviders(spec.httpStatusMaps ?? {}, logger),
     ],
     exports: [INFRA, HTTP_STATUS_MAPS, HTTP_LOGGER],
   })
@@ -97,14 +101,45 @@ export async function startService<S extends z.ZodTypeAny>(spec: ServiceSpec<S>)
   @Module({ imports: [InfraModule, spec.module(infra)] })
   class RootModule {}
 
-  const adapter = new FastifyAdapter({ bodyLimit: spec.bodyLimitBytes?.(config) ?? 1024 * 1024 });
-  registerRequestLog(adapter.getInstance(), logger);
-  limitJsonDepth(adapter.getInstance());
-  for (const [parseAs, mediaTypes] of [['string', spec.textMediaTypes], ['buffer', spec.binaryMediaTypes]] as const) {
-    if (mediaTypes?.length) adapter.getInstance().addContentTypeParser([...mediaTypes], { parseAs }, (_request, body, done) => done(null, body));
-  }
+  const adapter = createHttpAdapter({ bodyLimitBytes: spec.bodyLimitBytes?.(config) ?? 1024 * 1024, textMediaTypes: spec.textMediaTypes, binaryMediaTypes: spec.binaryMediaTypes }, logger);
   const app = await NestFactory.create<NestFastifyApplication>(RootModule, adapter, { logger: new NestPinoLogger(logger), bufferLogs: false });
+  const groups = spec.consumerGroups?.(config);
+  if (groups) {
+    const transport = new KafkaBatchTransport({ kafka, dataSource, schema: spec.name, prefix: config.KAFKA_TOPIC_PREFIX, groups, logger });
+    app.connectMicroservice<CustomStrategy>({ strategy: transport }).useGlobalFilters(new KafkaErrorFilter(logger));
+  }
+  // Every module's init and bootstrap hooks first (registry caches read, outbox relays started), then the consumers, then HTTP.
+  await app.init();
+  await app.startAllMicroservices();
   await app.listen(config.PORT, config.HTTP_HOST);
   logger.info({ address: await app.getUrl() }, `${spec.name} listening`);
   return app;
+}
+
+/** The HTTP error mapper and what it needs: every feature's status map (auth's included) and the logger. */
+export function httpErrorProviders(statusMaps: HttpStatusMaps, logger: Logger): Provider[] {
+  return [
+    { provide: HTTP_STATUS_MAPS, useValue: { auth: AUTH_HTTP_STATUS, ...statusMaps } },
+    { provide: HTTP_LOGGER, useValue: logger },
+    { provide: APP_FILTER, useClass: HttpErrorFilter },
+  ];
+}
+
+export interface HttpAdapterOptions {
+  readonly bodyLimitBytes: number;
+  /** Media types besides text/plain whose bodies reach controllers as strings. */
+  readonly textMediaTypes?: readonly string[];
+  /** Media types whose bodies reach controllers as raw bytes (a Buffer). */
+  readonly binaryMediaTypes?: readonly string[];
+}
+
+/** The fastify adapter every app serves on: its body limit, one access-log line per request, the JSON depth limit and the extra body parsers. */
+export function createHttpAdapter(options: HttpAdapterOptions, logger: Logger): FastifyAdapter {
+  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimitBytes });
+  registerRequestLog(adapter.getInstance(), logger);
+  limitJsonDepth(adapter.getInstance());
+  for (const [parseAs, mediaTypes] of [['string', options.textMediaTypes], ['buffer', options.binaryMediaTypes]] as const) {
+    if (mediaTypes?.length) adapter.getInstance().addContentTypeParser([...mediaTypes], { parseAs }, (_request, body, done) => done(null, body));
+  }
+  return adapter;
 }

@@ -7,3 +7,6 @@ export * from './outbox.relay';
 export type { Kafka } from 'kafkajs';
 export * from './registry.cache';
 export * from './topic-drift';
+export * from './kafka-batch.context';
+export * from './kafka-batch.transport';
+export * from './kafka-error.filter';

@@ -1,8 +1,10 @@
+import type { OnApplicationBootstrap, OnModuleDestroy, Provider } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { faultPoint } from '@airan/config';
-import { NotifiedLoop, type OutboxRepository } from '@airan/database';
+import { NotifiedLoop, OutboxRepository } from '@airan/database';
 import { counter, type Logger } from '@airan/observability';
-import type { DurableProducer } from './kafka.producer';
+import { DurableProducer } from './kafka.producer';
 
 const relayed = counter('airan_outbox_relayed_total', 'Outbox events published to Kafka');
 /** Published events are kept this long for inspection, then pruned (checked at most once a minute). */
@@ -10,32 +12,38 @@ const KEEP_PUBLISHED_MS = 3_600_000;
 const PRUNE_EVERY_MS = 60_000;
 
 /**
- * Publishes a service's outbox to Kafka. Woken by Postgres NOTIFY as soon as a transaction that
- * added events commits (from this process or any other, such as the key CLI); the periodic sweep
- * only picks up what a crash or a broker outage left behind.
+ * Publishes a service's outbox to Kafka with its own durable producer, for as long as the app runs
+ * (a Nest provider: it starts at application bootstrap, after every module's init, and stops before
+ * shared connections close). Woken by Postgres NOTIFY as soon as a transaction that added events
+ * commits (from this process or any other, such as the key CLI); the periodic sweep only picks up what
+ * a crash or a broker outage left behind.
  */
-export class OutboxRelay {
+export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly loop: NotifiedLoop;
+  private readonly producer: DurableProducer;
   private lastPrune = 0;
 
   constructor(
+    kafka: Kafka,
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxRepository,
-    private readonly producer: DurableProducer,
     logger: Logger,
     private readonly batchSize = 500,
   ) {
+    this.producer = new DurableProducer(kafka);
     this.loop = new NotifiedLoop(dataSource, { channel: outbox.channel, sweepMs: 1000, onError: (error) => logger.warn({ err: error.message }, 'outbox relay failed; will retry') }, () =>
       this.drain(),
     );
   }
 
-  start(): Promise<void> {
-    return this.loop.start();
+  async onApplicationBootstrap(): Promise<void> {
+    await this.producer.connect();
+    await this.loop.start();
   }
 
-  stop(): Promise<void> {
-    return this.loop.stop();
+  async onModuleDestroy(): Promise<void> {
+    await this.loop.stop();
+    await this.producer.disconnect();
   }
 
   private async drain(): Promise<undefined> {
@@ -53,4 +61,15 @@ export class OutboxRelay {
       if (published < this.batchSize) return undefined;
     }
   }
+}
+
+/**
+ * Providers of a service's outbox (in the schema named after the service) and its relay to Kafka, for
+ * services whose state produces events.
+ */
+export function outboxProviders(service: { readonly name: string; readonly kafka: Kafka; readonly dataSource: DataSource; readonly logger: Logger }): Provider[] {
+  return [
+    { provide: OutboxRepository, useValue: new OutboxRepository(service.name) },
+    { provide: OutboxRelay, inject: [OutboxRepository], useFactory: (outbox: OutboxRepository) => new OutboxRelay(service.kafka, service.dataSource, outbox, service.logger) },
+  ];
 }

@@ -1,4 +1,4 @@
-import type { CellSample } from '@airan/contracts';
+import type { CellSample, CellWindowMetrics } from '@airan/contracts';
 import { coveredMs, spannedMs, type WindowBounds } from './window';
 
 export interface CellWindowInput {
@@ -13,27 +13,6 @@ export interface CellWindowInput {
     readonly attributedAiGpuMs: number | null;
     readonly radioGpuMs: number | null;
   };
-}
-
-export interface CellWindowMetrics {
-  readonly sampleCount: number;
-  /** Numerator and denominator of the inference load, kept so rollups can weigh cells by capacity. */
-  readonly aiGpuMs: number | null;
-  readonly capacityGpuMs: number | null;
-  readonly radioGpuMs: number | null;
-  readonly coverage: number;
-  readonly inferenceLoad: number | null;
-  readonly radioLoad: number | null;
-  readonly headroom: number | null;
-  readonly requests: number;
-  readonly tokens: number;
-  readonly tokensPerSec: number;
-  readonly latencyP95Ms: number | null;
-  readonly prbDlPct: number | null;
-  readonly prbUlPct: number | null;
-  readonly thpDlMbps: number | null;
-  readonly thpUlMbps: number | null;
-  readonly rrcConnectedUes: number | null;
 }
 
 /**

@@ -4,6 +4,7 @@ export * from './native.parser';
 export * from './format-common';
 export * from './format-error';
 export * from './metric-dictionary';
+export * from './ves.constants';
 export * from './ves.parser';
 export * from './ves-request-error';
 export * from './otlp.parser';

@@ -31,9 +31,16 @@ function request(metrics: unknown[], resource: Record<string, unknown> = { 'aira
 }
 
 /**
- * One spelling for both documents: proto3 defaults (empty strings, zeros, false) dropped, since whether
- * they reach the wire is the writer's choice; int64 values as decimal strings (OpenTelemetry's JSON writer
- * uses numbers, the canonical proto3 JSON mapping strings; airan's parser takes both).
+ * Members of a oneof (a point's value, an attribute's value) have presence in proto3: a zero, false or
+ * empty string there is on the wire and is data, so the comparison keeps it.
+ */
+const ONEOF_MEMBERS = new Set(['asDouble', 'asInt', 'stringValue', 'boolValue', 'intValue', 'doubleValue', 'bytesValue']);
+
+/**
+ * One spelling for both documents: proto3 defaults (empty strings, zeros, false) of plain fields dropped,
+ * since whether they reach the wire is the writer's choice, but never those of oneof members; int64
+ * values as decimal strings (OpenTelemetry's JSON writer uses numbers, the canonical proto3 JSON mapping
+ * strings; airan's parser takes both).
  */
 function canonical(value: unknown, key = ''): unknown {
   if (Array.isArray(value)) return value.map((v) => canonical(v));
@@ -42,7 +49,8 @@ function canonical(value: unknown, key = ''): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     const kept = canonical(v, k);
-    if (kept === '' || kept === 0 || kept === false || kept === undefined) continue;
+    if (kept === undefined) continue;
+    if (!ONEOF_MEMBERS.has(k) && (kept === '' || kept === 0 || kept === false)) continue;
     out[k] = kept;
   }
   return out;
@@ -59,17 +67,22 @@ describe('decodeOtlpMetricsProtobuf', () => {
       numberMetric('DCGM_FI_DEV_GPU_TEMP', DataPointType.GAUGE, [{ value: 61.5, attributes: { gpu: '0', Hostname: 'pgy-gh200-01' } }], { unit: 'Cel' }),
       numberMetric('airan.inference.requests', DataPointType.SUM, [{ value: 120, attributes: { 'airan.cell.id': 'cell-1' } }], { valueType: ValueType.INT }),
       numberMetric('airan.inference.tokens', DataPointType.SUM, [{ value: -3, attributes: { 'airan.cell.id': 'cell-1' } }], { valueType: ValueType.INT, temporality: AggregationTemporality.CUMULATIVE }),
+      numberMetric('DCGM_FI_DEV_GPU_UTIL', DataPointType.GAUGE, [{ value: 0, attributes: { gpu: '1', Hostname: 'pgy-gh200-01' } }], { unit: '%' }),
+      numberMetric('airan.inference.requests', DataPointType.SUM, [{ value: 0, attributes: { 'airan.cell.id': 'cell-2' } }], { valueType: ValueType.INT }),
     ]);
     const decoded = decodeOtlpMetricsProtobuf(protobuf(data));
     expect(canonical(decoded)).toEqual(canonical(json(data)));
-    const point = (decoded as any).resourceMetrics[0].scopeMetrics[0].metrics[0].gauge.dataPoints[0];
-    expect(point.timeUnixNano).toBe('1795884583123456789');
-    expect((decoded as any).resourceMetrics[0].scopeMetrics[0].metrics[1].sum.dataPoints[0].asInt).toBe('120');
-    expect((decoded as any).resourceMetrics[0].scopeMetrics[0].metrics[2].sum.dataPoints[0].asInt).toBe('-3');
+    const metrics = (decoded as any).resourceMetrics[0].scopeMetrics[0].metrics;
+    expect(metrics[0].gauge.dataPoints[0].timeUnixNano).toBe('1795884583123456789');
+    expect(metrics[1].sum.dataPoints[0].asInt).toBe('120');
+    expect(metrics[2].sum.dataPoints[0].asInt).toBe('-3');
+    // Zero values are on the wire (oneof members) and must survive decoding.
+    expect(metrics[3].gauge.dataPoints[0].asDouble).toBe(0);
+    expect(metrics[4].sum.dataPoints[0].asInt).toBe('0');
   });
 
   it('decodes every attribute value kind as OTLP/JSON spells it', () => {
-    const attributes = { s: 'text', b: true, i: -42, d: 2.5, a: ['x', 7], big: 9007199254740993n as never };
+    const attributes = { s: 'text', b: true, i: -42, d: 2.5, a: ['x', 7], big: 9007199254740993n as never, empty: '', no: false, zero: 0, zeros: ['', 0, false] };
     const data = request([numberMetric('DCGM_FI_DEV_POWER_USAGE', DataPointType.GAUGE, [{ value: 300, attributes: { gpu: '1', ...attributes } }], { unit: 'W' })]);
     const decoded = decodeOtlpMetricsProtobuf(protobuf(data));
     expect(canonical(decoded)).toEqual(canonical(json(data)));
@@ -79,12 +92,21 @@ describe('decodeOtlpMetricsProtobuf', () => {
     const data = request([
       numberMetric('DCGM_FI_DEV_GPU_UTIL', DataPointType.GAUGE, [{ value: 87, attributes: { gpu: '0' } }], { unit: '%' }),
       numberMetric('airan.inference.gpu_ms', DataPointType.SUM, [{ value: 2500, attributes: { 'airan.cell.id': 'cell-1' } }], { valueType: ValueType.INT, unit: 'ms' }),
+      numberMetric('DCGM_FI_DEV_GPU_UTIL', DataPointType.GAUGE, [{ value: 0, attributes: { gpu: '1' } }], { unit: '%' }),
+      numberMetric('airan.inference.gpu_ms', DataPointType.SUM, [{ value: 0, attributes: { 'airan.cell.id': 'cell-2' } }], { valueType: ValueType.INT, unit: 'ms' }),
     ]);
     const fromProtobuf = parseOtlpMetrics(decodeOtlpMetricsProtobuf(protobuf(data)), BOUNDS);
     expect(fromProtobuf).toEqual(parseOtlpMetrics(json(data), BOUNDS));
-    expect(fromProtobuf.accepted).toBe(2);
-    expect(fromProtobuf.sites[0].cells[0]).toMatchObject({ cellId: 'cell-1', ts: 1_795_884_583_123, intervalMs: 5000, gpuMs: 2500 });
-    expect(fromProtobuf.sites[0].gpus[0]).toMatchObject({ node: 'pgy-gh200-01', device: '0', ts: 1_795_884_583_123, utilPct: 87 });
+    expect(fromProtobuf.accepted).toBe(4);
+    expect(fromProtobuf.ignoredRecords).toBe(0);
+    expect(fromProtobuf.sites[0].cells).toEqual([
+      expect.objectContaining({ cellId: 'cell-1', ts: 1_795_884_583_123, intervalMs: 5000, gpuMs: 2500 }),
+      expect.objectContaining({ cellId: 'cell-2', ts: 1_795_884_583_123, intervalMs: 5000, gpuMs: 0 }),
+    ]);
+    expect(fromProtobuf.sites[0].gpus).toEqual([
+      expect.objectContaining({ node: 'pgy-gh200-01', device: '0', ts: 1_795_884_583_123, utilPct: 87 }),
+      expect.objectContaining({ node: 'pgy-gh200-01', device: '1', ts: 1_795_884_583_123, utilPct: 0 }),
+    ]);
   });
 
   it('keeps a histogram point far enough to reject it with its path (airan takes gauges and sums)', () => {

@@ -1,58 +1,18 @@
-import {
-  at,
-  checkTimeBounds,
-  DEVICE_PATTERN,
-  DEVICE_RULE,
-  type FormatParseResult,
-  ID_PATTERN,
-  ID_RULE,
-  isObject,
-  key,
-  MAX_INTERVAL_MS,
-  NameSet,
-  nonFinite,
-  parseDecimal,
-  typeName,
-} from './format-common';
+import { at, checkTimeBounds, type FormatParseResult, ID_PATTERN, ID_RULE, isObject, key, NameSet, typeName } from './format-common';
 import { FormatError } from './format-error';
-import { checkMetricValue, DCGM_STRING_BLANK, lookupMetric, type MetricDefinition, type MetricDictionary } from './metric-dictionary';
+import type { MetricDictionary } from './metric-dictionary';
 import type { TimeBounds } from './native.parser';
 import type { RecordError, RejectedRecord, SiteAdmission } from './record-error';
 import { type CellTarget, type Contribution, type GpuTarget, SampleAccumulator } from './sample-accumulator';
+import { Checker } from './ves.checker';
+import { VES_DOMAINS, VES_SUPPORTED_DOMAINS, type VesSeverity } from './ves.constants';
+import { BLOCK_OF, checkFault, checkHeader, checkHeartbeat, checkMeasurement, EVENT_KEYS, type Header, type Measurement } from './ves.schema';
 
 /**
  * VES 7.x (ONAP VES Event Listener, O-RAN O1): `POST /eventListener/v7` (`{"event": {...}}`) and
  * `POST /eventListener/v7/eventBatch` (`{"eventList": [...]}`). A record is one event; an event is
  * accepted or rejected as a whole. Mapping conventions: docs/telemetry-mapping.md.
  */
-
-export const VES_DOMAINS = [
-  'fault',
-  'heartbeat',
-  'measurement',
-  'mobileFlow',
-  'notification',
-  'other',
-  'perf3gpp',
-  'pnfRegistration',
-  'sipSignaling',
-  'stateChange',
-  'stndDefined',
-  'syslog',
-  'thresholdCrossingAlert',
-  'voiceQuality',
-] as const;
-export type VesDomain = (typeof VES_DOMAINS)[number];
-/** Domains airan ingests; any other valid domain fails the request with UNSUPPORTED_DOMAIN. */
-export const VES_SUPPORTED_DOMAINS = ['measurement', 'heartbeat', 'fault'] as const;
-export type VesSupportedDomain = (typeof VES_SUPPORTED_DOMAINS)[number];
-
-export const VES_PRIORITIES = ['High', 'Medium', 'Normal', 'Low'] as const;
-export const VES_HEADER_VERSIONS = ['4.0', '4.0.1', '4.1'] as const;
-export const VES_LISTENER_VERSIONS = ['7.0', '7.0.1', '7.1', '7.1.1', '7.2', '7.2.1'] as const;
-export const VES_SEVERITIES = ['CRITICAL', 'MAJOR', 'MINOR', 'WARNING', 'NORMAL'] as const;
-export type VesSeverity = (typeof VES_SEVERITIES)[number];
-export const VES_VF_STATUSES = ['Active', 'Idle', 'Preparing to terminate', 'Ready to terminate', 'Requesting termination'] as const;
 
 /** A valid fault event, returned as data (not an error, not telemetry): ingest decides what to do with it. */
 export interface VesFault {
@@ -95,62 +55,6 @@ export interface VesParseResult extends FormatParseResult {
   readonly ignoredRecords: number;
   readonly faults: VesFault[];
 }
-
-const HEADER_REQUIRED = ['domain', 'eventId', 'eventName', 'lastEpochMicrosec', 'priority', 'reportingEntityName', 'sequence', 'sourceName', 'startEpochMicrosec', 'version', 'vesEventListenerVersion'];
-const HEADER_OPTIONAL_STRINGS = ['eventType', 'nfcNamingCode', 'nfNamingCode', 'nfVendorName', 'reportingEntityId', 'sourceId', 'stndDefinedNamespace', 'timeZoneOffset'];
-const HEADER_KEYS = new Set([...HEADER_REQUIRED, ...HEADER_OPTIONAL_STRINGS, 'internalHeaderFields']);
-
-/** The domain block of every VES domain (an event may carry only its own). */
-const BLOCK_OF: Record<VesDomain, string> = {
-  fault: 'faultFields',
-  heartbeat: 'heartbeatFields',
-  measurement: 'measurementFields',
-  mobileFlow: 'mobileFlowFields',
-  notification: 'notificationFields',
-  other: 'otherFields',
-  perf3gpp: 'perf3gppFields',
-  pnfRegistration: 'pnfRegistrationFields',
-  sipSignaling: 'sipSignalingFields',
-  stateChange: 'stateChangeFields',
-  stndDefined: 'stndDefinedFields',
-  syslog: 'syslogFields',
-  thresholdCrossingAlert: 'thresholdCrossingAlertFields',
-  voiceQuality: 'voiceQualityFields',
-};
-const EVENT_KEYS = new Set(['commonEventHeader', ...Object.values(BLOCK_OF)]);
-
-/** measurementFields properties of the VES 7.x schema; airan reads the first four and lets the others through unread. */
-const MEASUREMENT_KEYS = new Set([
-  'measurementInterval',
-  'measurementFieldsVersion',
-  'additionalFields',
-  'additionalMeasurements',
-  'additionalObjects',
-  'codecUsageArray',
-  'concurrentSessions',
-  'configuredEntities',
-  'cpuUsageArray',
-  'diskUsageArray',
-  'featureUsageArray',
-  'filesystemUsageArray',
-  'hugePagesArray',
-  'ipmi',
-  'latencyDistribution',
-  'loadArray',
-  'machineCheckExceptionArray',
-  'meanRequestLatency',
-  'memoryUsageArray',
-  'nfcScalingMetric',
-  'nicPerformanceArray',
-  'numberOfMediaPortsInUse',
-  'processStatsArray',
-  'requestRate',
-]);
-const HEARTBEAT_KEYS = new Set(['heartbeatFieldsVersion', 'heartbeatInterval', 'additionalFields']);
-const FAULT_KEYS = new Set(['alarmCondition', 'eventSeverity', 'eventSourceType', 'faultFieldsVersion', 'specificProblem', 'vfStatus', 'alarmAdditionalInformation', 'alarmInterfaceA', 'eventCategory']);
-
-/** Prefix of an `additionalMeasurements[].name` that carries a GPU: `gpu:<node>/<device>`. */
-export const VES_GPU_ENTRY_PREFIX = 'gpu:';
 
 /**
  * Parses a VES request body. Throws `FormatError` for whole-request problems (MALFORMED_BODY,
@@ -232,15 +136,6 @@ interface EventOutcome {
   readonly apply?: (accumulator: SampleAccumulator, faults: VesFault[]) => RecordError[];
 }
 
-interface Header {
-  domain?: VesDomain;
-  eventId?: string;
-  sourceName?: string;
-  sequence?: number;
-  lastEpochMicrosec?: number;
-  startEpochMicrosec?: number;
-}
-
 function parseEvent(raw: unknown, index: number, path: string, bounds: TimeBounds, dictionary: MetricDictionary | undefined, ignored: NameSet): EventOutcome {
   if (!isObject(raw)) return { errors: [{ path, code: 'INVALID_TYPE', message: `an event must be an object, got ${typeName(raw)}` }], siteId: null, siteIdPath: path };
   const errors: RecordError[] = [];
@@ -318,137 +213,6 @@ function parseEvent(raw: unknown, index: number, path: string, bounds: TimeBound
   }
 }
 
-function checkHeader(check: Checker, value: unknown, path: string): Header {
-  const header: Header = {};
-  if (!check.object(value, path)) return header;
-  const h = value as Record<string, unknown>;
-  for (const k of Object.keys(h)) if (!HEADER_KEYS.has(k)) check.error(key(path, k), 'UNKNOWN_FIELD', 'unknown field: commonEventHeader allows only the VES 7.x header fields');
-  header.domain = check.oneOf(h, path, 'domain', VES_DOMAINS, true) as VesDomain | undefined;
-  header.eventId = check.string(h, path, 'eventId', true);
-  check.string(h, path, 'eventName', true);
-  header.lastEpochMicrosec = check.epochMicros(h, path, 'lastEpochMicrosec');
-  check.oneOf(h, path, 'priority', VES_PRIORITIES, true);
-  check.string(h, path, 'reportingEntityName', true);
-  header.sequence = check.integer(h, path, 'sequence', true);
-  header.sourceName = check.string(h, path, 'sourceName', true);
-  header.startEpochMicrosec = check.epochMicros(h, path, 'startEpochMicrosec');
-  check.oneOf(h, path, 'version', VES_HEADER_VERSIONS, true);
-  check.oneOf(h, path, 'vesEventListenerVersion', VES_LISTENER_VERSIONS, true);
-  for (const k of HEADER_OPTIONAL_STRINGS) check.string(h, path, k, false);
-  if (h.internalHeaderFields !== undefined) check.object(h.internalHeaderFields, key(path, 'internalHeaderFields'));
-  return header;
-}
-
-interface MeasuredValue {
-  readonly definition: MetricDefinition;
-  readonly name: string;
-  readonly value: number;
-  readonly path: string;
-}
-
-interface MeasurementEntry {
-  readonly target: { kind: 'cell'; cellId: string } | GpuTarget;
-  readonly values: MeasuredValue[];
-}
-
-interface Measurement {
-  readonly intervalMs: number;
-  readonly intervalPath: string;
-  readonly entries: MeasurementEntry[];
-}
-
-function checkMeasurement(check: Checker, value: unknown, path: string, dictionary: MetricDictionary | undefined, ignored: NameSet): Measurement | null {
-  if (!check.object(value, path)) return null;
-  const m = value as Record<string, unknown>;
-  for (const k of Object.keys(m)) if (!MEASUREMENT_KEYS.has(k)) check.error(key(path, k), 'UNKNOWN_FIELD', 'unknown field');
-  const intervalPath = `${path}.measurementInterval`;
-  const seconds = check.number(m, path, 'measurementInterval', true);
-  let intervalMs: number | undefined;
-  if (seconds !== undefined) {
-    intervalMs = Math.round(seconds * 1000);
-    if (intervalMs < 1 || intervalMs > MAX_INTERVAL_MS) {
-      check.error(intervalPath, 'OUT_OF_RANGE', `measurementInterval is in seconds and must give 1 ms to ${MAX_INTERVAL_MS / 1000} s, got ${seconds}`);
-      intervalMs = undefined;
-    }
-  }
-  check.oneOf(m, path, 'measurementFieldsVersion', ['4.0'], true);
-  check.stringMap(m, path, 'additionalFields');
-
-  const entries: MeasurementEntry[] = [];
-  const listPath = `${path}.additionalMeasurements`;
-  const list = m.additionalMeasurements;
-  if (list !== undefined && !Array.isArray(list)) check.error(listPath, 'INVALID_TYPE', `must be an array of {name, hashMap}, got ${typeName(list)}`);
-  if (Array.isArray(list)) {
-    list.forEach((item, j) => {
-      const entry = checkEntry(check, item, at(listPath, j), dictionary, ignored);
-      if (entry) entries.push(entry);
-    });
-  }
-  return intervalMs === undefined ? null : { intervalMs, intervalPath, entries };
-}
-
-function checkEntry(check: Checker, item: unknown, path: string, dictionary: MetricDictionary | undefined, ignored: NameSet): MeasurementEntry | null {
-  if (!check.object(item, path)) return null;
-  const entry = item as Record<string, unknown>;
-  for (const k of Object.keys(entry)) if (k !== 'name' && k !== 'hashMap') check.error(key(path, k), 'UNKNOWN_FIELD', 'unknown field: an additionalMeasurements entry is {name, hashMap}');
-  const name = check.string(entry, path, 'name', true);
-  const target = name === undefined ? undefined : entryTarget(check, name, `${path}.name`);
-  const hashMapPath = `${path}.hashMap`;
-  if (!check.object(entry.hashMap, hashMapPath)) return null;
-  const values: MeasuredValue[] = [];
-  for (const [metric, raw] of Object.entries(entry.hashMap as Record<string, unknown>)) {
-    const valuePath = key(hashMapPath, metric);
-    if (typeof raw !== 'string') {
-      check.error(valuePath, 'INVALID_TYPE', `hashMap values are strings in VES 7.x: send "${String(raw)}", not ${typeName(raw)} ${JSON.stringify(raw)}`);
-      continue;
-    }
-    const definition = lookupMetric(metric, dictionary);
-    if (!definition) {
-      ignored.add(metric);
-      continue;
-    }
-    if (target && target.kind !== definition.target) {
-      check.error(valuePath, 'WRONG_ENTITY', `${metric} is a ${definition.target} metric; "${name}" is a ${target.kind === 'gpu' ? `GPU entry (${VES_GPU_ENTRY_PREFIX}<node>/<device>)` : 'cell entry'}`);
-      continue;
-    }
-    if (DCGM_STRING_BLANK.test(raw)) {
-      check.error(valuePath, 'SENTINEL_VALUE', `${metric}: "${raw}" is a DCGM blank value, not a reading`);
-      continue;
-    }
-    const number = parseDecimal(raw);
-    if (number === null) {
-      check.error(valuePath, 'INVALID_VALUE', `${metric}: "${raw}" is not a decimal number`);
-      continue;
-    }
-    const result = checkMetricValue(definition, number === 'non-finite' ? nonFinite(raw) : number, { name: metric, text: `"${raw}"` });
-    if (!result.ok) {
-      check.error(valuePath, result.code, result.message);
-      continue;
-    }
-    values.push({ definition, name: metric, value: result.value, path: valuePath });
-  }
-  return target ? { target, values } : null;
-}
-
-function entryTarget(check: Checker, name: string, path: string): MeasurementEntry['target'] | undefined {
-  if (name.startsWith(VES_GPU_ENTRY_PREFIX)) {
-    const rest = name.slice(VES_GPU_ENTRY_PREFIX.length);
-    const slash = rest.indexOf('/');
-    const node = slash > 0 ? rest.slice(0, slash) : '';
-    const device = slash > 0 ? rest.slice(slash + 1) : '';
-    if (!ID_PATTERN.test(node) || !DEVICE_PATTERN.test(device)) {
-      check.error(path, 'INVALID_VALUE', `GPU entry "${name}" must be ${VES_GPU_ENTRY_PREFIX}<node>/<device>: node ${ID_RULE}, device ${DEVICE_RULE}`);
-      return undefined;
-    }
-    return { kind: 'gpu', node, device };
-  }
-  if (!ID_PATTERN.test(name)) {
-    check.error(path, 'INVALID_VALUE', `cell id "${name}" ${ID_RULE} (GPU entries are named ${VES_GPU_ENTRY_PREFIX}<node>/<device>)`);
-    return undefined;
-  }
-  return { kind: 'cell', cellId: name };
-}
-
 /**
  * Resolves a measurement event on its own (intra-event conflicts, PRB pairs live in one hashMap): its
  * errors reject the event; otherwise the contributions to merge into the request's accumulator.
@@ -478,122 +242,4 @@ function resolveMeasurement(index: number, siteId: string, ts: number, m: Measur
   const partErrors = [...local.resolvePrbParts().values()].flat();
   if (partErrors.length > 0) return { errors: partErrors };
   return { contributions: local.contributions() };
-}
-
-function checkHeartbeat(check: Checker, value: unknown, path: string): void {
-  if (value === undefined) return; // a header-only heartbeat is valid
-  if (!check.object(value, path)) return;
-  const h = value as Record<string, unknown>;
-  for (const k of Object.keys(h)) if (!HEARTBEAT_KEYS.has(k)) check.error(key(path, k), 'UNKNOWN_FIELD', 'unknown field');
-  check.oneOf(h, path, 'heartbeatFieldsVersion', ['3.0'], true);
-  check.integer(h, path, 'heartbeatInterval', true);
-  check.stringMap(h, path, 'additionalFields');
-}
-
-type FaultFields = Pick<VesFault, 'alarmCondition' | 'eventSeverity' | 'specificProblem' | 'eventSourceType' | 'vfStatus' | 'alarmInterfaceA'>;
-
-function checkFault(check: Checker, value: unknown, path: string): FaultFields | null {
-  if (!check.object(value, path)) return null;
-  const f = value as Record<string, unknown>;
-  for (const k of Object.keys(f)) if (!FAULT_KEYS.has(k)) check.error(key(path, k), 'UNKNOWN_FIELD', 'unknown field');
-  const alarmCondition = check.string(f, path, 'alarmCondition', true);
-  const eventSeverity = check.oneOf(f, path, 'eventSeverity', VES_SEVERITIES, true) as VesSeverity | undefined;
-  const eventSourceType = check.string(f, path, 'eventSourceType', true);
-  check.oneOf(f, path, 'faultFieldsVersion', ['4.0'], true);
-  const specificProblem = check.string(f, path, 'specificProblem', true);
-  const vfStatus = check.oneOf(f, path, 'vfStatus', VES_VF_STATUSES, true);
-  check.stringMap(f, path, 'alarmAdditionalInformation');
-  const alarmInterfaceA = check.string(f, path, 'alarmInterfaceA', false);
-  check.string(f, path, 'eventCategory', false);
-  if (alarmCondition === undefined || eventSeverity === undefined || eventSourceType === undefined || specificProblem === undefined || vfStatus === undefined) return null;
-  return { alarmCondition, eventSeverity, specificProblem, eventSourceType, vfStatus, ...(alarmInterfaceA !== undefined ? { alarmInterfaceA } : {}) };
-}
-
-/** Field checks that append RecordErrors with JSON paths and return the value when it is valid. */
-class Checker {
-  constructor(private readonly errors: RecordError[]) {}
-
-  error(path: string, code: RecordError['code'], message: string): void {
-    this.errors.push({ path, code, message });
-  }
-
-  /** Reports a missing or non-object value; true if it is an object. */
-  object(value: unknown, path: string): boolean {
-    if (value === undefined) {
-      this.error(path, 'MISSING_FIELD', 'required field is missing');
-      return false;
-    }
-    if (!isObject(value)) {
-      this.error(path, 'INVALID_TYPE', `must be an object, got ${typeName(value)}`);
-      return false;
-    }
-    return true;
-  }
-
-  private field(obj: Record<string, unknown>, path: string, name: string, required: boolean): unknown {
-    const value = obj[name];
-    if (value === undefined && required) this.error(key(path, name), 'MISSING_FIELD', 'required field is missing');
-    return value;
-  }
-
-  string(obj: Record<string, unknown>, path: string, name: string, required: boolean): string | undefined {
-    const value = this.field(obj, path, name, required);
-    if (value === undefined) return undefined;
-    if (typeof value !== 'string') {
-      this.error(key(path, name), 'INVALID_TYPE', `must be a string, got ${typeName(value)}`);
-      return undefined;
-    }
-    return value;
-  }
-
-  oneOf(obj: Record<string, unknown>, path: string, name: string, allowed: readonly string[], required: boolean): string | undefined {
-    const value = this.string(obj, path, name, required);
-    if (value === undefined) return undefined;
-    if (!allowed.includes(value)) {
-      this.error(key(path, name), 'INVALID_VALUE', `must be one of ${allowed.map((a) => `"${a}"`).join(', ')}; got "${value}"`);
-      return undefined;
-    }
-    return value;
-  }
-
-  number(obj: Record<string, unknown>, path: string, name: string, required: boolean): number | undefined {
-    const value = this.field(obj, path, name, required);
-    if (value === undefined) return undefined;
-    if (typeof value !== 'number' || !Number.isFinite(value)) {
-      this.error(key(path, name), 'INVALID_TYPE', `must be a number, got ${typeName(value)}`);
-      return undefined;
-    }
-    return value;
-  }
-
-  integer(obj: Record<string, unknown>, path: string, name: string, required: boolean): number | undefined {
-    const value = this.number(obj, path, name, required);
-    if (value !== undefined && !Number.isInteger(value)) {
-      this.error(key(path, name), 'INVALID_TYPE', `must be an integer, got ${value}`);
-      return undefined;
-    }
-    return value;
-  }
-
-  /** Epoch microseconds: a non-negative number (VES `number`). */
-  epochMicros(obj: Record<string, unknown>, path: string, name: string): number | undefined {
-    const value = this.number(obj, path, name, true);
-    if (value !== undefined && value < 0) {
-      this.error(key(path, name), 'INVALID_TIMESTAMP', `microseconds since the epoch cannot be negative, got ${value}`);
-      return undefined;
-    }
-    return value;
-  }
-
-  /** An optional VES hashMap: an object whose values are all strings. */
-  stringMap(obj: Record<string, unknown>, path: string, name: string): void {
-    const value = obj[name];
-    if (value === undefined) return;
-    const mapPath = key(path, name);
-    if (!isObject(value)) {
-      this.error(mapPath, 'INVALID_TYPE', `must be an object of strings, got ${typeName(value)}`);
-      return;
-    }
-    for (const [k, v] of Object.entries(value)) if (typeof v !== 'string') this.error(key(mapPath, k), 'INVALID_TYPE', `hashMap values are strings in VES 7.x, got ${typeName(v)}`);
-  }
 }

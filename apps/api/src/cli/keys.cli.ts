@@ -9,6 +9,7 @@
 import { DataSource } from 'typeorm';
 import { ApiKeyRepository } from '@airan/auth';
 import { topicNames } from '@airan/contracts';
+import { OutboxRepository } from '@airan/database';
 import { IssueApiKeyUseCase } from '../keys/issue-api-key.use-case';
 import { RevokeApiKeyUseCase } from '../keys/revoke-api-key.use-case';
 import { RegistryRepository } from '../registry/registry.repository';
@@ -20,14 +21,15 @@ async function main([command, ...args]: string[]): Promise<void> {
   const dataSource = await new DataSource({ type: 'postgres', url: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/airan' }).initialize();
   const infra = { dataSource, topics: topicNames(process.env.KAFKA_TOPIC_PREFIX ?? '') };
   const keys = new ApiKeyRepository(dataSource, 'api');
+  const registry = new RegistryRepository(new OutboxRepository('api'));
   try {
     if (command === 'create') {
       // A missing subject is left to the use case, which names the field.
       const [role, subject, name = subject === undefined ? undefined : `${role}:${subject}`] = args;
-      const issued = await new IssueApiKeyUseCase(infra, keys, new RegistryRepository()).execute({ role, subject, name });
+      const issued = await new IssueApiKeyUseCase(infra, keys, registry).execute({ role, subject, name });
       process.stdout.write(`${JSON.stringify(issued)}\n`);
     } else if (command === 'revoke') {
-      await new RevokeApiKeyUseCase(infra, keys, new RegistryRepository()).execute(args[0]);
+      await new RevokeApiKeyUseCase(infra, keys, registry).execute(args[0]);
     }
   } finally {
     await dataSource.destroy();

@@ -1,5 +1,5 @@
 import { zodToJsonSchema } from 'zod-to-json-schema';
-import { RULES_YAML_MEDIA_TYPES } from '../ops/rules.controller';
+import { RULES_YAML_MEDIA_TYPES } from '../ops/public-rules.controller';
 import { REGISTRY_BODY_SCHEMAS, WRITABLE_REGISTRY_TYPES, type WritableRegistryType, registryIdSchema } from '../registry/registry.schemas';
 
 // zod-to-json-schema types its argument against zod's v3 entry point; the schemas are the same objects.

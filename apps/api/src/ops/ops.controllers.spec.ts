@@ -1,17 +1,16 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { type Principal, apiKeyAuthProviders, generateApiKey } from '@airan/auth';
-import { AUTH_HTTP_STATUS, HTTP_LOGGER, HTTP_STATUS_MAPS, HttpErrorFilter } from '@airan/http';
+import { createHttpAdapter, httpErrorProviders } from '@airan/http';
 import { createLogger } from '@airan/observability';
 import { PARAMS_HTTP_STATUS } from '../params/params.errors';
-import { AlertActionsController } from './alert-actions.controller';
+import { PublicAlertActionsController } from './public-alert-actions.controller';
 import { ALERTING_CLIENT, type AlertingClient, type AlertingRequest, type AlertingResponse } from './alerting.client';
 import { AlertingForwarder } from './alerting.forwarder';
 import { OPS_HTTP_STATUS, OpsError } from './ops.errors';
-import { RULES_YAML_MEDIA_TYPES, RulesController } from './rules.controller';
-import { SilencesController } from './silences.controller';
+import { RULES_YAML_MEDIA_TYPES, PublicRulesController } from './public-rules.controller';
+import { PublicSilencesController } from './public-silences.controller';
 
 /** Stands in for alerting: records what it is sent, answers what the test says. */
 class FakeAlertingClient implements AlertingClient {
@@ -34,25 +33,23 @@ describe('ops endpoints forwarded to alerting', () => {
     [partnerKey, { keyId: 'k-partner', role: 'partner', subject: 'etri' }],
   ]);
   const BODY_LIMIT = 64 * 1024;
+  const logger = createLogger('test', 'silent');
   let app: NestFastifyApplication;
 
   beforeAll(async () => {
     @Module({
-      controllers: [RulesController, SilencesController, AlertActionsController],
+      controllers: [PublicRulesController, PublicSilencesController, PublicAlertActionsController],
       providers: [
         AlertingForwarder,
         { provide: ALERTING_CLIENT, useValue: alerting },
         ...apiKeyAuthProviders({ findActive: async (key) => principals.get(key) }),
-        { provide: HTTP_STATUS_MAPS, useValue: { auth: AUTH_HTTP_STATUS, ops: OPS_HTTP_STATUS, params: PARAMS_HTTP_STATUS } },
-        { provide: HTTP_LOGGER, useValue: createLogger('test', 'silent') },
-        { provide: APP_FILTER, useClass: HttpErrorFilter },
+        ...httpErrorProviders({ ops: OPS_HTTP_STATUS, params: PARAMS_HTTP_STATUS }, logger),
       ],
     })
     class TestModule {}
     const moduleRef = await Test.createTestingModule({ imports: [TestModule] }).compile();
-    // As startService does with the api's textMediaTypes.
-    const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT });
-    adapter.getInstance().addContentTypeParser(RULES_YAML_MEDIA_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, body));
+    // The adapter startService builds, with the api's text media types.
+    const adapter = createHttpAdapter({ bodyLimitBytes: BODY_LIMIT, textMediaTypes: RULES_YAML_MEDIA_TYPES }, logger);
     app = moduleRef.createNestApplication<NestFastifyApplication>(adapter, { logger: false });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();

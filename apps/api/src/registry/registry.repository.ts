@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import { REGISTRY_EVENT_ID_HEADER, REGISTRY_SCHEMA, type RegistryEvent, type RegistryType, type RegistryTypes, registryKey, stableEventId } from '@airan/contracts';
 import { OutboxRepository } from '@airan/database';
 import type { EntityManager } from 'typeorm';
@@ -26,10 +27,11 @@ export interface Placement {
   readonly siteId: string | null;
 }
 
-const outbox = new OutboxRepository('api');
-
 /** The registry's rows in the api schema; every write also queues its `airan.registry.v1` event. */
+@Injectable()
 export class RegistryRepository {
+  constructor(private readonly outbox: OutboxRepository) {}
+
   async get<T extends RegistryType>(db: Queryable, type: T, id: string, lock = false): Promise<StoredEntity<T> | undefined> {
     const rows: Array<{ body: RegistryTypes[T]; version: number; updated_at: Date }> = await db.query(
       `SELECT body, version, updated_at FROM api.registry_entities WHERE type = $1 AND id = $2${lock ? ' FOR UPDATE' : ''}`,
@@ -68,7 +70,7 @@ export class RegistryRepository {
       [type, entity.id, placement.operatorId, placement.siteId, JSON.stringify(entity), version],
     );
     const event: RegistryEvent<T> = { schema: REGISTRY_SCHEMA, id: registryEventId(type, entity.id, version), type, version, entity };
-    await outbox.add(tx, [{ eventId: event.id, topic, key: registryKey(type, entity.id), value: event, headers: { [REGISTRY_EVENT_ID_HEADER]: event.id } }]);
+    await this.outbox.add(tx, [{ eventId: event.id, topic, key: registryKey(type, entity.id), value: event, headers: { [REGISTRY_EVENT_ID_HEADER]: event.id } }]);
     return version;
   }
 
@@ -77,7 +79,7 @@ export class RegistryRepository {
     const [rows]: [unknown[], number] = await tx.query('DELETE FROM api.registry_entities WHERE type = $1 AND id = $2 RETURNING id', [type, id]);
     if (rows.length === 0) return false;
     const eventId = registryEventId(type, id, await this.nextVersion(tx, type, id));
-    await outbox.add(tx, [{ eventId, topic, key: registryKey(type, id), value: null, headers: { [REGISTRY_EVENT_ID_HEADER]: eventId } }]);
+    await this.outbox.add(tx, [{ eventId, topic, key: registryKey(type, id), value: null, headers: { [REGISTRY_EVENT_ID_HEADER]: eventId } }]);
     return true;
   }
 

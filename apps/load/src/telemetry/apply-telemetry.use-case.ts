@@ -1,0 +1,99 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { TelemetryReport } from '@airan/contracts';
+import { INFRA, type ServiceInfra } from '@airan/http';
+import type { ConsumedMessage } from '@airan/kafka';
+import { type SampleSegment, segmentBatch, windowOfSample } from '@airan/load-model';
+import { counter } from '@airan/observability';
+import type { LoadConfig } from '../load.config';
+import { LoadRegistry } from '../registry/load-registry.view';
+import { RollupAccumulator } from '../rollups/rollup.accumulator';
+import { RollupRepository } from '../rollups/rollup.repository';
+import { timed } from '../step-timer';
+import { CloseWindowsUseCase } from '../windows/close-windows.use-case';
+import { type OpenWindow, windowKey } from '../windows/window.model';
+import { WindowRepository } from '../windows/window.repository';
+import { type CellSampleRow, type GpuSampleRow, SampleRepository, type SampleOrigin } from './sample.repository';
+import { WatermarkRepository } from './watermark.repository';
+
+const duplicates = counter('airan_load_duplicate_samples_total', 'Samples already stored (same identity), counted once', ['kind']);
+const tooLate = counter('airan_load_too_late_samples_total', 'Samples beyond the allowed lateness: kept, but revising no window', ['kind']);
+
+/**
+ * Applies one partition's batch of telemetry reports: store new samples (each identity once), open
+ * the windows they touch, advance the partition's watermark and close the windows it passed. Which
+ * samples are on time, late or too late, and which reports are applied together, is segmentBatch's
+ * decision (load-model): the batch is applied segment by segment.
+ */
+@Injectable()
+export class ApplyTelemetryUseCase {
+  constructor(
+    @Inject(INFRA) private readonly infra: ServiceInfra<LoadConfig>,
+    private readonly samples: SampleRepository,
+    private readonly watermarks: WatermarkRepository,
+    private readonly windows: WindowRepository,
+    private readonly rollupRepository: RollupRepository,
+    private readonly registry: LoadRegistry,
+    private readonly closeWindows: CloseWindowsUseCase,
+  ) {}
+
+  execute(tx: EntityManager, messages: ConsumedMessage<TelemetryReport>[]): Promise<void> {
+    return timed('handler', () => this.apply(tx, messages));
+  }
+
+  private async apply(tx: EntityManager, messages: ConsumedMessage<TelemetryReport>[]): Promise<void> {
+    const { topic, partition } = messages[0];
+    const { LOAD_WINDOW_MS: windowMs, LOAD_OUT_OF_ORDER_MS: outOfOrderMs, LOAD_ALLOWED_LATENESS_MS: allowedLatenessMs } = this.infra.config;
+    const storedMax = await timed('watermark', () => this.watermarks.maxEventTime(tx, topic, partition));
+    const { segments, repeats } = segmentBatch(storedMax, messages.map((m) => m.value), { windowMs, outOfOrderMs, allowedLatenessMs });
+    duplicates.inc({ kind: 'cell' }, repeats.cells);
+    duplicates.inc({ kind: 'gpu' }, repeats.gpus);
+    const origins = messages.map(({ value, headers }) => ({ operatorId: value.operatorId, siteId: value.siteId, traceparent: headers.traceparent ?? null }));
+    const rollups = new RollupAccumulator();
+    for (const segment of segments) await this.applySegment(tx, topic, partition, segment, origins, rollups);
+    // Last: the operator and pilot rows are shared with every other partition's transaction.
+    await timed('rollups', () => this.rollupRepository.addToRollups(tx, rollups));
+  }
+
+  /** Stores a segment's samples, opens their windows, moves event time and closes what the watermark passed. */
+  private async applySegment(
+    tx: EntityManager,
+    topic: string,
+    partition: number,
+    { cells: placedCells, gpus: placedGpus, fromMax, toMax, watermark }: SampleSegment,
+    origins: readonly Omit<SampleOrigin, 'tooLate'>[],
+    rollups: RollupAccumulator,
+  ): Promise<void> {
+    const windowMs = this.infra.config.LOAD_WINDOW_MS;
+    const cells: CellSampleRow[] = placedCells.map((p) => ({ ...origins[p.report], sample: p.sample, tooLate: p.lateness === 'too-late' }));
+    const gpus: GpuSampleRow[] = placedGpus.map((p) => ({ ...origins[p.report], sample: p.sample, tooLate: p.lateness === 'too-late' }));
+    // Repeats within the batch are gone already; what is left to skip was stored by an earlier batch.
+    const [newCells, newGpus] = await timed('insert-samples', async () => [await this.samples.insertNewCellSamples(tx, cells), await this.samples.insertNewGpuSamples(tx, gpus)]);
+    duplicates.inc({ kind: 'cell' }, cells.length - newCells.length);
+    duplicates.inc({ kind: 'gpu' }, gpus.length - newGpus.length);
+    tooLate.inc({ kind: 'cell' }, newCells.filter((r) => r.tooLate).length);
+    tooLate.inc({ kind: 'gpu' }, newGpus.filter((r) => r.tooLate).length);
+
+    const opened = new Map<string, OpenWindow>();
+    const open = (cellId: string, operatorId: string, siteId: string, ts: number) => {
+      const bounds = windowOfSample(ts, windowMs);
+      opened.set(windowKey(cellId, bounds.start), { cellId, operatorId, siteId, ...bounds });
+    };
+    // A node's GPU time is shared by the cells it serves, by their requests: a new sample of any of them
+    // (or of the node) opens, or re-opens, all their windows, so every share is computed from the same data.
+    const openNode = (node: string, ts: number) => this.registry.cellsOf(node).forEach((c) => open(c.cellId, c.operatorId, c.siteId, ts));
+    for (const r of newCells.filter((c) => !c.tooLate)) {
+      open(r.sample.cellId, r.operatorId, r.siteId, r.sample.ts);
+      const node = this.registry.servingNode(r.sample.cellId);
+      if (node) openNode(node, r.sample.ts);
+    }
+    for (const r of newGpus) if (!r.tooLate) openNode(r.sample.node, r.sample.ts);
+    await timed('mark-open', () => this.windows.markOpen(tx, topic, partition, [...opened.values()]));
+
+    if (toMax === -Infinity) return;
+    if (toMax > fromMax) await timed('watermark', () => this.watermarks.advanceMaxEventTime(tx, topic, partition, toMax));
+    // Also closes windows that late samples re-opened behind the watermark (revisions).
+    const closable = await timed('take-closable', () => this.windows.takeClosable(tx, topic, partition, watermark));
+    if (closable.length > 0) await this.closeWindows.execute(tx, closable, rollups);
+  }
+}
