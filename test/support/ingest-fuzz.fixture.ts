@@ -1,0 +1,147 @@
+import { decodeRpcStatus } from './rpc-status';
+import type { ServiceProcess } from './service-process';
+import { createApiKey, dropDatabase, isolate, postWithNewKey } from './stack';
+import { startServices } from './start-services';
+
+/** Bodies each route gets, and how many are in flight at once. */
+export const BODIES_PER_FORMAT = 1000;
+const CONCURRENCY = 8;
+/** ingest's INGEST_MAX_RECORDS and INGEST_MAX_BODY_BYTES here: low, so that bodies over them stay small. */
+export const MAX_RECORDS = 20;
+export const MAX_BODY_BYTES = 32_768;
+/** The demo site, cell and GPU node the templates are about, and their sample time (a minute ago, on a whole second). */
+export const SITE = 'skt-seoul-gangnam-01';
+export const CELL = 'skt-seoul-gangnam-01-c1';
+export const NODE = 'skt-seoul-gangnam-01-gpu01';
+export const TS = Math.floor(Date.now() / 1000) * 1000 - 60_000;
+
+/** The error body a route answers with: airan's `{ error }`, VES `requestError`, or OTLP's google.rpc.Status in protobuf. */
+export type ErrorKind = 'airan' | 'ves' | 'otlp-protobuf';
+
+export interface Case {
+  readonly label: string;
+  readonly body: string | Uint8Array;
+  /** None: the body goes as bytes without a content-type header. */
+  readonly contentType?: string;
+  readonly query?: string;
+}
+
+export type IngestFuzz = ReturnType<typeof ingestFuzz>;
+
+/**
+ * The ingest fuzzing's fixture, shared by the test/ingest-fuzz-*.e2e-spec.ts files: ingest and api in their
+ * own isolation, with INGEST_MAX_RECORDS and INGEST_MAX_BODY_BYTES set low, and an operator key ingest
+ * already takes. Call it in a describe body and hook `start` and `stop` to beforeAll and afterAll;
+ * `ingest` and `key` exist once started.
+ */
+export function ingestFuzz() {
+  const isolation = isolate();
+  let ingest: ServiceProcess;
+  let api: ServiceProcess;
+  let key: string;
+
+  /** ingest and api with the low limits, then the key, once ingest takes it. */
+  const start = async () => {
+    const env = { ...isolation.env, INGEST_MAX_RECORDS: String(MAX_RECORDS), INGEST_MAX_BODY_BYTES: String(MAX_BODY_BYTES) };
+    ({ api, ingest } = await startServices({ api: env, ingest: env }));
+    key = (await createApiKey(isolation, 'operator', 'skt')).key;
+    // The key has reached ingest once it answers something other than 401; an empty batch writes nothing.
+    await postWithNewKey(`${ingest.url}/v1/telemetry`, key, { records: [] });
+  };
+
+  /** Stops whatever `start` got to start, and drops the isolation's database. */
+  const stop = async () => {
+    await Promise.all([ingest?.stop(), api?.stop()]);
+    await dropDatabase(isolation);
+  };
+
+  /** Posts every case with bounded concurrency; answers that are not a 4xx with the route's error body are listed. */
+  async function fuzz(route: string, errorKind: ErrorKind, cases: Case[]): Promise<{ failures: string[]; statuses: number[] }> {
+    const failures: string[] = [];
+    const statuses = new Set<number>();
+    let next = 0;
+    const worker = async () => {
+      while (next < cases.length) {
+        const i = next++;
+        const c = cases[i];
+        const response = await fetch(`${ingest.url}${route}${c.query ?? ''}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, ...(c.contentType ? { 'content-type': c.contentType } : {}) },
+          body: c.body,
+        });
+        const answer = new Uint8Array(await response.arrayBuffer());
+        statuses.add(response.status);
+        const problem = response.status >= 400 && response.status < 500 ? errorBodyProblem(errorKind, answer, response.headers.get('content-type')) : 'not a 4xx';
+        if (problem) failures.push(`#${i} (${c.label}, ${c.contentType ?? 'no content type'}${c.query ?? ''}): ${response.status} ${problem}; body ${preview(c.body)} → ${preview(answer)}`);
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    return { failures, statuses: [...statuses].sort((a, b) => a - b) };
+  }
+
+  /** Log lines of the fuzzing so far that report a failure of the service itself. */
+  const failureLogs = (from: number) =>
+    ingest.logs
+      .slice(from)
+      .split('\n')
+      .filter((line) => /"level":"(error|fatal)"|unhandled|uncaught/i.test(line));
+
+  const expectStillUp = async (logsFrom: number) => {
+    expect((await fetch(`${ingest.url}/health/live`)).status).toBe(200);
+    expect(failureLogs(logsFrom)).toEqual([]);
+  };
+
+  return {
+    start, stop, fuzz, expectStillUp,
+    /** The ingest process (once started). */
+    get ingest(): ServiceProcess {
+      return ingest;
+    },
+    /** An operator key of skt that ingest takes (once started). */
+    get key(): string {
+      return key;
+    },
+  };
+}
+
+/** Why an answer body is not the route's error body, or undefined when it is. */
+function errorBodyProblem(kind: ErrorKind, answer: Uint8Array, contentType: string | null): string | undefined {
+  if (kind === 'otlp-protobuf') return rpcStatusProblem(answer, contentType);
+  let body: ErrorBodies | null;
+  try {
+    body = JSON.parse(Buffer.from(answer).toString('utf8')) as ErrorBodies | null;
+  } catch {
+    return 'body is not JSON';
+  }
+  if (kind === 'airan') return typeof body?.error?.code === 'string' && typeof body.error.message === 'string' && body.error.message ? undefined : 'no {error: {code, message}}';
+  const exception = body?.requestError?.ServiceException;
+  const fields = body?.fieldErrors;
+  const fieldsOk = Array.isArray(fields) && fields.length > 0 && fields.every((f) => typeof f?.path === 'string' && typeof f.code === 'string' && typeof f.message === 'string');
+  const exceptionOk = exception?.messageId === 'SVC0002' && typeof exception.text === 'string' && exception.text !== '' && Array.isArray(exception.variables) && exception.variables.length > 0;
+  return exceptionOk && fieldsOk ? undefined : 'no VES requestError with fieldErrors';
+}
+
+/** A google.rpc.Status: protobuf media type, a non-OK `code` (field 1) and a `message` (field 2). */
+function rpcStatusProblem(answer: Uint8Array, contentType: string | null): string | undefined {
+  if (!contentType?.startsWith('application/x-protobuf')) return `content-type ${contentType}, not protobuf`;
+  let code: number;
+  let message: string;
+  try {
+    ({ code, message } = decodeRpcStatus(answer));
+  } catch (error) {
+    return `not a protobuf Status: ${(error as Error).message}`;
+  }
+  return code !== 0 && message !== '' ? undefined : 'Status without a code and a message';
+}
+
+/** Either error body, as received: nothing in it is trusted yet. */
+interface ErrorBodies {
+  error?: { code?: unknown; message?: unknown };
+  requestError?: { ServiceException?: { messageId?: unknown; text?: unknown; variables?: unknown } };
+  fieldErrors?: Array<{ path?: unknown; code?: unknown; message?: unknown } | null>;
+}
+
+function preview(body: string | Uint8Array): string {
+  const text = typeof body === 'string' ? body : `bytes ${Buffer.from(body).toString('hex')}`;
+  return JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}… (${text.length} chars)` : text);
+}
