@@ -112,9 +112,8 @@ describe('ingest: OTLP protobuf', () => {
   });
 
   it('answers a partial success in protobuf and dead-letters the rejected point as OTLP/JSON', async () => {
-    const data = request([gauge('RRU.PrbTotDl', '%', 44.25, { 'airan.cell.id': CELL }, TS + 1000), gauge('RRU.PrbTotUl', '%', 140, { 'airan.cell.id': CELL }, TS + 1000)]);
-    // Cell gauges need an interval: startTimeUnixNano 15 s before the point's time.
-    for (const metric of data.scopeMetrics[0].metrics) (metric.dataPoints[0] as { startTime: [number, number] }).startTime = at(TS + 1000 - 15_000);
+    // Cell gauges take the interval their resource declares (airan.interval_ms), not their start time.
+    const data = { ...request([gauge('RRU.PrbTotDl', '%', 44.25, { 'airan.cell.id': CELL }, TS + 1000), gauge('RRU.PrbTotUl', '%', 140, { 'airan.cell.id': CELL }, TS + 1000)]), resource: resourceFromAttributes({ 'airan.site.id': SITE, 'host.name': NODE, 'airan.interval_ms': 15_000 }) };
     const response = await post(ProtobufMetricsSerializer.serializeRequest(data) as Uint8Array);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^application\/x-protobuf/);

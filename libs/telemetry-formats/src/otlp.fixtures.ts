@@ -13,8 +13,13 @@ export const START_NS = '1795856280123999999';
 
 export type Json = Record<string, unknown>;
 
+/** T_NS minus `ms` milliseconds, as a fixed64 decimal string. */
+export const nsBefore = (ms: number): string => (BigInt(T_NS) - BigInt(ms) * 1_000_000n).toString();
+
 export const attr = (key: string, value: string | Json): Json => ({ key, value: typeof value === 'string' ? { stringValue: value } : value });
 export const SITE = [attr('airan.site.id', 'site-muc-01')];
+/** The resource attribute a site declares its cell interval with (airan.interval_ms). */
+export const declaring = (value: number | string | Json, site: Json[] = SITE): Json[] => [...site, attr('airan.interval_ms', typeof value === 'number' ? { intValue: String(value) } : value)];
 export const cellPoint = (cell: string, value: Json, extra: Json = {}): Json => ({ attributes: [attr('airan.cell.id', cell)], startTimeUnixNano: START_NS, timeUnixNano: T_NS, ...value, ...extra });
 export const gpuPoint = (gpu: string, value: Json, extra: Json = {}): Json => ({ attributes: [attr('Hostname', 'aerial-01'), attr('gpu', gpu)], timeUnixNano: T_NS, ...value, ...extra });
 export const gauge = (name: string, dataPoints: unknown[], unit?: string): Json => ({ name, ...(unit !== undefined ? { unit } : {}), gauge: { dataPoints } });

@@ -1,5 +1,5 @@
 import type { RecordError, SiteAdmission } from './record-error';
-import { attr, bounds, cellPoint, deltaSum, formatError, gauge, gpuPoint, type Json, request, T_NS, TS } from './otlp.fixtures';
+import { attr, bounds, cellPoint, declaring, deltaSum, formatError, gauge, gpuPoint, type Json, nsBefore, request, SITE, T_NS, TS } from './otlp.fixtures';
 import { parseOtlpMetrics } from './otlp.parser';
 
 describe('parseOtlpMetrics', () => {
@@ -99,10 +99,10 @@ describe('parseOtlpMetrics', () => {
     expect(result.sites[0].cells[0].intervalMs).toBe(60_000);
   });
 
-  it('rounds the interval to the nearest millisecond', () => {
-    const start = (BigInt(T_NS) - 59_999_500_000n).toString();
-    const result = parseOtlpMetrics(request([gauge('RRU.PrbTotDl', [cellPoint('c1', { asDouble: 1 }, { startTimeUnixNano: start })])]), bounds);
-    expect(result.sites[0].cells[0].intervalMs).toBe(60_000);
+  it("rounds a delta sum's interval to the nearest millisecond", () => {
+    const start = (BigInt(T_NS) - 14_999_500_000n).toString();
+    const result = parseOtlpMetrics(request([deltaSum('airan.inference.requests', [cellPoint('c1', { asInt: '1' }, { startTimeUnixNano: start })])]), bounds);
+    expect(result.sites[0].cells[0].intervalMs).toBe(15_000);
   });
 
   it('keeps points of the same cell at different times as separate samples, and accepts equal repeats', () => {
@@ -123,7 +123,7 @@ describe('parseOtlpMetrics', () => {
     expect(result.sites[0].cells).toEqual([{ cellId: 'c1', ts: TS, intervalMs: 60_000, prbUlPct: 12 }]);
   });
 
-  it('uses defaultCellIntervalMs for cell points without a start time', () => {
+  it('uses defaultCellIntervalMs as the interval of a resource that declares none', () => {
     const point = { attributes: [attr('airan.cell.id', 'c1')], timeUnixNano: T_NS, startTimeUnixNano: '0', asDouble: 5 };
     const result = parseOtlpMetrics(request([gauge('RRU.PrbTotDl', [point])]), bounds, { defaultCellIntervalMs: 15_000 });
     expect(result.sites[0].cells).toEqual([{ cellId: 'c1', ts: TS, intervalMs: 15_000, prbDlPct: 5 }]);
@@ -158,6 +158,84 @@ describe('parseOtlpMetrics', () => {
     it('throws INVALID_CONTEXT for an invalid defaultCellIntervalMs', () => {
       expect(formatError(() => parseOtlpMetrics({}, bounds, { defaultCellIntervalMs: 0 })).code).toBe('INVALID_CONTEXT');
     });
+  });
+});
+
+describe('parseOtlpMetrics: cell intervals (a gauge is a point in time)', () => {
+  const prb = (value: number, extra: Json = {}, cell = 'c1'): Json => cellPoint(cell, { asDouble: value }, extra);
+  const cellsOf = (metrics: unknown[], resource: unknown[] = SITE, options = {}) => {
+    const result = parseOtlpMetrics(request(metrics, resource), bounds, options);
+    expect(result.rejected).toEqual([]);
+    return result.sites[0].cells;
+  };
+  const NINETY_MIN = 90 * 60_000;
+
+  it('gives a cumulative gauge whose start is the agent start, 90 minutes back, the default interval (not its uptime)', () => {
+    expect(cellsOf([gauge('RRU.PrbTotDl', [prb(40, { startTimeUnixNano: nsBefore(NINETY_MIN) })])])).toEqual([{ cellId: 'c1', ts: TS, intervalMs: 60_000, prbDlPct: 40 }]);
+  });
+
+  it('treats a cumulative sum of a level metric (an up-down counter) like a gauge: its start is the series start', () => {
+    expect(cellsOf([deltaSum('RRC.ConnMean', [cellPoint('c1', { asInt: '37' }, { startTimeUnixNano: nsBefore(NINETY_MIN) })], 2)])).toEqual([{ cellId: 'c1', ts: TS, intervalMs: 60_000, rrcConnectedUes: 37 }]);
+  });
+
+  it("accepts an observable gauge's first export, whose start equals its time", () => {
+    expect(cellsOf([gauge('RRU.PrbTotDl', [prb(40, { startTimeUnixNano: T_NS })])])).toEqual([{ cellId: 'c1', ts: TS, intervalMs: 60_000, prbDlPct: 40 }]);
+  });
+
+  it('accepts gauges forwarded by a Collector, without a start time or with "0"', () => {
+    expect(cellsOf([gauge('RRU.PrbTotDl', [prb(40, { startTimeUnixNano: undefined }), prb(50, { startTimeUnixNano: '0' }, 'c2')])])).toEqual([
+      { cellId: 'c1', ts: TS, intervalMs: 60_000, prbDlPct: 40 },
+      { cellId: 'c2', ts: TS, intervalMs: 60_000, prbDlPct: 50 },
+    ]);
+  });
+
+  it('takes the interval the resource declares in airan.interval_ms, over the caller default, as intValue or stringValue (OTEL_RESOURCE_ATTRIBUTES)', () => {
+    const metrics = [gauge('RRU.PrbTotDl', [prb(40, { startTimeUnixNano: nsBefore(NINETY_MIN) })])];
+    expect(cellsOf(metrics, declaring(15_000))[0].intervalMs).toBe(15_000);
+    expect(cellsOf(metrics, declaring({ intValue: 15_000 }))[0].intervalMs).toBe(15_000);
+    expect(cellsOf(metrics, declaring({ stringValue: '15000' }), { defaultCellIntervalMs: 30_000 })[0].intervalMs).toBe(15_000);
+    expect(cellsOf(metrics, SITE, { defaultCellIntervalMs: 30_000 })[0].intervalMs).toBe(30_000);
+  });
+
+  it('merges a sync and an observable gauge of the same cell and time, whatever their start times (185 and 189 ms ago)', () => {
+    const sync = gauge('RRU.PrbTotDl', [prb(40, { startTimeUnixNano: nsBefore(185) })]);
+    const observable = gauge('RRC.ConnMean', [cellPoint('c1', { asInt: '12' }, { startTimeUnixNano: nsBefore(189) })]);
+    expect(cellsOf([sync, observable], declaring(15_000))).toEqual([{ cellId: 'c1', ts: TS, intervalMs: 15_000, prbDlPct: 40, rrcConnectedUes: 12 }]);
+  });
+
+  it('keeps one value when a sync and an observable gauge report the same metric, cell and time and agree; the later one is CONFLICTING_VALUE when they differ', () => {
+    const sync = (value: number) => gauge('RRU.PrbTotDl', [prb(value, { startTimeUnixNano: nsBefore(NINETY_MIN) })]);
+    const observable = (value: number) => gauge('RRU.PrbTotDl', [prb(value, { startTimeUnixNano: T_NS })]);
+    expect(cellsOf([sync(40), observable(40)])).toEqual([{ cellId: 'c1', ts: TS, intervalMs: 60_000, prbDlPct: 40 }]);
+    const differing = parseOtlpMetrics(request([sync(40), observable(41)]), bounds);
+    expect(differing.sites[0].cells).toEqual([{ cellId: 'c1', ts: TS, intervalMs: 60_000, prbDlPct: 40 }]);
+    expect(differing.rejected).toEqual([
+      {
+        index: 1,
+        siteId: 'site-muc-01',
+        errors: [{ path: '$.resourceMetrics[0].scopeMetrics[0].metrics[1].gauge.dataPoints[0].asDouble', code: 'CONFLICTING_VALUE', message: `RRU.PrbTotDl 41 conflicts with 40 from RRU.PrbTotDl (record 0) for the same cell c1 at ${TS}` }],
+        raw: request([observable(41)]),
+      },
+    ]);
+  });
+
+  it("gives the gauges of a cell and time the interval a delta sum measured (export jitter), before or after it in the request", () => {
+    const counter = deltaSum('airan.inference.requests', [cellPoint('c1', { asInt: '1240' }, { startTimeUnixNano: nsBefore(15_003) })]);
+    const prbGauge = gauge('RRU.PrbTotDl', [prb(40, { startTimeUnixNano: nsBefore(NINETY_MIN) })]);
+    const expected = [{ cellId: 'c1', ts: TS, intervalMs: 15_003, prbDlPct: 40, inferenceRequests: 1240 }];
+    expect(cellsOf([prbGauge, counter], declaring(15_000))).toEqual(expected);
+    expect(cellsOf([counter, prbGauge], declaring(15_000))).toEqual(expected);
+  });
+
+  it('gives a delta sum without a start time the declared interval, when one is declared', () => {
+    const counter = deltaSum('airan.inference.requests', [cellPoint('c1', { asInt: '5' }, { startTimeUnixNano: undefined })]);
+    expect(cellsOf([counter], declaring(15_000))).toEqual([{ cellId: 'c1', ts: TS, intervalMs: 15_000, inferenceRequests: 5 }]);
+    expect(cellsOf([counter], SITE, { defaultCellIntervalMs: 30_000 })).toEqual([{ cellId: 'c1', ts: TS, intervalMs: 30_000, inferenceRequests: 5 }]);
+  });
+
+  it('needs no interval for GPU points: an invalid airan.interval_ms does not touch them', () => {
+    const result = parseOtlpMetrics(request([gauge('DCGM_FI_DEV_GPU_UTIL', [gpuPoint('0', { asInt: '71' }, { startTimeUnixNano: nsBefore(NINETY_MIN) })])], declaring('soon')), bounds);
+    expect(result).toMatchObject({ rejected: [], sites: [{ gpus: [{ node: 'aerial-01', device: '0', ts: TS, utilPct: 71 }] }] });
   });
 });
 

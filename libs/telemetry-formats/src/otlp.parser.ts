@@ -21,6 +21,10 @@ export const OTLP_NODE_ATTRIBUTES = ['host.name', 'Hostname', 'hostname'] as con
 export const OTLP_DEVICE_ATTRIBUTES = ['gpu.id', 'gpu'] as const;
 /** MIG instance (DCGM label): device becomes `<gpu>/mig<GPU_I_ID>`. */
 export const MIG_INSTANCE_ATTRIBUTE = 'GPU_I_ID';
+/** Resource attribute declaring the interval (ms) each cell gauge covers: the site's export interval, not on the OTLP wire. */
+export const OTLP_INTERVAL_ATTRIBUTE = 'airan.interval_ms';
+/** Interval of cell gauges when nothing is declared: the OpenTelemetry SDKs' default export interval (OTEL_METRIC_EXPORT_INTERVAL). */
+export const OTLP_DEFAULT_CELL_INTERVAL_MS = 60_000;
 
 /** OTLP DataPointFlags.FLAG_NO_RECORDED_VALUE: the point carries no value and is ignored. */
 const FLAG_NO_RECORDED_VALUE = 1;
@@ -31,8 +35,8 @@ const MAX_FIXED64 = (1n << 64n) - 1n;
 
 export interface OtlpParseOptions {
   /**
-   * Interval for cell points whose `startTimeUnixNano` is absent or "0" (gauges often omit it). Without it
-   * such points are rejected (MISSING_FIELD): a cell sample needs its interval.
+   * Interval of cell points whose resource does not declare `airan.interval_ms` (instead of
+   * OTLP_DEFAULT_CELL_INTERVAL_MS); it also counts as declared for delta sums without a start time.
    */
   readonly defaultCellIntervalMs?: number;
   /** Metric dictionary to use instead of the default one. */
@@ -84,6 +88,8 @@ export function parseOtlpMetrics(body: unknown, bounds: TimeBounds, options: Otl
   const ignored = new NameSet();
   /** Staged PRB count halves, in case resolving their pair rejects them afterwards. */
   const halves = new Map<number, { siteId: string; raw: () => unknown }>();
+  /** Valid points, staged once all are read: a declared interval yields to a delta sum's measured one of the same cell and time. */
+  const valid: Array<{ index: number; siteId: string; raw: () => unknown; part: boolean; measured: boolean; contributions: Contribution[] }> = [];
   let ignoredRecords = 0;
   let records = 0;
 
@@ -94,6 +100,7 @@ export function parseOtlpMetrics(body: unknown, bounds: TimeBounds, options: Otl
     if (rm.resource !== undefined && object(rm.resource, `${rmPath}.resource`)) resourceAttributes = list(rm.resource.attributes, `${rmPath}.resource.attributes`);
     const resourceAttributesPath = `${rmPath}.resource.attributes`;
     const site = idAttribute(resourceAttributes, resourceAttributesPath, [OTLP_SITE_ATTRIBUTE]);
+    const interval = declaredInterval(resourceAttributes, resourceAttributesPath, defaultCellIntervalMs);
     /** Admission of the resource's site: asked lazily, once, for the first point that would be accepted. */
     let admission: { refusal: RecordError | undefined } | undefined;
     const refusal = (): RecordError | undefined => {
@@ -111,9 +118,7 @@ export function parseOtlpMetrics(body: unknown, bounds: TimeBounds, options: Otl
         const metricPath = at(`${smPath}.metrics`, k);
         if (!object(metric, metricPath)) return;
         const name = metric.name;
-        if (typeof name !== 'string' || name === '') {
-          structural.push({ path: `${metricPath}.name`, code: name === undefined ? 'MISSING_FIELD' : 'INVALID_VALUE', message: 'a metric needs a non-empty name' });
-        }
+        if (typeof name !== 'string' || name === '') structural.push({ path: `${metricPath}.name`, code: name === undefined ? 'MISSING_FIELD' : 'INVALID_VALUE', message: 'a metric needs a non-empty name' });
         const types = METRIC_TYPES.filter((t) => metric[t] !== undefined);
         if (types.length > 1) structural.push({ path: metricPath, code: 'INVALID_VALUE', message: `a metric has exactly one of ${METRIC_TYPES.join(', ')}; got ${types.join(' and ')}` });
         if (types.length !== 1) return;
@@ -138,22 +143,29 @@ export function parseOtlpMetrics(body: unknown, bounds: TimeBounds, options: Otl
             ignoredRecords++;
             return;
           }
-          const ctx: PointContext = { index, name, definition, metric, metricPath, type, data, dataPath, pointPath: at(`${dataPath}.dataPoints`, m), site, resourceAttributes, resourceAttributesPath, bounds, defaultCellIntervalMs };
+          const ctx: PointContext = { index, name, definition, metric, metricPath, type, data, dataPath, pointPath: at(`${dataPath}.dataPoints`, m), site, resourceAttributes, resourceAttributesPath, bounds, interval };
           const outcome = parsePoint(point, ctx);
-          let errors = outcome.errors;
-          if (errors.length === 0) {
-            // A valid point has a valid site: ask before staging, so a refused point never reaches the accumulator.
-            const refused = refusal();
-            errors = refused ? [refused] : accumulator.stage(index, outcome.contributions);
-          }
-          if (errors.length > 0) rejected.push({ index, siteId, errors, raw: rawPoint(rm, sm, metric, type, point) });
-          else if (definition.part) halves.set(index, { siteId: siteId as string, raw: () => rawPoint(rm, sm, metric, type, point) });
+          // A valid point has a valid site: ask before staging, so a refused point never reaches the accumulator.
+          const refused = outcome.errors.length === 0 ? refusal() : undefined;
+          const raw = () => rawPoint(rm, sm, metric, type, point);
+          if (outcome.errors.length > 0 || refused) rejected.push({ index, siteId, errors: refused ? [refused] : outcome.errors, raw: raw() });
+          else valid.push({ index, siteId: siteId as string, raw, part: definition.part !== undefined, measured: outcome.measured, contributions: outcome.contributions });
         });
       });
     });
   });
 
   if (structural.length > 0) throw new FormatError('MALFORMED_BODY', 'not an OTLP/JSON ExportMetricsServiceRequest', structural);
+
+  const cellKey = (c: Contribution): string => JSON.stringify([c.siteId, c.target.kind === 'cell' ? c.target.cellId : null, c.ts]);
+  const measured = new Map<string, Contribution['target']>();
+  for (const v of valid) for (const c of v.contributions) if (v.measured && !measured.has(cellKey(c))) measured.set(cellKey(c), c.target);
+  for (const v of valid) {
+    const contributions = v.measured ? v.contributions : v.contributions.map((c) => (c.target.kind === 'cell' ? { ...c, target: measured.get(cellKey(c)) ?? c.target } : c));
+    const errors = accumulator.stage(v.index, contributions);
+    if (errors.length > 0) rejected.push({ index: v.index, siteId: v.siteId, errors, raw: v.raw() });
+    else if (v.part) halves.set(v.index, { siteId: v.siteId, raw: v.raw });
+  }
 
   for (const [index, errors] of accumulator.resolvePrbParts()) {
     const half = halves.get(index);
@@ -177,12 +189,13 @@ interface PointContext {
   readonly resourceAttributes: readonly unknown[];
   readonly resourceAttributesPath: string;
   readonly bounds: TimeBounds;
-  readonly defaultCellIntervalMs?: number;
+  readonly interval: DeclaredInterval;
 }
 
-function parsePoint(point: unknown, ctx: PointContext): { errors: RecordError[]; contributions: Contribution[] } {
+/** `measured`: the cell interval is a delta sum's timeUnixNano − startTimeUnixNano, not a declared one. */
+function parsePoint(point: unknown, ctx: PointContext): { errors: RecordError[]; contributions: Contribution[]; measured: boolean } {
   const { definition, name, pointPath } = ctx;
-  if (!isObject(point)) return { errors: [{ path: pointPath, code: 'INVALID_TYPE', message: `a data point must be an object, got ${typeName(point)}` }], contributions: [] };
+  if (!isObject(point)) return { errors: [{ path: pointPath, code: 'INVALID_TYPE', message: `a data point must be an object, got ${typeName(point)}` }], contributions: [], measured: false };
   const errors: RecordError[] = [];
 
   // Site (resource attribute).
@@ -252,21 +265,24 @@ function parsePoint(point: unknown, ctx: PointContext): { errors: RecordError[];
     const outOfRange = checkTimeBounds(ts, timePath, ctx.bounds);
     if (outOfRange) errors.push(outOfRange);
   }
+  // Interval (cell points): what the site declares for a gauge or a cumulative sum (a point in time, whose start
+  // is the series' start), timeUnixNano − startTimeUnixNano for a delta sum (docs/telemetry-mapping.md §5).
   const startPath = `${pointPath}.startTimeUnixNano`;
   const start = nanos(point.startTimeUnixNano, startPath);
-  let intervalMs: number | undefined;
+  const declared = ctx.interval;
+  const delta = ctx.type === 'sum' && ctx.data.aggregationTemporality === 1;
+  let interval: { ms: number; path: string } | undefined;
   if ('error' in start) errors.push(start.error);
-  else if (definition.target === 'cell') {
-    if (start.ns === null) {
-      if (ctx.defaultCellIntervalMs !== undefined) intervalMs = ctx.defaultCellIntervalMs;
-      else errors.push({ path: startPath, code: 'MISSING_FIELD', message: 'cell metrics need startTimeUnixNano: intervalMs = timeUnixNano − startTimeUnixNano' });
-    } else if (!('error' in time) && time.ns !== null) {
-      if (start.ns > time.ns) errors.push({ path: startPath, code: 'INVALID_VALUE', message: 'startTimeUnixNano is after timeUnixNano' });
-      else {
-        const ms = Number((time.ns - start.ns + NANOS_PER_MS / 2n) / NANOS_PER_MS);
-        if (ms < 1 || ms > MAX_INTERVAL_MS) errors.push({ path: startPath, code: 'OUT_OF_RANGE', message: `timeUnixNano − startTimeUnixNano must be 1 ms to ${MAX_INTERVAL_MS} ms, got ${ms} ms` });
-        else intervalMs = ms;
-      }
+  else if (definition.target !== 'cell') interval = undefined; // GPU samples have no interval
+  else if (declared.error) errors.push(declared.error);
+  else if (!delta || (start.ns === null && declared.source !== 'default')) interval = declared;
+  else if (start.ns === null) errors.push({ path: startPath, code: 'MISSING_FIELD', message: `a delta sum covers startTimeUnixNano … timeUnixNano: send its start, or declare the interval (resource attribute ${OTLP_INTERVAL_ATTRIBUTE})` });
+  else if (!('error' in time) && time.ns !== null) {
+    if (start.ns > time.ns) errors.push({ path: startPath, code: 'INVALID_VALUE', message: 'startTimeUnixNano is after timeUnixNano' });
+    else {
+      const ms = Number((time.ns - start.ns + NANOS_PER_MS / 2n) / NANOS_PER_MS);
+      if (ms < 1 || ms > MAX_INTERVAL_MS) errors.push({ path: startPath, code: 'OUT_OF_RANGE', message: `timeUnixNano − startTimeUnixNano must be 1 ms to ${MAX_INTERVAL_MS} ms, got ${ms} ms` });
+      else interval = { ms, path: startPath };
     }
   }
 
@@ -280,10 +296,11 @@ function parsePoint(point: unknown, ctx: PointContext): { errors: RecordError[];
     else errors.push({ path: value.path, code: checked.code, message: checked.message });
   }
 
-  if (errors.length > 0 || 'error' in value || entity === undefined || ts === undefined || canonical === undefined || typeof ctx.site.value !== 'string') return { errors, contributions: [] };
-  if (!ID_PATTERN.test(ctx.site.value)) return { errors: [{ path: ctx.site.path as string, code: 'INVALID_VALUE', message: `siteId "${ctx.site.value}" ${ID_RULE}` }], contributions: [] };
-  const target: CellTarget | GpuTarget = entity.kind === 'cell' ? { kind: 'cell', cellId: entity.cellId, intervalMs: intervalMs as number, intervalPath: startPath } : entity;
-  return { errors, contributions: [contribution(ctx.site.value, target, ts, definition, name, canonical, value.path)] };
+  const measured = interval !== undefined && interval !== declared;
+  if (errors.length > 0 || 'error' in value || entity === undefined || ts === undefined || canonical === undefined || typeof ctx.site.value !== 'string') return { errors, contributions: [], measured };
+  if (!ID_PATTERN.test(ctx.site.value)) return { errors: [{ path: ctx.site.path as string, code: 'INVALID_VALUE', message: `siteId "${ctx.site.value}" ${ID_RULE}` }], contributions: [], measured };
+  const target: CellTarget | GpuTarget = entity.kind === 'cell' ? { kind: 'cell', cellId: entity.cellId, intervalMs: (interval as { ms: number }).ms, intervalPath: (interval as { path: string }).path } : entity;
+  return { errors, contributions: [contribution(ctx.site.value, target, ts, definition, name, canonical, value.path)], measured };
 }
 
 function contribution(siteId: string, target: CellTarget | GpuTarget, ts: number, d: MetricDefinition, metric: string, value: number, path: string): Contribution {
@@ -311,6 +328,21 @@ function idAttribute(attributes: readonly unknown[], path: string, names: readon
     return { path: valuePath, error: { path: valuePath, code: 'INVALID_TYPE', message: `attribute ${name} must be a stringValue (or an intValue)` } };
   }
   return {};
+}
+
+/** A resource's cell interval: `airan.interval_ms`, else the caller's default, else 60 s; `path`: its origin. An invalid attribute is an `error` for every cell point. */
+type DeclaredInterval = { readonly ms: number; readonly path: string; readonly source: 'attribute' | 'option' | 'default'; readonly error?: RecordError };
+
+function declaredInterval(attributes: readonly unknown[], path: string, fallback: number | undefined): DeclaredInterval {
+  const a = idAttribute(attributes, path, [OTLP_INTERVAL_ATTRIBUTE]);
+  if (a.value === undefined && !a.error) return { ms: fallback ?? OTLP_DEFAULT_CELL_INTERVAL_MS, path, source: fallback === undefined ? 'default' : 'option' };
+  const valuePath = a.path as string;
+  const fail = (code: RecordError['code'], message: string): DeclaredInterval => ({ ms: 0, path: valuePath, source: 'attribute', error: { path: valuePath, code, message } });
+  if (a.value === undefined) return fail('INVALID_TYPE', `resource attribute ${OTLP_INTERVAL_ATTRIBUTE} must be an intValue (or a decimal stringValue) of milliseconds`);
+  if (!/^-?\d+$/.test(a.value)) return fail('INVALID_VALUE', `${OTLP_INTERVAL_ATTRIBUTE} must be a whole number of milliseconds, got "${a.value}"`);
+  const ms = Number(a.value);
+  if (ms < 1 || ms > MAX_INTERVAL_MS) return fail('OUT_OF_RANGE', `${OTLP_INTERVAL_ATTRIBUTE} must be 1 to ${MAX_INTERVAL_MS} ms, got ${a.value}`);
+  return { ms, path: valuePath, source: 'attribute' };
 }
 
 /** A fixed64 nanosecond timestamp: decimal string (preferred) or JSON integer. `ns: null` when absent or 0 (unset). Never goes through a JS number. */

@@ -1,8 +1,10 @@
-import { attr, bounds, cellPoint, deltaSum, errorsOf, gauge, gpuPoint, type Json, NOW, P, request, SITE, START_NS, T_NS, TS } from './otlp.fixtures';
+import { attr, bounds, cellPoint, declaring, deltaSum, errorsOf, gauge, gpuPoint, type Json, NOW, nsBefore, P, request, SITE, START_NS, T_NS, TS } from './otlp.fixtures';
 import { parseOtlpMetrics } from './otlp.parser';
 
 describe('parseOtlpMetrics: record errors', () => {
   const cell = (value: Json, extra: Json = {}): Json => gauge('RRU.PrbTotDl', [cellPoint('c1', value, extra)]);
+  /** A delta sum, whose interval is timeUnixNano − startTimeUnixNano. */
+  const amount = (extra: Json): Json => deltaSum('airan.inference.requests', [cellPoint('c1', { asInt: '5' }, extra)]);
 
   it('rejects a cumulative sum of a per-interval counter with CUMULATIVE_NOT_SUPPORTED', () => {
     expect(errorsOf(deltaSum('airan.inference.tokens', [cellPoint('c1', { asInt: '5' })], 2))).toEqual([
@@ -82,10 +84,11 @@ describe('parseOtlpMetrics: record errors', () => {
     ['timeUnixNano of the wrong type', cell({ asDouble: 1 }, { timeUnixNano: { high: 1 } }), [{ path: `${P(0)}.timeUnixNano`, code: 'INVALID_TYPE', message: 'must be a decimal string, got object' }]],
     ['a time too far ahead', cell({ asDouble: 1 }, { timeUnixNano: `${NOW + 300_001}000000` }), [{ path: `${P(0)}.timeUnixNano`, code: 'TIMESTAMP_OUT_OF_RANGE', message: 'more than 300000 ms ahead of the server clock' }]],
     ['a time too old', cell({ asDouble: 1 }, { timeUnixNano: `${NOW - 7 * 86_400_000 - 1}000000`, startTimeUnixNano: `${NOW - 7 * 86_400_000 - 60_001}000000` }), [{ path: `${P(0)}.timeUnixNano`, code: 'TIMESTAMP_OUT_OF_RANGE', message: 'older than 604800000 ms' }]],
-    ['a cell point without startTimeUnixNano', cell({ asDouble: 1 }, { startTimeUnixNano: undefined }), [{ path: `${P(0)}.startTimeUnixNano`, code: 'MISSING_FIELD', message: 'cell metrics need startTimeUnixNano: intervalMs = timeUnixNano − startTimeUnixNano' }]],
-    ['a start after the time', cell({ asDouble: 1 }, { startTimeUnixNano: '1795856340124000000' }), [{ path: `${P(0)}.startTimeUnixNano`, code: 'INVALID_VALUE', message: 'startTimeUnixNano is after timeUnixNano' }]],
-    ['a zero interval', cell({ asDouble: 1 }, { startTimeUnixNano: T_NS }), [{ path: `${P(0)}.startTimeUnixNano`, code: 'OUT_OF_RANGE', message: 'timeUnixNano − startTimeUnixNano must be 1 ms to 3600000 ms, got 0 ms' }]],
-    ['an interval above an hour', cell({ asDouble: 1 }, { startTimeUnixNano: (BigInt(T_NS) - 3_600_001_000_000n).toString() }), [{ path: `${P(0)}.startTimeUnixNano`, code: 'OUT_OF_RANGE', message: 'timeUnixNano − startTimeUnixNano must be 1 ms to 3600000 ms, got 3600001 ms' }]],
+    ['a delta sum without startTimeUnixNano (and no declared interval)', amount({ startTimeUnixNano: undefined }), [{ path: `${P(0, 'sum')}.startTimeUnixNano`, code: 'MISSING_FIELD', message: 'a delta sum covers startTimeUnixNano … timeUnixNano: send its start, or declare the interval (resource attribute airan.interval_ms)' }]],
+    ['a delta sum starting after its time', amount({ startTimeUnixNano: '1795856340124000000' }), [{ path: `${P(0, 'sum')}.startTimeUnixNano`, code: 'INVALID_VALUE', message: 'startTimeUnixNano is after timeUnixNano' }]],
+    ['a delta sum over 0 ms', amount({ startTimeUnixNano: T_NS }), [{ path: `${P(0, 'sum')}.startTimeUnixNano`, code: 'OUT_OF_RANGE', message: 'timeUnixNano − startTimeUnixNano must be 1 ms to 3600000 ms, got 0 ms' }]],
+    ['a delta sum over more than an hour', amount({ startTimeUnixNano: nsBefore(3_600_001) }), [{ path: `${P(0, 'sum')}.startTimeUnixNano`, code: 'OUT_OF_RANGE', message: 'timeUnixNano − startTimeUnixNano must be 1 ms to 3600000 ms, got 3600001 ms' }]],
+    ['a start time that is not decimal, even on a gauge', cell({ asDouble: 1 }, { startTimeUnixNano: 'yesterday' }), [{ path: `${P(0)}.startTimeUnixNano`, code: 'INVALID_TIMESTAMP', message: 'must be a decimal string of nanoseconds since the epoch, got "yesterday"' }]],
     ['no value', cell({}), [{ path: P(0), code: 'MISSING_FIELD', message: 'a data point needs asDouble or asInt' }]],
     ['two values', cell({ asDouble: 1, asInt: '1' }), [{ path: P(0), code: 'INVALID_VALUE', message: 'asDouble and asInt are a oneof: send exactly one' }]],
     ['asDouble "NaN"', cell({ asDouble: 'NaN' }), [{ path: `${P(0)}.asDouble`, code: 'INVALID_VALUE', message: 'RRU.PrbTotDl: NaN is not a measurement (NaN and ±Infinity are rejected)' }]],
@@ -108,21 +111,48 @@ describe('parseOtlpMetrics: record errors', () => {
       { path: '$.resourceMetrics[0].scopeMetrics[0].metrics[0].unit', code: 'UNIT_MISMATCH', message: 'RRU.PrbTotDl in "kbit/s" cannot be converted; accepted: "%" (or empty for %)' },
       { path: `${P(0)}.attributes`, code: 'MISSING_FIELD', message: 'data point attribute airan.cell.id is required for cell metric RRU.PrbTotDl' },
       { path: `${P(0)}.timeUnixNano`, code: 'INVALID_TIMESTAMP', message: 'must be a decimal string of nanoseconds since the epoch, got "soon"' },
-      { path: `${P(0)}.startTimeUnixNano`, code: 'MISSING_FIELD', message: 'cell metrics need startTimeUnixNano: intervalMs = timeUnixNano − startTimeUnixNano' },
     ]);
   });
 
-  it('rejects a conflicting value for the same cell and time, and a conflicting interval', () => {
-    const other = (BigInt(START_NS) + 30_000_000_000n).toString();
+  it('rejects a conflicting value for the same cell and time, and delta sums measuring different intervals', () => {
     const result = parseOtlpMetrics(
-      request([gauge('RRU.PrbTotDl', [cellPoint('c1', { asDouble: 10 }), cellPoint('c1', { asDouble: 11 })]), gauge('RRC.ConnMean', [cellPoint('c1', { asDouble: 3 }, { startTimeUnixNano: other })])]),
+      request([
+        gauge('RRU.PrbTotDl', [cellPoint('c1', { asDouble: 10 }), cellPoint('c1', { asDouble: 11 })]),
+        deltaSum('airan.inference.requests', [cellPoint('c1', { asInt: '7' }, { startTimeUnixNano: START_NS })]),
+        deltaSum('airan.inference.tokens', [cellPoint('c1', { asInt: '700' }, { startTimeUnixNano: nsBefore(30_000) })]),
+      ]),
       bounds,
     );
-    expect(result.accepted).toBe(1);
+    expect(result.accepted).toBe(2);
     expect(result.rejected.map((r) => [r.index, r.errors])).toEqual([
       [1, [{ path: `${P(0, 'gauge', 1)}.asDouble`, code: 'CONFLICTING_VALUE', message: `RRU.PrbTotDl 11 conflicts with 10 from RRU.PrbTotDl (record 0) for the same cell c1 at ${TS}` }]],
-      [2, [{ path: `${P(1)}.startTimeUnixNano`, code: 'CONFLICTING_VALUE', message: `cell c1 at ${TS} already has intervalMs 60000 (record 0), this record says 30000` }]],
+      [3, [{ path: `${P(2, 'sum')}.startTimeUnixNano`, code: 'CONFLICTING_VALUE', message: `cell c1 at ${TS} already has intervalMs 60000 (record 0), this record says 30000` }]],
     ]);
+    // The gauge took the interval the first delta sum measured (60 s here, as declared by default).
+    expect(result.sites[0].cells).toEqual([{ cellId: 'c1', ts: TS, intervalMs: 60_000, prbDlPct: 10, inferenceRequests: 7 }]);
+  });
+
+  it('rejects two resources of a site declaring different intervals for the same cell and time, at the later declaration', () => {
+    const body = { resourceMetrics: [...(request([cell({ asDouble: 10 })], declaring(15_000)).resourceMetrics as Json[]), ...(request([gauge('RRC.ConnMean', [cellPoint('c1', { asDouble: 3 })])], declaring(30_000)).resourceMetrics as Json[])] };
+    const result = parseOtlpMetrics(body, bounds);
+    expect(result.rejected.map((r) => [r.index, r.errors])).toEqual([
+      [1, [{ path: '$.resourceMetrics[1].resource.attributes[1].value.intValue', code: 'CONFLICTING_VALUE', message: `cell c1 at ${TS} already has intervalMs 15000 (record 0), this record says 30000` }]],
+    ]);
+  });
+
+  it.each([
+    ['not an integer', { boolValue: true }, 'INVALID_TYPE', 'resource attribute airan.interval_ms must be an intValue (or a decimal stringValue) of milliseconds', ''],
+    ['in seconds', { stringValue: '15s' }, 'INVALID_VALUE', 'airan.interval_ms must be a whole number of milliseconds, got "15s"', '.stringValue'],
+    ['zero', { intValue: '0' }, 'OUT_OF_RANGE', 'airan.interval_ms must be 1 to 3600000 ms, got 0', '.intValue'],
+    ['above an hour', { intValue: 3_600_001 }, 'OUT_OF_RANGE', 'airan.interval_ms must be 1 to 3600000 ms, got 3600001', '.intValue'],
+  ])('rejects every cell point of a resource whose airan.interval_ms is %s, and keeps its GPU points', (_what, value, code, message, leaf) => {
+    const result = parseOtlpMetrics(request([cell({ asDouble: 10 }), deltaSum('airan.inference.requests', [cellPoint('c2', { asInt: '1' })]), gauge('DCGM_FI_DEV_GPU_UTIL', [gpuPoint('0', { asInt: '71' })])], declaring(value)), bounds);
+    const error = { path: `$.resourceMetrics[0].resource.attributes[1].value${leaf}`, code, message };
+    expect(result.rejected.map((r) => [r.index, r.errors])).toEqual([
+      [0, [error]],
+      [1, [error]],
+    ]);
+    expect(result.sites[0]).toMatchObject({ cells: [], gpus: [{ node: 'aerial-01', device: '0', ts: TS, utilPct: 71 }] });
   });
 
   it('rejects a PRB used count without the available count of the same cell and time', () => {
