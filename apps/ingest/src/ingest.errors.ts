@@ -4,11 +4,12 @@ import { FormatError } from '@airan/telemetry-formats';
 
 /** Whole-request failures of ingest; record-level problems are reported per record instead. */
 export type IngestErrorCode =
-  | 'UNSUPPORTED_MEDIA_TYPE'
   | 'INVALID_BATCH'
   | 'INVALID_FORMAT'
   | 'UNKNOWN_SITE'
   | 'TOO_MANY_RECORDS'
+  /** Content that cannot fit in one Kafka message of its topic even alone (a VES fault with megabytes of text). */
+  | 'MESSAGE_TOO_LARGE'
   | 'SITE_NOT_OWNED'
   | 'ALL_RECORDS_REJECTED'
   | 'KAFKA_UNAVAILABLE'
@@ -19,11 +20,11 @@ export class IngestError extends FeatureError<IngestErrorCode> {
 }
 
 export const INGEST_HTTP_STATUS = {
-  UNSUPPORTED_MEDIA_TYPE: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   INVALID_BATCH: HttpStatus.UNPROCESSABLE_ENTITY,
   INVALID_FORMAT: HttpStatus.BAD_REQUEST,
   UNKNOWN_SITE: HttpStatus.UNPROCESSABLE_ENTITY,
   TOO_MANY_RECORDS: HttpStatus.PAYLOAD_TOO_LARGE,
+  MESSAGE_TOO_LARGE: HttpStatus.PAYLOAD_TOO_LARGE,
   SITE_NOT_OWNED: HttpStatus.FORBIDDEN,
   ALL_RECORDS_REJECTED: HttpStatus.UNPROCESSABLE_ENTITY,
   KAFKA_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,

@@ -29,8 +29,7 @@ export class ApiKeyGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const header = request.headers.authorization;
-    const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    const token = bearerToken(request.headers.authorization);
     if (!token) throw new AuthError('MISSING_CREDENTIALS', 'Authorization: Bearer <api key> is required');
     const principal = apiKeyId(token) ? await this.keys.findActive(token) : undefined;
     if (!principal) throw new AuthError('INVALID_CREDENTIALS', 'API key is unknown or revoked');
@@ -42,6 +41,16 @@ export class ApiKeyGuard implements CanActivate {
     }
     return true;
   }
+}
+
+/**
+ * The token of an `Authorization: Bearer <token>` header. The scheme name is case-insensitive (RFC 9110
+ * §11.1), so `bearer` and `BEARER` are the same scheme; clients and proxies do lower-case it.
+ */
+export function bearerToken(header: string | string[] | undefined): string | undefined {
+  if (typeof header !== 'string') return undefined;
+  const match = /^bearer[ \t]+(.+)$/i.exec(header.trim());
+  return match?.[1].trim();
 }
 
 /** Providers that authenticate every route of an app with `lookup` (by default the API keys in `schema`). */

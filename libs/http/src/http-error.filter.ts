@@ -1,8 +1,10 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { FeatureError } from '@airan/errors';
 import type { Logger } from '@airan/observability';
+import { declaredMediaTypes, unsupportedMediaType } from './media-type.route';
+import { RequestError } from './request.errors';
+import { mergeRouteConfig } from './route-config';
 
 /** Per feature, every code and its HTTP status. Typed as a full Record per feature so none is forgotten. */
 export type HttpStatusMaps = Record<string, Record<string, HttpStatus>>;
@@ -16,6 +18,10 @@ export interface MappedError {
   readonly message: string;
   readonly details?: unknown;
   readonly retryAfter?: number;
+  /** What the route would have taken (media types, content codings), for a 415. */
+  readonly accepted?: readonly string[];
+  /** Headers the answer carries besides the body (`Accept-Encoding` on a 415 for a content coding). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export const AUTH_HTTP_STATUS = {
@@ -25,7 +31,16 @@ export const AUTH_HTTP_STATUS = {
 } as const satisfies Record<import('@airan/auth').AuthErrorCode, HttpStatus>;
 
 export interface ErrorBody {
-  readonly error: { readonly code: string; readonly message: string; readonly details?: unknown };
+  readonly error: { readonly code: string; readonly message: string; readonly details?: unknown; readonly accepted?: readonly string[] };
+}
+
+/**
+ * The challenge every 401 carries (RFC 9110 §11.6.1 requires one; RFC 6750 §3 defines it for bearer
+ * tokens). A request that presented a key that is not valid is told so with `invalid_token`; one that
+ * presented none gets the bare challenge, as RFC 6750 §3.1 asks.
+ */
+export function bearerChallenge(code: string): string {
+  return code === 'INVALID_CREDENTIALS' ? 'Bearer realm="airan", error="invalid_token"' : 'Bearer realm="airan"';
 }
 
 /** A non-JSON error body: the bytes and their media type (OTLP's google.rpc.Status in protobuf). */
@@ -55,7 +70,7 @@ declare module 'fastify' {
  * controller-scoped filter, because fastify's own failures (malformed JSON, body too large, media type)
  * happen before Nest reaches the controller: only the global filter sees them, with the route's request.
  */
-export const ErrorBody = (build: ErrorBodyBuilder) => RouteConfig({ airanErrorBody: build });
+export const ErrorBody = (build: ErrorBodyBuilder) => mergeRouteConfig({ airanErrorBody: build });
 
 /**
  * The one HTTP mapper: feature errors by their maps, framework errors by their status, anything else
@@ -72,10 +87,13 @@ export class HttpErrorFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
-    const mapped = this.map(error);
+    const request = http.getRequest<FastifyRequest>();
+    const mapped = this.map(error, request);
     if (mapped.status >= 500) this.logger.error({ err: error }, 'request failed');
     if (mapped.retryAfter !== undefined) void reply.header('Retry-After', String(mapped.retryAfter));
-    this.send(reply, http.getRequest<FastifyRequest>(), mapped);
+    if (mapped.status === HttpStatus.UNAUTHORIZED) void reply.header('WWW-Authenticate', bearerChallenge(mapped.code));
+    for (const [name, value] of Object.entries(mapped.headers ?? {})) void reply.header(name, value);
+    this.send(reply, request, mapped);
   }
 
   private send(reply: FastifyReply, request: FastifyRequest, mapped: MappedError): void {
@@ -84,18 +102,18 @@ export class HttpErrorFilter implements ExceptionFilter {
     else void reply.status(mapped.status).send(body);
   }
 
-  private body({ code, message, details }: MappedError): ErrorBody {
-    return { error: { code, message, details } };
+  private body({ code, message, details, accepted }: MappedError): ErrorBody {
+    return { error: { code, message, details, accepted } };
   }
 
-  private map(error: unknown): MappedError {
-    if (error instanceof FeatureError) {
-      const status = this.maps[error.feature]?.[error.code];
-      if (status === undefined) this.logger.error({ feature: error.feature, code: error.code }, 'error code without an HTTP status');
-      return { status: status ?? HttpStatus.INTERNAL_SERVER_ERROR, code: error.code, message: error.message, details: error.details, retryAfter: error.retryAfterSeconds };
-    }
+  private map(error: unknown, request: FastifyRequest): MappedError {
+    if (error instanceof RequestError) return { ...this.mapFeature(error), accepted: error.accepted, headers: error.headers };
+    if (error instanceof FeatureError) return this.mapFeature(error);
     if (error instanceof HttpException) {
       const status = error.getStatus();
+      // Fastify's own 415 (no parser for the type) happens before the route runs; it names the types the route declared all the same.
+      const accepted = status === HttpStatus.UNSUPPORTED_MEDIA_TYPE ? declaredMediaTypes(request) : undefined;
+      if (accepted) return this.map(unsupportedMediaType(request.headers['content-type'], accepted), request);
       return { status, code: HttpStatus[status] ?? 'HTTP_ERROR', message: error.message };
     }
     // Fastify's own errors (body parsing, size limits, content type) carry a 4xx statusCode and an FST_ code.
@@ -104,5 +122,11 @@ export class HttpErrorFilter implements ExceptionFilter {
       return { status: framework.statusCode, code: framework.code ?? 'BAD_REQUEST', message: framework.message ?? 'bad request' };
     }
     return { status: HttpStatus.INTERNAL_SERVER_ERROR, code: 'INTERNAL', message: 'internal error' };
+  }
+
+  private mapFeature(error: FeatureError<string>): MappedError {
+    const status = this.maps[error.feature]?.[error.code];
+    if (status === undefined) this.logger.error({ feature: error.feature, code: error.code }, 'error code without an HTTP status');
+    return { status: status ?? HttpStatus.INTERNAL_SERVER_ERROR, code: error.code, message: error.message, details: error.details, retryAfter: error.retryAfterSeconds };
   }
 }

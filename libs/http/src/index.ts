@@ -3,3 +3,7 @@ export * from './service.infra';
 export * from './service.bootstrap';
 export * from './registry-cache.provider';
 export * from './zod-issues';
+export * from './request.errors';
+export * from './media-type.route';
+export * from './content-encoding.hook';
+export * from './route-config';

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { type DynamicModule, Global, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { NestFactory } from '@nestjs/core';
 import type { CustomStrategy } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -13,7 +13,10 @@ import { KafkaBatchTransport, KafkaErrorFilter, KafkaUnavailableError, TopicDrif
 import { type Logger, NestPinoLogger, ObservabilityController, READINESS_CHECKS, type ReadinessCheck, createLogger, initTracing, shutdownTracing } from '@airan/observability';
 import { AUTH_HTTP_STATUS, HTTP_LOGGER, HTTP_STATUS_MAPS, HttpErrorFilter, type HttpStatusMaps } from './http-error.filter';
 import { INFRA, type ServiceInfra } from './service.infra';
+import { decodeContentEncoding } from './content-encoding.hook';
 import { limitJsonDepth } from './json-depth.hook';
+import { type BodyReading, MediaTypeInterceptor, readDeclaredMediaTypes } from './media-type.route';
+import { REQUEST_HTTP_STATUS } from './request.errors';
 import { registerRequestLog } from './request-log.hooks';
 
 export interface ServiceSpec<S extends z.ZodTypeAny> {
@@ -93,6 +96,7 @@ export async function startService<S extends z.ZodTypeAny>(spec: ServiceSpec<S>)
       InfraLifecycle,
       { provide: READINESS_CHECKS, useValue: checks },
       ...httpErrorProviders(spec.httpStatusMaps ?? {}, logger),
+      { provide: APP_INTERCEPTOR, useClass: MediaTypeInterceptor },
     ],
     exports: [INFRA, HTTP_STATUS_MAPS, HTTP_LOGGER],
   })
@@ -116,10 +120,10 @@ export async function startService<S extends z.ZodTypeAny>(spec: ServiceSpec<S>)
   return app;
 }
 
-/** The HTTP error mapper and what it needs: every feature's status map (auth's included) and the logger. */
+/** The HTTP error mapper and what it needs: every feature's status map (auth's and the request envelope's included) and the logger. */
 export function httpErrorProviders(statusMaps: HttpStatusMaps, logger: Logger): Provider[] {
   return [
-    { provide: HTTP_STATUS_MAPS, useValue: { auth: AUTH_HTTP_STATUS, ...statusMaps } },
+    { provide: HTTP_STATUS_MAPS, useValue: { auth: AUTH_HTTP_STATUS, request: REQUEST_HTTP_STATUS, ...statusMaps } },
     { provide: HTTP_LOGGER, useValue: logger },
     { provide: APP_FILTER, useClass: HttpErrorFilter },
   ];
@@ -133,13 +137,28 @@ export interface HttpAdapterOptions {
   readonly binaryMediaTypes?: readonly string[];
 }
 
-/** The fastify adapter every app serves on: its body limit, one access-log line per request, the JSON depth limit and the extra body parsers. */
+/**
+ * The fastify adapter every app serves on: its body limit (on the decoded body), gzip and deflate
+ * bodies decoded, a trailing slash ignored, one access-log line per request, the JSON depth limit and
+ * the body parsers (the app's, and those of the media types its routes declare).
+ */
 export function createHttpAdapter(options: HttpAdapterOptions, logger: Logger): FastifyAdapter {
-  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimitBytes });
-  registerRequestLog(adapter.getInstance(), logger);
-  limitJsonDepth(adapter.getInstance());
-  for (const [parseAs, mediaTypes] of [['string', options.textMediaTypes], ['buffer', options.binaryMediaTypes]] as const) {
-    if (mediaTypes?.length) adapter.getInstance().addContentTypeParser([...mediaTypes], { parseAs }, (_request, body, done) => done(null, body));
+  // `/v1/metrics/` is what a site's exporter gets when its endpoint is configured with a slash: the same route.
+  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimitBytes, routerOptions: { ignoreTrailingSlash: true } });
+  const app = adapter.getInstance();
+  registerRequestLog(app, logger);
+  decodeContentEncoding(app);
+  limitJsonDepth(app);
+  // Fastify's own two parsers, then the app's.
+  const readings = new Map<string, BodyReading>([
+    ['application/json', 'json'],
+    ['text/plain', 'text'],
+  ]);
+  for (const [reading, mediaTypes] of [['text', options.textMediaTypes], ['binary', options.binaryMediaTypes]] as const) {
+    if (!mediaTypes?.length) continue;
+    app.addContentTypeParser([...mediaTypes], { parseAs: reading === 'text' ? 'string' : 'buffer' }, (_request, body, done) => done(null, body));
+    for (const type of mediaTypes) readings.set(type.toLowerCase(), reading);
   }
+  readDeclaredMediaTypes(app, readings);
   return adapter;
 }

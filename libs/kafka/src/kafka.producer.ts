@@ -1,5 +1,8 @@
 import { type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
 import { injectTraceHeaders } from '@airan/observability';
+import { type MessageLimit, readMessageLimits } from './message-limits.reader';
+
+export type { MessageLimit } from './message-limits.reader';
 
 export interface OutgoingMessage {
   readonly key: string;
@@ -9,6 +12,33 @@ export interface OutgoingMessage {
   readonly headers?: Record<string, string>;
 }
 
+/** The header of a Kafka record batch (magic 2), its 12-byte log overhead included. */
+export const RECORD_BATCH_OVERHEAD_BYTES = 61;
+/**
+ * Kept free in every batch below the broker's limit, so that an estimate off by a few bytes (a varint
+ * one byte wider, a header added on the way) never turns into MESSAGE_TOO_LARGE.
+ */
+export const MESSAGE_SAFETY_MARGIN_BYTES = 1024;
+
+/** A message that would pass its topic's limit even alone in a batch: the broker would refuse it on every try. */
+export class MessageTooLargeError extends Error {
+  constructor(
+    readonly topic: string,
+    readonly bytes: number,
+    readonly maxMessageBytes: number,
+  ) {
+    super(`a ${bytes}-byte message does not fit in ${topic}, which takes at most ${maxMessageBytes} bytes per batch (max.message.bytes)`);
+    this.name = 'MessageTooLargeError';
+  }
+}
+
+/** The broker refused a batch as too large (its limit is lower than the one the producer was given). */
+export function isBrokerMessageTooLarge(error: unknown): boolean {
+  const type = (error as { type?: unknown })?.type;
+  const cause = (error as { cause?: { type?: unknown } })?.cause?.type;
+  return [type, cause].some((t) => t === 'MESSAGE_TOO_LARGE' || t === 'RECORD_LIST_TOO_LARGE');
+}
+
 /**
  * An idempotent producer that waits for all in-sync replicas: a resolved `send` means Kafka holds the data.
  * kafkajs does no client-side batching, so callers hand over whole batches.
@@ -16,7 +46,7 @@ export interface OutgoingMessage {
 export class DurableProducer {
   private readonly producer: Producer;
 
-  constructor(kafka: Kafka) {
+  constructor(private readonly kafka: Kafka) {
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   }
 
@@ -28,8 +58,33 @@ export class DurableProducer {
     return this.producer.disconnect();
   }
 
-  /** Messages for one or several topics, in one request. */
-  async sendBatch(items: ReadonlyArray<{ topic: string; message: OutgoingMessage }>, timeoutMs = 10_000): Promise<void> {
+  /** The largest batch each topic takes, from the topic and broker configuration (see readMessageLimits). */
+  async readMessageLimits(topics: readonly string[]): Promise<Map<string, MessageLimit>> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      return await readMessageLimits(admin, topics);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /**
+   * The largest value (UTF-8 bytes) a message with `key` may carry to fit alone in a batch of a topic
+   * taking `maxMessageBytes`, with the trace headers `sendBatch` would add now.
+   */
+  valueBudget(maxMessageBytes: number, key: string, headers?: Record<string, string>): number {
+    return batchBudget(maxMessageBytes) - recordBytes({ key, value: '', headers: { ...injectTraceHeaders(), ...headers } });
+  }
+
+  /**
+   * Messages for one or several topics, in one request; or, given `maxMessageBytes` per topic, in as
+   * many consecutive requests as keep every topic's batch under its limit. Each topic's messages keep
+   * their order across the requests (one producer, one request in flight), so a key's messages land on
+   * its partition in the order given. A message too large to fit even alone fails the whole call
+   * before anything is sent (MessageTooLargeError).
+   */
+  async sendBatch(items: ReadonlyArray<{ topic: string; message: OutgoingMessage }>, timeoutMs = 10_000, maxMessageBytes?: ReadonlyMap<string, number>): Promise<void> {
     const byTopic = new Map<string, Message[]>();
     const trace = injectTraceHeaders();
     for (const { topic, message } of items) {
@@ -41,10 +96,58 @@ export class DurableProducer {
       });
       byTopic.set(topic, list);
     }
-    await this.producer.sendBatch({
-      acks: -1,
-      timeout: timeoutMs,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
+    const requests = maxMessageBytes ? splitRequests(byTopic, maxMessageBytes) : [byTopic];
+    for (const request of requests) {
+      await this.producer.sendBatch({
+        acks: -1,
+        timeout: timeoutMs,
+        topicMessages: [...request].map(([topic, messages]) => ({ topic, messages })),
+      });
+    }
   }
+}
+
+/** What the records of one batch may take of a topic's limit. */
+function batchBudget(maxMessageBytes: number): number {
+  return maxMessageBytes - RECORD_BATCH_OVERHEAD_BYTES - MESSAGE_SAFETY_MARGIN_BYTES;
+}
+
+/** Varints are counted at their widest (5 bytes, 10 for the timestamp delta): an upper bound, never an underestimate. */
+const VARINT = 5;
+/** Length, attributes, timestamp delta, offset delta, key length, value length, header count. */
+const RECORD_FRAMING_BYTES = VARINT + 1 + 2 * VARINT + VARINT + VARINT + VARINT + VARINT;
+
+/** An upper bound of a message's size as a record in a batch (magic 2). */
+export function recordBytes(message: Pick<Message, 'key' | 'value' | 'headers'>): number {
+  const size = (v: string | Buffer | null | undefined) => (v == null ? 0 : typeof v === 'string' ? Buffer.byteLength(v) : v.length);
+  let bytes = RECORD_FRAMING_BYTES + size(message.key) + size(message.value);
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    for (const v of Array.isArray(value) ? value : [value]) bytes += 2 * VARINT + Buffer.byteLength(name) + size(v as string | Buffer | undefined);
+  }
+  return bytes;
+}
+
+/** Each topic's messages cut, in order, into runs under its limit; request i carries run i of every topic. */
+function splitRequests(byTopic: ReadonlyMap<string, Message[]>, maxMessageBytes: ReadonlyMap<string, number>): Array<Map<string, Message[]>> {
+  const requests: Array<Map<string, Message[]>> = [];
+  for (const [topic, messages] of byTopic) {
+    const limit = maxMessageBytes.get(topic);
+    const runs: Message[][] = [];
+    let run: Message[] = [];
+    let used = 0;
+    for (const message of messages) {
+      const bytes = recordBytes(message);
+      if (limit !== undefined && bytes > batchBudget(limit)) throw new MessageTooLargeError(topic, bytes + RECORD_BATCH_OVERHEAD_BYTES, limit);
+      if (limit !== undefined && run.length > 0 && used + bytes > batchBudget(limit)) {
+        runs.push(run);
+        run = [];
+        used = 0;
+      }
+      run.push(message);
+      used += bytes;
+    }
+    if (run.length > 0) runs.push(run);
+    runs.forEach((r, i) => (requests[i] ??= new Map()).set(topic, r));
+  }
+  return requests;
 }

@@ -1,5 +1,5 @@
 import type { ParsedBatch, TimeBounds } from './native.parser';
-import type { RecordError } from './record-error';
+import type { RecordError, RejectedRecord } from './record-error';
 import type { VesFault } from './ves.parser';
 
 /**
@@ -15,6 +15,12 @@ export interface FormatParseResult extends ParsedBatch {
   readonly ignoredMetrics?: string[];
   /** Records that were accepted but carried nothing to map (unknown metric, OTLP point flagged "no recorded value"). */
   readonly ignoredRecords?: number;
+  /**
+   * Accepted records with content the parser passed over (`parseVesEvents` only: VES has no partial-success
+   * answer to name it in), each with `UNMAPPED` errors at the paths of that content. They are also counted
+   * in `accepted`; what they did map is in `sites`.
+   */
+  readonly unmapped?: RejectedRecord[];
   /** Valid VES fault events (`parseVesEvents` only): not telemetry and not errors; ingest decides what to do. */
   readonly faults?: VesFault[];
 }

@@ -1,5 +1,5 @@
+export { formatError } from './format-error.fixtures';
 // Test data and helpers shared by the OTLP/JSON specs (otlp.parser.spec.ts, otlp.record-errors.spec.ts); not part of the library: index.ts does not export it.
-import { FormatError } from './format-error';
 import type { TimeBounds } from './native.parser';
 import { parseOtlpMetrics } from './otlp.parser';
 
@@ -27,15 +27,6 @@ export const deltaSum = (name: string, dataPoints: unknown[], temporality: unkno
 export const request = (metrics: unknown[], resourceAttributes: unknown[] = SITE): Json => ({ resourceMetrics: [{ resource: { attributes: resourceAttributes }, scopeMetrics: [{ scope: { name: 'airan-test' }, metrics }] }] });
 export const P = (k: number, type = 'gauge', m = 0): string => `$.resourceMetrics[0].scopeMetrics[0].metrics[${k}].${type}.dataPoints[${m}]`;
 
-export function formatError(fn: () => unknown): FormatError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof FormatError) return error;
-    throw error;
-  }
-  throw new Error('expected a FormatError');
-}
 
 /** Parses one metric and returns the errors of its single, rejected data point. */
 export function errorsOf(metric: Json, resourceAttributes: unknown[] = SITE): unknown {

@@ -1,4 +1,4 @@
-import { at, checkTimeBounds, DEVICE_PATTERN, DEVICE_RULE, type FormatParseResult, ID_PATTERN, ID_RULE, isObject, key, MAX_INTERVAL_MS, NameSet, nonFinite, parseDecimal, typeName } from './format-common';
+import { at, checkTimeBounds, DEVICE_PATTERN, DEVICE_RULE, type FormatParseResult, ID_PATTERN, ID_RULE, isObject, MAX_INTERVAL_MS, NameSet, nonFinite, parseDecimal, typeName } from './format-common';
 import { FormatError } from './format-error';
 import { checkMetricValue, lookupMetric, type MetricDefinition, type MetricDictionary, resolveUnit, sentinelOf } from './metric-dictionary';
 import type { TimeBounds } from './native.parser';

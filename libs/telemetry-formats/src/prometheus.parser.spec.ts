@@ -1,6 +1,6 @@
-import { FormatError } from './format-error';
+import { formatError } from './format-error.fixtures';
 import type { TimeBounds } from './native.parser';
-import { parsePrometheusText, type PrometheusContext, parseSampleLine } from './prometheus.parser';
+import { isOpenMetricsText, parsePrometheusText, type PrometheusContext, parseSampleLine } from './prometheus.parser';
 
 const NOW = Date.parse('2026-11-28T09:00:00Z');
 const bounds: TimeBounds = { now: NOW, maxFutureMs: 300_000, maxAgeMs: 7 * 86_400_000 };
@@ -49,15 +49,6 @@ DCGM_FI_PROF_PIPE_TENSOR_ACTIVE{${MIG(2)}} 0.050000
 
 `;
 
-function formatError(fn: () => unknown): FormatError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof FormatError) return error;
-    throw error;
-  }
-  throw new Error('expected a FormatError');
-}
 
 /** Parses the lines and returns [index, errors, raw] of each rejected record. */
 function rejections(...lines: string[]): unknown[] {
@@ -268,6 +259,82 @@ describe('parsePrometheusText', () => {
   });
 });
 
+/** What a DCGM exporter behind an OpenMetrics-speaking agent serves: `# UNIT`, a counter family with `_total`/`_created` and an exemplar, second timestamps, `# EOF`. */
+const OM_SECONDS = (ms: number): string => (ms / 1000).toFixed(3);
+const OPENMETRICS_SCRAPE = `# HELP DCGM_FI_DEV_GPU_UTIL GPU utilization (in %).
+# TYPE DCGM_FI_DEV_GPU_UTIL gauge
+DCGM_FI_DEV_GPU_UTIL{${L0}} 71 ${OM_SECONDS(NOW - 1500)}
+# HELP DCGM_FI_DEV_POWER_USAGE Power draw (in W).
+# TYPE DCGM_FI_DEV_POWER_USAGE gauge
+# UNIT DCGM_FI_DEV_POWER_USAGE watts
+DCGM_FI_DEV_POWER_USAGE{${L0}} 312.5 ${OM_SECONDS(NOW - 1500)}
+# HELP dcgm_energy_joules Total energy consumption since boot.
+# TYPE dcgm_energy_joules counter
+# UNIT dcgm_energy_joules joules
+dcgm_energy_joules_total{${L0}} 8234567.89 ${OM_SECONDS(NOW - 1500)} # {trace_id="4bf92f3577b34da6a3ce929d0e0e4736"} 1.5 ${OM_SECONDS(NOW - 2000)}
+dcgm_energy_joules_created{${L0}} 1.7964e9
+# TYPE dcgm_exporter_build info
+dcgm_exporter_build_info{version="3.3.9-3.6.0"} 1
+# EOF
+`;
+
+describe('parsePrometheusText, OpenMetrics', () => {
+  it('maps an OpenMetrics scrape: seconds as ms, # UNIT, exemplars dropped, counter families, # EOF', () => {
+    const result = parsePrometheusText(OPENMETRICS_SCRAPE, bounds, context);
+    expect(result).toEqual({
+      sites: [{ siteId: 'site-muc-01', cells: [], gpus: [{ node: 'aerial-01', device: '0', ts: NOW - 1500, utilPct: 71, powerW: 312.5 }], heartbeats: [] }],
+      rejected: [],
+      accepted: 5,
+      ignoredMetrics: ['dcgm_energy_joules_total', 'dcgm_energy_joules_created', 'dcgm_exporter_build_info'],
+      ignoredRecords: 3,
+    });
+  });
+
+  it('tells OpenMetrics from 0.0.4 text by its # EOF line', () => {
+    expect(isOpenMetricsText(OPENMETRICS_SCRAPE)).toBe(true);
+    expect(isOpenMetricsText('x 1\r\n# EOF\r\n')).toBe(true);
+    expect(isOpenMetricsText(DCGM_SCRAPE)).toBe(false);
+    expect(isOpenMetricsText('x 1\n# EOF is near\n')).toBe(false);
+    // The same timestamp is ms in 0.0.4 text and seconds in OpenMetrics.
+    const line = `DCGM_FI_DEV_GPU_UTIL{Hostname="n",gpu="0"} 5 ${Math.round((NOW - 1000) / 1000)}`;
+    expect(parsePrometheusText(`${line}\n# EOF\n`, bounds, context).sites[0].gpus[0].ts).toBe(NOW - 1000);
+    expect(parsePrometheusText(`${line}\n`, bounds, context).rejected[0].errors[0].code).toBe('TIMESTAMP_OUT_OF_RANGE');
+  });
+
+  it('rejects every line after # EOF', () => {
+    expect(rejections('DCGM_FI_DEV_GPU_UTIL{Hostname="n",gpu="0"} 5', '# EOF', 'DCGM_FI_DEV_GPU_UTIL{Hostname="n",gpu="1"} 5', '', '# TYPE x gauge')).toEqual([
+      [3, [{ path: 'line 3', code: 'SYNTAX_ERROR', message: 'nothing may follow # EOF' }], 'DCGM_FI_DEV_GPU_UTIL{Hostname="n",gpu="1"} 5'],
+      [5, [{ path: 'line 5', code: 'SYNTAX_ERROR', message: 'nothing may follow # EOF' }], '# TYPE x gauge'],
+    ]);
+  });
+
+  it('rejects a per-interval amount exposed as an OpenMetrics counter (x_total of family x) with CUMULATIVE_NOT_SUPPORTED', () => {
+    expect(rejections('# TYPE airan_inference_tokens counter', 'airan_inference_tokens_total{cell="c1"} 5000', 'airan_inference_tokens_created{cell="c1"} 1.7e9', '# EOF')).toEqual([
+      [2, [{ path: 'line 2', code: 'CUMULATIVE_NOT_SUPPORTED', message: "airan_inference_tokens_total is a per-interval amount but is typed counter (cumulative): expose it as a gauge holding the interval's amount" }], 'airan_inference_tokens_total{cell="c1"} 5000'],
+    ]);
+  });
+
+  it("takes OpenMetrics' own family types, and only in OpenMetrics", () => {
+    expect(rejections('# TYPE a unknown', '# TYPE b stateset', '# TYPE c gaugehistogram', '# TYPE d info', '# EOF')).toEqual([]);
+    expect(rejections('# TYPE a unknown')[0]).toMatchObject([1, [{ code: 'SYNTAX_ERROR' }], '# TYPE a unknown']);
+    // In 0.0.4 text `# UNIT` is an ordinary comment; in OpenMetrics a directive that needs a metric name.
+    expect(rejections('# UNIT 1x seconds')).toEqual([]);
+    expect(rejections('# UNIT 1x seconds', '# EOF')).toEqual([[1, [{ path: 'line 1', code: 'SYNTAX_ERROR', message: '# UNIT needs a metric name, got "1x"' }], '# UNIT 1x seconds']]);
+  });
+
+  it.each([
+    ['an exemplar without labels', 'x_total 1 # 2', 'expected { to open the exemplar\'s labels in the exemplar at column 11'],
+    ['an exemplar without a space after #', 'x_total 1 #{a="b"} 2', 'expected a space after # in the exemplar at column 11'],
+    ['an exemplar without a value', 'x_total 1 # {a="b"}', 'invalid value "" in the exemplar at column 11'],
+    ['an exemplar with a bad label set', 'x_total 1 # {a=b} 2', 'expected " to open the value of label a at column 16 in the exemplar at column 11'],
+    ['an exemplar with a bad timestamp', 'x_total 1 # {a="b"} 2 soon', 'invalid timestamp "soon" in the exemplar at column 11'],
+    ['text after the exemplar', 'x_total 1 # {a="b"} 2 1.5 x', 'unexpected text after the timestamp in the exemplar at column 11'],
+    ['a timestamp that is not a number of seconds', 'x 1 17000000001.5.2', 'invalid timestamp "17000000001.5.2": expected seconds since the epoch (OpenMetrics)'],
+  ])('rejects %s as SYNTAX_ERROR', (_what, line, message) => {
+    expect(rejections(line, '# EOF')).toEqual([[1, [{ path: 'line 1', code: 'SYNTAX_ERROR', message }], line]]);
+  });
+});
+
 describe('parseSampleLine', () => {
   it('unescapes \\\\, \\" and \\n in label values and keeps every label', () => {
     const sample = parseSampleLine('DCGM_FI_DEV_GPU_UTIL{Hostname="a\\\\b",modelName="say \\"hi\\"",note="x\\ny"} 5');
@@ -280,5 +347,14 @@ describe('parseSampleLine', () => {
     expect(parseSampleLine('x -Inf')).toMatchObject({ value: -Infinity });
     expect(parseSampleLine('x 1.5e3 -1000')).toEqual({ name: 'x', labels: new Map(), value: 1500, text: '1.5e3', timestamp: -1000 });
     expect(parseSampleLine('x{} 1')).toEqual({ name: 'x', labels: new Map(), value: 1, text: '1' });
+  });
+
+  it('reads OpenMetrics seconds, fractional or with an exponent, and drops an exemplar', () => {
+    expect(parseSampleLine('x 1 1700000000.5', 'openmetrics')).toEqual({ name: 'x', labels: new Map(), value: 1, text: '1', timestamp: 1_700_000_000_500 });
+    expect(parseSampleLine('x 1 1.7e9', 'openmetrics')).toMatchObject({ timestamp: 1_700_000_000_000 });
+    expect(parseSampleLine('x_total{a="1"} 2 # {trace_id="t"} 0.5 1700000000.001', 'openmetrics')).toEqual({ name: 'x_total', labels: new Map([['a', '1']]), value: 2, text: '2' });
+    expect(parseSampleLine('x_total 2 1700000000 # {} 0.5', 'openmetrics')).toMatchObject({ value: 2, timestamp: 1_700_000_000_000 });
+    // Not in 0.0.4 text: there `#` after the value is not a timestamp.
+    expect(parseSampleLine('x_total 2 # {} 0.5')).toBe('invalid timestamp "#": expected integer milliseconds since the epoch');
   });
 });

@@ -6,11 +6,22 @@ import type { RecordError, RejectedRecord } from './record-error';
 import { type CellTarget, type GpuTarget, SampleAccumulator } from './sample-accumulator';
 
 /**
- * Prometheus text exposition format 0.0.4, as a DCGM exporter serves it and a site pushes it. A record
- * is one line that is not blank and not an ordinary comment: a sample line, or a malformed `# HELP` /
- * `# TYPE` line. `index` and `path` name the line: index 7 ↔ path `line 7` (1-based). Mapping
- * conventions: docs/telemetry-mapping.md.
+ * Prometheus text exposition format 0.0.4, as a DCGM exporter serves it and a site pushes it, and
+ * OpenMetrics 1.0 text (`application/openmetrics-text`), what Prometheus-compatible agents serve when
+ * asked for it. A record is one line that is not blank and not an ordinary comment: a sample line, or
+ * a malformed `# HELP` / `# TYPE` (/ `# UNIT`) line. `index` and `path` name the line: index 7 ↔ path
+ * `line 7` (1-based). Mapping conventions: docs/telemetry-mapping.md.
+ *
+ * A text is OpenMetrics when it has a `# EOF` line, which OpenMetrics requires as its last line and
+ * the 0.0.4 format never needs. It then differs in what the parser must know: timestamps are seconds
+ * (not milliseconds) and may be fractional, a sample may end with an exemplar (` # {labels} value
+ * [timestamp]`), `# UNIT` is a directive, the family types include OpenMetrics' own, a counter's
+ * `# TYPE` names its family (`x`) while its samples are `x_total` and `x_created`, and nothing may
+ * follow `# EOF`.
  */
+
+/** The line that ends an OpenMetrics exposition. */
+export const OPENMETRICS_EOF = '# EOF';
 
 /** Label naming the cell of a cell metric. */
 export const PROMETHEUS_CELL_LABEL = 'cell';
@@ -22,6 +33,11 @@ export const PROMETHEUS_DEVICE_LABEL = 'gpu';
 export const PROMETHEUS_MIG_LABEL = 'GPU_I_ID';
 
 const METRIC_TYPES = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
+const OPENMETRICS_TYPES = new Set(['counter', 'gauge', 'histogram', 'gaugehistogram', 'stateset', 'info', 'summary', 'unknown']);
+/** Sample-name suffixes of OpenMetrics (and 0.0.4) families: `x_total` belongs to the family `x` its `# TYPE` names. */
+const FAMILY_SUFFIXES = ['_total', '_created', '_bucket', '_count', '_sum', '_gcount', '_gsum', '_info'];
+/** An OpenMetrics timestamp: seconds since the epoch, a decimal that may be fractional or have an exponent. */
+const SECONDS = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const NAME_START = /[a-zA-Z_:]/;
 const NAME_CHAR = /[a-zA-Z0-9_:]/;
@@ -61,8 +77,16 @@ export interface PrometheusSample {
   readonly value: number;
   /** The value as written (`9223372036854775794`, `+Inf`, …). */
   readonly text: string;
-  /** Epoch ms, when the line carries one. */
+  /** Epoch ms, when the line carries one (OpenMetrics' seconds converted). */
   readonly timestamp?: number;
+}
+
+/** Which of the two text formats a line is read as. */
+export type PrometheusSyntax = 'prometheus' | 'openmetrics';
+
+/** Whether a text is OpenMetrics: it has the `# EOF` line OpenMetrics ends with. */
+export function isOpenMetricsText(text: string): boolean {
+  return /^# EOF\r?$/m.test(text);
 }
 
 /**
@@ -86,6 +110,10 @@ export function parsePrometheusText(text: string, bounds: TimeBounds, context: P
   let records = 0;
   let ignoredRecords = 0;
 
+  const syntax: PrometheusSyntax = isOpenMetricsText(text) ? 'openmetrics' : 'prometheus';
+  const familyType = (name: string): string | undefined => types.get(name) ?? types.get(familyName(name));
+  let ended = false;
+
   const lines = text.split('\n');
   lines.forEach((rawLine, i) => {
     const n = i + 1;
@@ -96,11 +124,21 @@ export function parsePrometheusText(text: string, bounds: TimeBounds, context: P
     };
     const trimmed = line.trimStart();
     if (trimmed === '') return;
+    if (ended) {
+      records++;
+      reject([{ path, code: 'SYNTAX_ERROR', message: `nothing may follow ${OPENMETRICS_EOF}` }]);
+      return;
+    }
+    if (syntax === 'openmetrics' && line === OPENMETRICS_EOF) {
+      ended = true;
+      return;
+    }
 
     if (trimmed.startsWith('#')) {
-      const directive = /^#[ \t]+(HELP|TYPE)(?:[ \t]+(.*))?$/.exec(trimmed);
+      // `# UNIT` is an OpenMetrics directive; in 0.0.4 text it is an ordinary comment.
+      const directive = (syntax === 'openmetrics' ? /^#[ \t]+(HELP|TYPE|UNIT)(?:[ \t]+(.*))?$/ : /^#[ \t]+(HELP|TYPE)(?:[ \t]+(.*))?$/).exec(trimmed);
       if (!directive) return; // an ordinary comment
-      const error = parseDirective(directive[1] as 'HELP' | 'TYPE', directive[2] ?? '', types);
+      const error = parseDirective(directive[1] as Directive, directive[2] ?? '', types, syntax);
       if (error) {
         records++;
         reject([{ path, code: 'SYNTAX_ERROR', message: error }]);
@@ -109,12 +147,14 @@ export function parsePrometheusText(text: string, bounds: TimeBounds, context: P
     }
 
     records++;
-    const sample = parseSampleLine(line);
+    const sample = parseSampleLine(line, syntax);
     if (typeof sample === 'string') {
       reject([{ path, code: 'SYNTAX_ERROR', message: sample }]);
       return;
     }
-    const definition = lookupMetric(sample.name, dictionary);
+    // An OpenMetrics counter `x` is sampled as `x_total`: the dictionary knows it as `x`.
+    const counterTotal = sample.name.endsWith('_total') && familyType(sample.name) === 'counter';
+    const definition = lookupMetric(sample.name, dictionary) ?? (counterTotal ? lookupMetric(familyName(sample.name), dictionary) : undefined);
     if (!definition && refusal) {
       reject([refusal]);
       return;
@@ -125,7 +165,7 @@ export function parsePrometheusText(text: string, bounds: TimeBounds, context: P
       return;
     }
     const errors: RecordError[] = [];
-    if (types.get(sample.name) === 'counter' && definition.kind === 'delta') {
+    if (familyType(sample.name) === 'counter' && definition.kind === 'delta') {
       errors.push({ path, code: 'CUMULATIVE_NOT_SUPPORTED', message: `${sample.name} is a per-interval amount but is typed counter (cumulative): expose it as a gauge holding the interval's amount` });
     }
 
@@ -190,25 +230,38 @@ function checkContext(context: PrometheusContext): void {
   if (errors.length > 0) throw new FormatError('INVALID_CONTEXT', 'invalid Prometheus ingest context', errors);
 }
 
-/** `# HELP name doc` / `# TYPE name type`: returns an error message, or null. Records TYPE per metric name. */
-function parseDirective(kind: 'HELP' | 'TYPE', rest: string, types: Map<string, string>): string | null {
+/** The family a sample name belongs to: the name without an OpenMetrics sample suffix. */
+function familyName(name: string): string {
+  const suffix = FAMILY_SUFFIXES.find((s) => name.endsWith(s) && name.length > s.length);
+  return suffix ? name.slice(0, -suffix.length) : name;
+}
+
+type Directive = 'HELP' | 'TYPE' | 'UNIT';
+
+/**
+ * `# HELP name doc` / `# TYPE name type` / `# UNIT name unit`: returns an error message, or null.
+ * Records TYPE per metric name. A unit changes nothing: the dictionary's default unit applies.
+ */
+function parseDirective(kind: Directive, rest: string, types: Map<string, string>, syntax: PrometheusSyntax): string | null {
   const [name = '', ...tail] = rest.trim().split(/[ \t]+/);
   if (!METRIC_NAME.test(name)) return `# ${kind} needs a metric name, got "${name}"`;
-  if (kind === 'HELP') return null;
+  if (kind !== 'TYPE') return null;
   const type = tail.join(' ');
-  if (!METRIC_TYPES.has(type)) return `# TYPE ${name}: type must be one of ${[...METRIC_TYPES].join(', ')}, got "${type}"`;
+  const known = syntax === 'openmetrics' ? OPENMETRICS_TYPES : METRIC_TYPES;
+  if (!known.has(type)) return `# TYPE ${name}: type must be one of ${[...known].join(', ')}, got "${type}"`;
   if (types.has(name)) return `second # TYPE line for ${name}`;
   types.set(name, type);
   return null;
 }
 
 /**
- * Parses `name{label="value",...} value [timestamp_ms]`. Label values may escape `\\`, `\"` and `\n`.
- * Returns the sample or a message describing the syntax error.
+ * Parses `name{label="value",...} value [timestamp]`, the timestamp in ms (0.0.4) or seconds
+ * (OpenMetrics, which also allows a trailing exemplar ` # {labels} value [timestamp]`, checked and
+ * dropped: airan keeps no exemplars). Label values may escape `\\`, `\"` and `\n`. Returns the
+ * sample or a message describing the syntax error.
  */
-export function parseSampleLine(line: string): PrometheusSample | string {
+export function parseSampleLine(line: string, syntax: PrometheusSyntax = 'prometheus'): PrometheusSample | string {
   const n = line.length;
-  const blank = (c: string | undefined): boolean => c === ' ' || c === '\t';
   let i = 0;
   while (blank(line[i])) i++;
   if (i >= n || !NAME_START.test(line[i])) return `expected a metric name at column ${i + 1}`;
@@ -217,60 +270,11 @@ export function parseSampleLine(line: string): PrometheusSample | string {
   const name = line.slice(nameStart, i);
   const afterName = i;
   while (blank(line[i])) i++;
-  const labels = new Map<string, string>();
+  let labels = new Map<string, string>();
   if (line[i] === '{') {
-    i++;
-    for (;;) {
-      while (blank(line[i])) i++;
-      if (i >= n) return 'unterminated label set: missing }';
-      if (line[i] === '}') {
-        i++;
-        break;
-      }
-      if (!LABEL_START.test(line[i])) return `expected a label name at column ${i + 1}`;
-      const labelStart = i;
-      while (i < n && LABEL_CHAR.test(line[i])) i++;
-      const label = line.slice(labelStart, i);
-      while (blank(line[i])) i++;
-      if (line[i] !== '=') return `expected = after label ${label} at column ${i + 1}`;
-      i++;
-      while (blank(line[i])) i++;
-      if (line[i] !== '"') return `expected " to open the value of label ${label} at column ${i + 1}`;
-      i++;
-      let value = '';
-      let closed = false;
-      while (i < n) {
-        const c = line[i];
-        if (c === '\\') {
-          const e = line[i + 1];
-          if (e === '\\' || e === '"') value += e;
-          else if (e === 'n') value += '\n';
-          else return `invalid escape sequence \\${e ?? ''} in the value of label ${label} (only \\\\, \\" and \\n)`;
-          i += 2;
-          continue;
-        }
-        if (c === '"') {
-          closed = true;
-          i++;
-          break;
-        }
-        value += c;
-        i++;
-      }
-      if (!closed) return `unterminated value of label ${label}`;
-      if (labels.has(label)) return `duplicate label ${label}`;
-      labels.set(label, value);
-      while (blank(line[i])) i++;
-      if (line[i] === ',') {
-        i++;
-        continue;
-      }
-      if (line[i] === '}') {
-        i++;
-        break;
-      }
-      return `expected , or } after the value of label ${label} at column ${i + 1}`;
-    }
+    const set = readLabelSet(line, i);
+    if (typeof set === 'string') return set;
+    ({ labels, end: i } = set);
     while (blank(line[i])) i++;
   } else if (i === afterName) {
     return i >= n ? `missing value after ${name}` : `unexpected character "${line[i]}" in metric name at column ${i + 1}`;
@@ -286,14 +290,103 @@ export function parseSampleLine(line: string): PrometheusSample | string {
 
   while (blank(line[i])) i++;
   let timestamp: number | undefined;
-  if (i < n) {
+  const exemplarAt = (at: number): boolean => syntax === 'openmetrics' && line[at] === '#';
+  if (i < n && !exemplarAt(i)) {
     const tsStart = i;
     while (i < n && !blank(line[i])) i++;
-    const tsText = line.slice(tsStart, i);
-    timestamp = /^-?\d+$/.test(tsText) ? Number(tsText) : NaN;
-    if (!Number.isSafeInteger(timestamp)) return `invalid timestamp "${tsText}": expected integer milliseconds since the epoch`;
+    const ts = readTimestamp(line.slice(tsStart, i), syntax);
+    if (typeof ts === 'string') return ts;
+    timestamp = ts;
     while (blank(line[i])) i++;
-    if (i < n) return `unexpected text after the timestamp at column ${i + 1}`;
+  }
+  if (exemplarAt(i)) {
+    const error = checkExemplar(line, i);
+    if (error) return error;
+  } else if (i < n) {
+    return `unexpected text after the timestamp at column ${i + 1}`;
   }
   return { name, labels, value, text: valueText, ...(timestamp !== undefined ? { timestamp } : {}) };
+}
+
+function blank(c: string | undefined): boolean {
+  return c === ' ' || c === '\t';
+}
+
+/** Epoch ms from a timestamp as written: integer ms (0.0.4) or seconds, possibly fractional (OpenMetrics). Or the error message. */
+function readTimestamp(text: string, syntax: PrometheusSyntax): number | string {
+  if (syntax === 'prometheus') {
+    const ms = /^-?\d+$/.test(text) ? Number(text) : NaN;
+    return Number.isSafeInteger(ms) ? ms : `invalid timestamp "${text}": expected integer milliseconds since the epoch`;
+  }
+  const ms = SECONDS.test(text) ? Math.round(Number(text) * 1000) : NaN;
+  return Number.isSafeInteger(ms) ? ms : `invalid timestamp "${text}": expected seconds since the epoch (OpenMetrics)`;
+}
+
+/** An OpenMetrics exemplar from the `#` at `i` to the end of the line: `# {labels} value [timestamp]`. Returns an error message, or null. */
+function checkExemplar(line: string, i: number): string | null {
+  const where = `in the exemplar at column ${i + 1}`;
+  i++;
+  if (!blank(line[i])) return `expected a space after # ${where}`;
+  while (blank(line[i])) i++;
+  if (line[i] !== '{') return `expected { to open the exemplar's labels ${where}`;
+  const set = readLabelSet(line, i);
+  if (typeof set === 'string') return `${set} ${where}`;
+  const [valueText = '', tsText, ...rest] = line.slice(set.end).trim().split(/[ \t]+/);
+  const value = parseDecimal(valueText);
+  if (valueText === '' || value === null) return `invalid value "${valueText}" ${where}`;
+  if (tsText !== undefined && typeof readTimestamp(tsText, 'openmetrics') === 'string') return `invalid timestamp "${tsText}" ${where}`;
+  if (rest.length > 0) return `unexpected text after the timestamp ${where}`;
+  return null;
+}
+
+/** A label set from the `{` at `i`: the labels and the index after its `}`, or an error message. */
+function readLabelSet(line: string, i: number): { labels: Map<string, string>; end: number } | string {
+  const n = line.length;
+  const labels = new Map<string, string>();
+  i++;
+  for (;;) {
+    while (blank(line[i])) i++;
+    if (i >= n) return 'unterminated label set: missing }';
+    if (line[i] === '}') return { labels, end: i + 1 };
+    if (!LABEL_START.test(line[i])) return `expected a label name at column ${i + 1}`;
+    const labelStart = i;
+    while (i < n && LABEL_CHAR.test(line[i])) i++;
+    const label = line.slice(labelStart, i);
+    while (blank(line[i])) i++;
+    if (line[i] !== '=') return `expected = after label ${label} at column ${i + 1}`;
+    i++;
+    while (blank(line[i])) i++;
+    if (line[i] !== '"') return `expected " to open the value of label ${label} at column ${i + 1}`;
+    i++;
+    let value = '';
+    let closed = false;
+    while (i < n) {
+      const c = line[i];
+      if (c === '\\') {
+        const e = line[i + 1];
+        if (e === '\\' || e === '"') value += e;
+        else if (e === 'n') value += '\n';
+        else return `invalid escape sequence \\${e ?? ''} in the value of label ${label} (only \\\\, \\" and \\n)`;
+        i += 2;
+        continue;
+      }
+      if (c === '"') {
+        closed = true;
+        i++;
+        break;
+      }
+      value += c;
+      i++;
+    }
+    if (!closed) return `unterminated value of label ${label}`;
+    if (labels.has(label)) return `duplicate label ${label}`;
+    labels.set(label, value);
+    while (blank(line[i])) i++;
+    if (line[i] === ',') {
+      i++;
+      continue;
+    }
+    if (line[i] === '}') return { labels, end: i + 1 };
+    return `expected , or } after the value of label ${label} at column ${i + 1}`;
+  }
 }

@@ -23,6 +23,11 @@ export type RecordErrorCode =
   | 'UNIT_MISMATCH'
   /** A known metric reported for the wrong kind of entity (a cell counter in a VES `gpu:` entry, or the reverse). */
   | 'WRONG_ENTITY'
+  /**
+   * Content of an accepted VES event that airan does not map (a counter not in the dictionary, a
+   * measurement block it does not read): not a rejection, reported so nothing is dropped without a word.
+   */
+  | 'UNMAPPED'
   // Site admission codes: returned by the caller's `SiteAdmission`, never produced by a parser itself.
   /** The site is not in the registry. */
   | 'UNKNOWN_SITE'

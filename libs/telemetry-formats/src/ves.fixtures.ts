@@ -1,5 +1,5 @@
+export { formatError } from './format-error.fixtures';
 // Test data and helpers shared by the VES specs (ves.parser.spec.ts, ves.measurement.spec.ts, ves-request-error.spec.ts); not part of the library: index.ts does not export it.
-import { FormatError } from './format-error';
 import type { TimeBounds } from './native.parser';
 import { parseVesEvents } from './ves.parser';
 
@@ -76,15 +76,6 @@ export function oranEvent(): Json {
   };
 }
 
-export function formatError(fn: () => unknown): FormatError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof FormatError) return error;
-    throw error;
-  }
-  throw new Error('expected a FormatError');
-}
 
 /** Parses one event on /eventListener/v7 and returns the errors of its rejection. */
 export function errorsOf(event: unknown): unknown {

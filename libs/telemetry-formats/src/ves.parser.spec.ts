@@ -87,6 +87,7 @@ describe('parseVesEvents: heartbeat and fault', () => {
       accepted: 1,
       ignoredMetrics: [],
       ignoredRecords: 0,
+      unmapped: [],
       faults: [
         {
           index: 0,

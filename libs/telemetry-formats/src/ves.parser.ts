@@ -1,12 +1,12 @@
 import { at, checkTimeBounds, type FormatParseResult, ID_PATTERN, ID_RULE, isObject, key, NameSet, typeName } from './format-common';
 import { FormatError } from './format-error';
-import type { MetricDictionary } from './metric-dictionary';
+import { lookupMetric, type MetricDictionary } from './metric-dictionary';
 import type { TimeBounds } from './native.parser';
 import type { RecordError, RejectedRecord, SiteAdmission } from './record-error';
 import { type CellTarget, type Contribution, type GpuTarget, SampleAccumulator } from './sample-accumulator';
 import { Checker } from './ves.checker';
-import { VES_DOMAINS, VES_SUPPORTED_DOMAINS, type VesSeverity } from './ves.constants';
-import { BLOCK_OF, checkFault, checkHeader, checkHeartbeat, checkMeasurement, EVENT_KEYS, type Header, type Measurement } from './ves.schema';
+import { VES_BODY_RELAY_KEYS, VES_DOMAINS, type VesDomain, VES_GPU_ENTRY_PREFIX, VES_SUPPORTED_DOMAINS, type VesSeverity } from './ves.constants';
+import { BLOCK_OF, checkEventKeys, checkFault, checkHeader, checkHeartbeat, checkMeasurement, type Header, type Measurement } from './ves.schema';
 
 /**
  * VES 7.x (ONAP VES Event Listener, O-RAN O1): `POST /eventListener/v7` (`{"event": {...}}`) and
@@ -52,9 +52,15 @@ export interface VesParseOptions {
 
 export interface VesParseResult extends FormatParseResult {
   readonly ignoredMetrics: string[];
+  /** Accepted measurement events that mapped nothing at all (each is also in `unmapped`). */
   readonly ignoredRecords: number;
+  /** Accepted measurement events with content airan does not map, with an `UNMAPPED` error at each path of it. */
+  readonly unmapped: RejectedRecord[];
   readonly faults: VesFault[];
 }
+
+/** measurementFields properties airan reads; the other VES 7.x ones are valid but not mapped. */
+const READ_MEASUREMENT_KEYS = new Set(['measurementInterval', 'measurementFieldsVersion', 'additionalFields', 'additionalMeasurements']);
 
 /**
  * Parses a VES request body. Throws `FormatError` for whole-request problems (MALFORMED_BODY,
@@ -66,8 +72,10 @@ export function parseVesEvents(body: unknown, bounds: TimeBounds, options: VesPa
   const dictionary = options.dictionary;
   const accumulator = new SampleAccumulator();
   const rejected: RejectedRecord[] = [];
+  const unmapped: RejectedRecord[] = [];
   const faults: VesFault[] = [];
   const ignored = new NameSet();
+  let ignoredRecords = 0;
   events.forEach((raw, index) => {
     const path = options.batch ? at('$.eventList', index) : '$.event';
     const outcome = parseEvent(raw, index, path, bounds, dictionary, ignored);
@@ -78,9 +86,73 @@ export function parseVesEvents(body: unknown, bounds: TimeBounds, options: VesPa
       if (refusal) errors = [refusal];
     }
     if (errors.length === 0 && outcome.apply) errors = outcome.apply(accumulator, faults);
-    if (errors.length > 0) rejected.push({ index, siteId: outcome.siteId, errors, raw });
+    if (errors.length > 0) {
+      rejected.push({ index, siteId: outcome.siteId, errors, raw });
+      return;
+    }
+    if (outcome.mapped === undefined) return;
+    const passedOver = unmappedContent(raw as Record<string, unknown>, path, outcome.mapped, dictionary);
+    if (outcome.mapped === 0) ignoredRecords++;
+    if (passedOver.length > 0) unmapped.push({ index, siteId: outcome.siteId, errors: passedOver, raw });
   });
-  return { sites: accumulator.build(), rejected, accepted: events.length - rejected.length, ignoredMetrics: ignored.list(), ignoredRecords: 0, faults };
+  return { sites: accumulator.build(), rejected, accepted: events.length - rejected.length, ignoredMetrics: ignored.list(), ignoredRecords, unmapped, faults };
+}
+
+/**
+ * The site each event names, for deciding ownership before any event is validated: the domain block's
+ * `siteId` (`additionalFields`, for faults `alarmAdditionalInformation`) if it is a string, else
+ * `commonEventHeader.sourceName`; only names that are valid site ids. Empty for a body that is not a
+ * VES envelope (the parser refuses that whole).
+ */
+export function vesSiteClaims(body: unknown, batch: boolean): Array<{ index: number; siteId: string; path: string }> {
+  const events = isObject(body) ? (batch ? body.eventList : [body.event]) : undefined;
+  if (!Array.isArray(events)) return [];
+  return events.flatMap((raw, index) => {
+    const path = batch ? at('$.eventList', index) : '$.event';
+    const header = isObject(raw) && isObject(raw.commonEventHeader) ? raw.commonEventHeader : {};
+    const domain = (VES_DOMAINS as readonly unknown[]).includes(header.domain) ? (header.domain as VesDomain) : undefined;
+    const site = eventSite(raw, path, domain, typeof header.sourceName === 'string' ? header.sourceName : undefined);
+    return site.siteId !== null && ID_PATTERN.test(site.siteId) ? [{ index, siteId: site.siteId, path: site.siteIdPath }] : [];
+  });
+}
+
+/** The site an event names and the path of the value that named it (see vesSiteClaims). */
+function eventSite(raw: unknown, path: string, domain: VesDomain | undefined, sourceName: string | undefined): { siteId: string | null; siteIdPath: string } {
+  const block = domain ? BLOCK_OF[domain] : undefined;
+  const blockValue = block && isObject(raw) ? raw[block] : undefined;
+  const overrideMap = domain === 'fault' ? 'alarmAdditionalInformation' : 'additionalFields';
+  const override = isObject(blockValue) && isObject(blockValue[overrideMap]) ? blockValue[overrideMap].siteId : undefined;
+  if (typeof override === 'string') return { siteId: override, siteIdPath: `${key(key(path, block as string), overrideMap)}.siteId` };
+  return { siteId: sourceName ?? null, siteIdPath: `${key(path, 'commonEventHeader')}.sourceName` };
+}
+
+/**
+ * What an accepted measurement event carried that airan does not map, each as an `UNMAPPED` error at its
+ * path: counters the dictionary does not know (with how their entry was read, since an entry named
+ * `gpu0` is a cell, not a GPU) and measurementFields blocks airan does not read. An event that mapped
+ * nothing at all says so even when it carried nothing else.
+ */
+function unmappedContent(event: Record<string, unknown>, path: string, mapped: number, dictionary: MetricDictionary | undefined): RecordError[] {
+  const blockPath = key(path, 'measurementFields');
+  const fields = event.measurementFields as Record<string, unknown>;
+  const errors: RecordError[] = [];
+  for (const k of Object.keys(fields)) {
+    if (!READ_MEASUREMENT_KEYS.has(k)) errors.push({ path: key(blockPath, k), code: 'UNMAPPED', message: `measurementFields.${k} is valid VES but not read: airan maps additionalMeasurements only` });
+  }
+  const entries = Array.isArray(fields.additionalMeasurements) ? (fields.additionalMeasurements as Array<{ name: string; hashMap: Record<string, string> }>) : [];
+  entries.forEach((entry, j) => {
+    const entryPath = at(`${blockPath}.additionalMeasurements`, j);
+    const metrics = Object.keys(entry.hashMap);
+    const unknown = metrics.filter((metric) => !lookupMetric(metric, dictionary));
+    const gpu = entry.name.startsWith(VES_GPU_ENTRY_PREFIX);
+    // An entry none of whose counters map may be a GPU named without its prefix (`gpu0`): say how it was read.
+    const hint = unknown.length === metrics.length && !gpu ? `; entry "${entry.name}" was read as a cell (a GPU entry is named ${VES_GPU_ENTRY_PREFIX}<node>/<device>)` : '';
+    for (const metric of unknown) {
+      errors.push({ path: key(`${entryPath}.hashMap`, metric), code: 'UNMAPPED', message: `${metric} is not in airan's metric dictionary${hint}` });
+    }
+  });
+  if (mapped === 0 && errors.length === 0) errors.push({ path: blockPath, code: 'UNMAPPED', message: 'the event carries nothing airan maps to a sample' });
+  return errors;
 }
 
 function envelope(body: unknown, batch: boolean): unknown[] {
@@ -88,7 +160,7 @@ function envelope(body: unknown, batch: boolean): unknown[] {
   const expected = batch ? 'eventList' : 'event';
   const errors: RecordError[] = [];
   for (const k of Object.keys(body)) {
-    if (k === expected) continue;
+    if (k === expected || (VES_BODY_RELAY_KEYS as readonly string[]).includes(k)) continue;
     const hint = k === 'event' ? 'a single event is posted to /eventListener/v7' : k === 'eventList' ? 'a batch is posted to /eventListener/v7/eventBatch' : 'unknown field';
     errors.push({ path: key('$', k), code: 'UNKNOWN_FIELD', message: hint });
   }
@@ -134,6 +206,8 @@ interface EventOutcome {
    * (conflicts with events already accepted).
    */
   readonly apply?: (accumulator: SampleAccumulator, faults: VesFault[]) => RecordError[];
+  /** A valid measurement event only: how many sample fields it maps (0: it carried nothing airan maps). */
+  readonly mapped?: number;
 }
 
 function parseEvent(raw: unknown, index: number, path: string, bounds: TimeBounds, dictionary: MetricDictionary | undefined, ignored: NameSet): EventOutcome {
@@ -143,17 +217,11 @@ function parseEvent(raw: unknown, index: number, path: string, bounds: TimeBound
   const headerPath = key(path, 'commonEventHeader');
   const header = checkHeader(check, raw.commonEventHeader, headerPath);
   const block = header.domain ? BLOCK_OF[header.domain] : undefined;
-  for (const k of Object.keys(raw)) {
-    if (k === 'commonEventHeader' || k === block) continue;
-    if (block || !EVENT_KEYS.has(k)) check.error(key(path, k), 'UNKNOWN_FIELD', block && EVENT_KEYS.has(k) ? `a ${header.domain} event carries ${block}, not ${k}` : 'unknown field');
-  }
+  checkEventKeys(check, raw, path, header.domain);
 
   // siteId: the domain block's string map may override sourceName.
   const blockValue = block ? raw[block] : undefined;
-  const overrideMap = header.domain === 'fault' ? 'alarmAdditionalInformation' : 'additionalFields';
-  const override = isObject(blockValue) && isObject(blockValue[overrideMap]) ? blockValue[overrideMap].siteId : undefined;
-  const siteId = typeof override === 'string' ? override : (header.sourceName ?? null);
-  const siteIdPath = typeof override === 'string' ? `${key(key(path, block as string), overrideMap)}.siteId` : `${headerPath}.sourceName`;
+  const { siteId, siteIdPath } = eventSite(raw, path, header.domain, header.sourceName);
   if (siteId !== null && !ID_PATTERN.test(siteId)) check.error(siteIdPath, 'INVALID_VALUE', `siteId "${siteId}" ${ID_RULE}`);
 
   let ts: number | undefined;
@@ -169,7 +237,7 @@ function parseEvent(raw: unknown, index: number, path: string, bounds: TimeBound
       if (errors.length > 0 || !measurement) return { errors, siteId, siteIdPath };
       const resolved = resolveMeasurement(index, siteId as string, ts as number, measurement);
       if ('errors' in resolved) return { errors: resolved.errors, siteId, siteIdPath };
-      return { errors, siteId, siteIdPath, apply: (accumulator) => accumulator.stage(index, resolved.contributions) };
+      return { errors, siteId, siteIdPath, mapped: resolved.contributions.length, apply: (accumulator) => accumulator.stage(index, resolved.contributions) };
     }
     case 'heartbeat':
       checkHeartbeat(check, blockValue, key(path, 'heartbeatFields'));

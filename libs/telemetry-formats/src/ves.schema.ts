@@ -1,4 +1,4 @@
-import { at, DEVICE_PATTERN, DEVICE_RULE, ID_PATTERN, ID_RULE, key, MAX_INTERVAL_MS, type NameSet, nonFinite, parseDecimal, typeName } from './format-common';
+import { at, DEVICE_PATTERN, DEVICE_RULE, ID_PATTERN, ID_RULE, key, type NameSet, nonFinite, parseDecimal, typeName } from './format-common';
 import { checkMetricValue, DCGM_STRING_BLANK, lookupMetric, type MetricDefinition, type MetricDictionary } from './metric-dictionary';
 import type { GpuTarget } from './sample-accumulator';
 import type { Checker } from './ves.checker';
@@ -8,9 +8,12 @@ import {
   VES_GPU_ENTRY_PREFIX,
   VES_HEADER_VERSIONS,
   VES_LISTENER_VERSIONS,
+  VES_MAX_MEASUREMENT_INTERVAL_S,
   VES_PRIORITIES,
   VES_SEVERITIES,
+  VES_SHAPES,
   type VesSeverity,
+  VES_SUPPORTED_DOMAINS,
   VES_VF_STATUSES,
 } from './ves.constants';
 import type { VesFault } from './ves.parser';
@@ -44,35 +47,33 @@ export const BLOCK_OF: Record<VesDomain, string> = {
 };
 export const EVENT_KEYS = new Set(['commonEventHeader', ...Object.values(BLOCK_OF)]);
 
-/** measurementFields properties of the VES 7.x schema; airan reads the first four and lets the others through unread. */
-const MEASUREMENT_KEYS = new Set([
-  'measurementInterval',
-  'measurementFieldsVersion',
-  'additionalFields',
-  'additionalMeasurements',
-  'additionalObjects',
-  'codecUsageArray',
-  'concurrentSessions',
-  'configuredEntities',
-  'cpuUsageArray',
-  'diskUsageArray',
-  'featureUsageArray',
-  'filesystemUsageArray',
-  'hugePagesArray',
-  'ipmi',
-  'latencyDistribution',
-  'loadArray',
-  'machineCheckExceptionArray',
-  'meanRequestLatency',
-  'memoryUsageArray',
-  'nfcScalingMetric',
-  'nicPerformanceArray',
-  'numberOfMediaPortsInUse',
-  'processStatsArray',
-  'requestRate',
-]);
+/** The measurementFields properties airan reads; the schema's others are checked against `VES_SHAPES` and not read. */
+const MEASUREMENT_READ = new Set(['measurementInterval', 'measurementFieldsVersion', 'additionalFields', 'additionalMeasurements']);
+const MEASUREMENT_PROPERTIES = VES_SHAPES.measurementFields.properties;
+/** The blocks airan checks: those of the domains it ingests. */
+const CHECKED_BLOCK_NAMES = VES_SUPPORTED_DOMAINS.map((d) => BLOCK_OF[d]);
+const CHECKED_BLOCKS = new Set(CHECKED_BLOCK_NAMES);
 const HEARTBEAT_KEYS = new Set(['heartbeatFieldsVersion', 'heartbeatInterval', 'additionalFields']);
 const FAULT_KEYS = new Set(['alarmCondition', 'eventSeverity', 'eventSourceType', 'faultFieldsVersion', 'specificProblem', 'vfStatus', 'alarmAdditionalInformation', 'alarmInterfaceA', 'eventCategory']);
+
+/**
+ * The keys of an event besides its header. Besides its own domain's block, an event may carry the block
+ * of another domain airan ingests (the schema allows any block on any event): that block is checked
+ * against the schema and not read. Blocks of the other domains are refused: airan does not check them.
+ */
+export function checkEventKeys(check: Checker, event: Record<string, unknown>, path: string, domain: VesDomain | undefined): void {
+  const block = domain ? BLOCK_OF[domain] : undefined;
+  for (const [k, v] of Object.entries(event)) {
+    if (k === 'commonEventHeader' || k === block || v === undefined) continue;
+    const blockPath = key(path, k);
+    if (!EVENT_KEYS.has(k)) check.error(blockPath, 'UNKNOWN_FIELD', 'unknown field');
+    else if (!block) continue; // no valid domain: the header's errors reject the event
+    else if (!CHECKED_BLOCKS.has(k)) check.error(blockPath, 'UNKNOWN_FIELD', `airan does not check ${k}: besides its header an event may carry only ${CHECKED_BLOCK_NAMES.join(', ')}`);
+    else if (k === 'measurementFields') check.shape(v, blockPath, { ref: 'measurementFields' }, VES_SHAPES);
+    else if (k === 'heartbeatFields') checkHeartbeat(check, v, blockPath);
+    else checkFault(check, v, blockPath);
+  }
+}
 
 export interface Header {
   domain?: VesDomain;
@@ -125,14 +126,18 @@ export interface Measurement {
 export function checkMeasurement(check: Checker, value: unknown, path: string, dictionary: MetricDictionary | undefined, ignored: NameSet): Measurement | null {
   if (!check.object(value, path)) return null;
   const m = value as Record<string, unknown>;
-  for (const k of Object.keys(m)) if (!MEASUREMENT_KEYS.has(k)) check.error(key(path, k), 'UNKNOWN_FIELD', 'unknown field');
+  for (const [k, v] of Object.entries(m)) {
+    if (MEASUREMENT_READ.has(k)) continue;
+    if (!Object.hasOwn(MEASUREMENT_PROPERTIES, k)) check.error(key(path, k), 'UNKNOWN_FIELD', 'unknown field');
+    else if (v !== undefined) check.shape(v, key(path, k), MEASUREMENT_PROPERTIES[k], VES_SHAPES);
+  }
   const intervalPath = `${path}.measurementInterval`;
   const seconds = check.number(m, path, 'measurementInterval', true);
   let intervalMs: number | undefined;
   if (seconds !== undefined) {
     intervalMs = Math.round(seconds * 1000);
-    if (intervalMs < 1 || intervalMs > MAX_INTERVAL_MS) {
-      check.error(intervalPath, 'OUT_OF_RANGE', `measurementInterval is in seconds and must give 1 ms to ${MAX_INTERVAL_MS / 1000} s, got ${seconds}`);
+    if (intervalMs < 1 || intervalMs > VES_MAX_MEASUREMENT_INTERVAL_S * 1000) {
+      check.error(intervalPath, 'OUT_OF_RANGE', `measurementInterval is in seconds and must give 1 ms to ${VES_MAX_MEASUREMENT_INTERVAL_S} s, got ${seconds}`);
       intervalMs = undefined;
     }
   }

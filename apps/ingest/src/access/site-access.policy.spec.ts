@@ -3,32 +3,27 @@ import type { Site } from '@airan/contracts';
 import type { RegistryCache } from '@airan/kafka';
 import type { ParsedBatch, RejectedRecord } from '@airan/telemetry-formats';
 import { IngestError } from '../ingest.errors';
-import { refuseIfNothingOwned, siteAdmission } from './site-access.policy';
+import { applyOwnership, decideOwnership, siteAdmission } from './site-access.policy';
+import type { SiteClaim } from './site.claims';
 
 const kt: Principal = { keyId: 'key-kt-1', role: 'operator', subject: 'kt' };
+const sites: Record<string, Pick<Site, 'operatorId'>> = { 'kt-daejeon-etri-01': { operatorId: 'kt' }, 'skt-pangyo-01': { operatorId: 'skt' }, 'skt-seoul-gangnam-01': { operatorId: 'skt' } };
+const registry = { get: (type: string, id: string) => (type === 'site' ? sites[id] : undefined) } as unknown as RegistryCache;
 
-const notOwned = (index: number, siteId: string): RejectedRecord => ({
-  index,
-  siteId,
-  errors: [{ path: `$.records[${index}].siteId`, code: 'SITE_NOT_OWNED', message: `site "${siteId}" belongs to another operator` }],
-  raw: { siteId },
-});
+const claim = (index: number, siteId: string): SiteClaim => ({ index, siteId, path: `$.records[${index}].siteId` });
 
-const batch = (accepted: number, rejected: RejectedRecord[]): ParsedBatch => ({ sites: [], accepted, rejected });
-
-/** The error refuseIfNothingOwned throws, or undefined when it lets the request through. */
-const refusal = (parsed: ParsedBatch): unknown => {
+/** The error decideOwnership throws, or its result when it lets the request through. */
+const decide = (claims: SiteClaim[]): unknown => {
   try {
-    refuseIfNothingOwned(parsed, kt);
-    return undefined;
+    return decideOwnership(claims, registry, kt);
   } catch (error) {
     return error;
   }
 };
 
-describe('refuseIfNothingOwned', () => {
-  it("refuses a request whose every record is another operator's site, each refusal a detail with its record's index", () => {
-    const error = refusal(batch(0, [notOwned(0, 'skt-pangyo-01'), notOwned(2, 'skt-seoul-gangnam-01')]));
+describe('decideOwnership', () => {
+  it("refuses a request naming only other operators' sites, each refusal a detail with its record's index", () => {
+    const error = decide([claim(2, 'skt-seoul-gangnam-01'), claim(0, 'skt-pangyo-01')]);
     expect(error).toBeInstanceOf(IngestError);
     expect(error).toMatchObject({
       code: 'SITE_NOT_OWNED',
@@ -40,25 +35,34 @@ describe('refuseIfNothingOwned', () => {
     });
   });
 
-  it('lets a request through when any record was accepted: the refused ones answer per record', () => {
-    expect(refusal(batch(1, [notOwned(1, 'skt-pangyo-01')]))).toBeUndefined();
+  it('refuses it whatever else the request holds: records naming no site, or a site the registry does not know', () => {
+    // Records 1 and 2 name nothing the registry knows (no site, a malformed one, an unknown one): they make no claim of the key's own.
+    expect(decide([claim(0, 'skt-pangyo-01'), claim(3, 'nowhere-01')])).toBeInstanceOf(IngestError);
   });
 
-  it('lets a request through when some record was rejected for another reason', () => {
-    const unknownSite: RejectedRecord = { index: 1, siteId: 'nowhere-01', errors: [{ path: '$.records[1].siteId', code: 'UNKNOWN_SITE', message: 'not in the registry' }], raw: {} };
-    const badField: RejectedRecord = { index: 2, siteId: 'skt-pangyo-01', errors: [{ path: '$.records[2].gpuMs', code: 'OUT_OF_RANGE', message: 'negative' }], raw: {} };
-    expect(refusal(batch(0, [notOwned(0, 'skt-pangyo-01'), unknownSite]))).toBeUndefined();
-    expect(refusal(batch(0, [notOwned(0, 'skt-pangyo-01'), badField]))).toBeUndefined();
+  it("answers per record when the request also names a site of the key's operator: the foreign records' refusals by index", () => {
+    const foreign = decide([claim(0, 'kt-daejeon-etri-01'), claim(1, 'skt-pangyo-01'), claim(2, 'nowhere-01')]) as ReadonlyMap<number, unknown>;
+    expect([...foreign]).toEqual([[1, { path: '$.records[1].siteId', code: 'SITE_NOT_OWNED', message: 'site "skt-pangyo-01" belongs to another operator' }]]);
   });
 
-  it('lets a request with no records at all through', () => {
-    expect(refusal(batch(0, []))).toBeUndefined();
+  it('lets requests naming no foreign site through with nothing to refuse', () => {
+    expect((decide([claim(0, 'kt-daejeon-etri-01')]) as ReadonlyMap<number, unknown>).size).toBe(0);
+    expect((decide([claim(0, 'nowhere-01')]) as ReadonlyMap<number, unknown>).size).toBe(0);
+    expect((decide([]) as ReadonlyMap<number, unknown>).size).toBe(0);
+  });
+});
+
+describe('applyOwnership', () => {
+  it("rejects a foreign record for its site alone, whatever its own errors, and leaves the others' errors", () => {
+    const badField: RejectedRecord = { index: 1, siteId: 'skt-pangyo-01', errors: [{ path: '$.records[1].gpuMs', code: 'OUT_OF_RANGE', message: 'negative' }], raw: {} };
+    const ownBad: RejectedRecord = { index: 2, siteId: 'kt-daejeon-etri-01', errors: [{ path: '$.records[2].ts', code: 'MISSING_FIELD', message: 'required field is missing' }], raw: {} };
+    const parsed: ParsedBatch = { sites: [], accepted: 1, rejected: [badField, ownBad] };
+    const refusal = { path: '$.records[1].siteId', code: 'SITE_NOT_OWNED' as const, message: 'site "skt-pangyo-01" belongs to another operator' };
+    expect(applyOwnership(parsed, new Map([[1, refusal]])).rejected).toEqual([{ ...badField, errors: [refusal] }, ownBad]);
   });
 });
 
 describe('siteAdmission', () => {
-  const sites: Record<string, Pick<Site, 'operatorId'>> = { 'kt-daejeon-etri-01': { operatorId: 'kt' }, 'skt-pangyo-01': { operatorId: 'skt' } };
-  const registry = { get: (type: string, id: string) => (type === 'site' ? sites[id] : undefined) } as unknown as RegistryCache;
   const admit = siteAdmission(registry, kt);
 
   it("admits the key's own sites", () => {

@@ -4,7 +4,8 @@ import { INFRA, type ServiceInfra } from '@airan/http';
 import { RegistryCache } from '@airan/kafka';
 import { Clock } from '@airan/system';
 import { parseNativeRecords } from '@airan/telemetry-formats';
-import { refuseIfNothingOwned, siteAdmission } from '../access/site-access.policy';
+import { applyOwnership, decideOwnership, siteAdmission } from '../access/site-access.policy';
+import { nativeSiteClaims } from '../access/site.claims';
 import { type IngestConfig, timeBounds } from '../ingest.config';
 import { IngestError } from '../ingest.errors';
 import { type PublishOutcome, PublishTelemetryUseCase } from '../publishing/publish-telemetry.use-case';
@@ -29,9 +30,10 @@ export class IngestNativeBatchUseCase {
     if (list.length > config.INGEST_MAX_RECORDS) {
       throw new IngestError('TOO_MANY_RECORDS', `a batch holds at most ${config.INGEST_MAX_RECORDS} records (INGEST_MAX_RECORDS), got ${list.length}`);
     }
+    // Ownership first: which sites the batch names decides 403, whatever else is wrong with its records.
+    const foreign = decideOwnership(nativeSiteClaims(list), this.registry, principal);
     const now = this.clock.now();
-    const parsed = parseNativeRecords(list, timeBounds(config, now), siteAdmission(this.registry, principal));
-    refuseIfNothingOwned(parsed, principal);
+    const parsed = applyOwnership(parseNativeRecords(list, timeBounds(config, now), siteAdmission(this.registry, principal)), foreign);
     const outcome = await this.publish.execute(principal, 'native', parsed, now);
     if (outcome.accepted === 0) throw new IngestError('ALL_RECORDS_REJECTED', 'no record was valid; each is in the dead-letter topic', outcome.errors);
     return outcome;

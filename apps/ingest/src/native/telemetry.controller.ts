@@ -1,7 +1,7 @@
-import { Body, Controller, Headers, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
 import { type AuthenticatedRequest, Roles } from '@airan/auth';
+import { AcceptsMediaTypes } from '@airan/http';
 import { withSpan } from '@airan/observability';
-import { requireMediaType } from '../http/media-type.check';
 import { IngestNativeBatchUseCase } from './ingest-native-batch.use-case';
 
 @Controller('v1/telemetry')
@@ -12,8 +12,8 @@ export class TelemetryController {
   @Post()
   @Roles('operator')
   @HttpCode(HttpStatus.ACCEPTED)
-  ingest(@Req() request: AuthenticatedRequest, @Headers('content-type') contentType: string | undefined, @Body() body: unknown) {
-    requireMediaType(contentType, 'application/json');
+  @AcceptsMediaTypes({ 'application/json': 'json' })
+  ingest(@Req() request: AuthenticatedRequest, @Body() body: unknown) {
     const principal = request.principal!;
     return withSpan('ingest.native', { attributes: { 'airan.key_id': principal.keyId } }, async (span) => {
       const result = await this.ingestNativeBatch.execute(principal, body);

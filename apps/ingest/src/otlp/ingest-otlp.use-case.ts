@@ -4,7 +4,8 @@ import { INFRA, type ServiceInfra } from '@airan/http';
 import { RegistryCache } from '@airan/kafka';
 import { Clock } from '@airan/system';
 import { decodeOtlpMetricsProtobuf, parseOtlpMetrics } from '@airan/telemetry-formats';
-import { refuseIfNothingOwned, siteAdmission } from '../access/site-access.policy';
+import { applyOwnership, decideOwnership, siteAdmission } from '../access/site-access.policy';
+import { otlpSiteClaims } from '../access/site.claims';
 import { type IngestConfig, timeBounds } from '../ingest.config';
 import { IngestError, rethrowFormatError } from '../ingest.errors';
 import { type PublishOutcome, PublishTelemetryUseCase } from '../publishing/publish-telemetry.use-case';
@@ -25,13 +26,15 @@ export class IngestOtlpUseCase {
   /** `body`: parsed JSON, or the protobuf bytes (a Buffer, as the binary content-type parser hands them over). */
   async execute(principal: Principal, body: unknown): Promise<PublishOutcome> {
     const now = this.clock.now();
-    const parsed = rethrowFormatError(() => parseOtlpMetrics(Buffer.isBuffer(body) ? decodeOtlpMetricsProtobuf(body) : body, timeBounds(this.infra.config, now), { admitSite: siteAdmission(this.registry, principal) }));
+    const request = Buffer.isBuffer(body) ? rethrowFormatError(() => decodeOtlpMetricsProtobuf(body)) : body;
+    const parsed = rethrowFormatError(() => parseOtlpMetrics(request, timeBounds(this.infra.config, now), { admitSite: siteAdmission(this.registry, principal) }));
     const records = parsed.accepted + parsed.rejected.length;
     if (records > this.infra.config.INGEST_MAX_RECORDS) {
       throw new IngestError('TOO_MANY_RECORDS', `a request holds at most ${this.infra.config.INGEST_MAX_RECORDS} data points (INGEST_MAX_RECORDS), got ${records}`);
     }
-    refuseIfNothingOwned(parsed, principal);
-    const outcome = await this.publish.execute(principal, 'otlp', parsed, now);
+    // Ownership from the resources' sites, not from which points happened to be valid: the same request always gets the same answer.
+    const foreign = decideOwnership(otlpSiteClaims(request), this.registry, principal);
+    const outcome = await this.publish.execute(principal, 'otlp', applyOwnership(parsed, foreign), now);
     if (outcome.accepted === 0 && outcome.rejected > 0) throw new IngestError('ALL_RECORDS_REJECTED', 'no data point was valid; each is in the dead-letter topic', outcome.errors);
     return outcome;
   }

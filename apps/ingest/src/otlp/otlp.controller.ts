@@ -1,9 +1,9 @@
-import { Body, Controller, Headers, HttpCode, HttpStatus, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { type AuthenticatedRequest, Roles } from '@airan/auth';
+import { AcceptsMediaTypes } from '@airan/http';
 import { withSpan } from '@airan/observability';
 import { encodeOtlpMetricsResponse } from '@airan/telemetry-formats';
-import { requireMediaType } from '../http/media-type.check';
 import type { PublishOutcome } from '../publishing/publish-telemetry.use-case';
 import { IngestOtlpUseCase } from './ingest-otlp.use-case';
 import { OtlpErrorBody } from './otlp-error.body';
@@ -22,8 +22,8 @@ export class OtlpController {
   @Roles('operator')
   @HttpCode(HttpStatus.OK)
   @OtlpErrorBody
-  export(@Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply, @Headers('content-type') contentType: string | undefined, @Body() body: unknown) {
-    requireMediaType(contentType, OTLP_JSON, OTLP_PROTOBUF);
+  @AcceptsMediaTypes({ [OTLP_JSON]: 'json', [OTLP_PROTOBUF]: 'binary' })
+  export(@Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown) {
     const protobuf = Buffer.isBuffer(body);
     const principal = request.principal!;
     return withSpan('ingest.otlp', { attributes: { 'airan.key_id': principal.keyId, 'airan.encoding': protobuf ? 'protobuf' : 'json' } }, async () => {

@@ -1,4 +1,4 @@
-import { mediaType } from '../http/media-type.check';
+import { mediaType } from '@airan/http';
 
 /** The two OTLP/HTTP encodings `POST /v1/metrics` takes; the answer uses the request's. */
 export const OTLP_JSON = 'application/json';

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { type FieldError, type SiteFault, TELEMETRY_DLQ_SCHEMA, TELEMETRY_SCHEMA, type TelemetryDeadLetter, type TelemetryReport } from '@airan/contracts';
+import { DEAD_LETTER_UNMAPPED, type FieldError, type SiteFault, TELEMETRY_DLQ_SCHEMA, TELEMETRY_SCHEMA, type TelemetryDeadLetter, type TelemetryReport } from '@airan/contracts';
 import type { Principal } from '@airan/auth';
 import { counter } from '@airan/observability';
 import { IdGenerator } from '@airan/system';
-import type { FormatParseResult } from '@airan/telemetry-formats';
+import { type FormatParseResult, ID_PATTERN, type RejectedRecord } from '@airan/telemetry-formats';
 import { SiteLivenessRepository } from '../liveness/site-liveness.repository';
 import { TelemetryPublisher } from './telemetry.publisher';
 
@@ -28,12 +28,14 @@ interface TelemetryInput extends FormatParseResult {
 }
 
 const records = counter('airan_ingest_records_total', 'Records received, by format and outcome', ['format', 'outcome']);
-const ignoredRecords = counter('airan_ingest_ignored_records_total', 'Accepted records that carried nothing to map (unknown metric names, OTLP points without a value), by format', ['format']);
+const ignoredRecords = counter('airan_ingest_ignored_records_total', 'Accepted records that carried nothing to map (unknown metric names, OTLP points without a value, VES events of unmapped counters only), by format', ['format']);
 
 /**
- * What every format ends with: accepted samples become one `airan.telemetry.v1` report per site,
- * every rejected record a dead letter with its raw input; both are acknowledged by Kafka before the
- * caller answers, then the liveness of every site that reported moves forward.
+ * What every format ends with: accepted samples become one `airan.telemetry.v1` report per site (in
+ * as many messages as the topic's size limit needs, see TelemetryPublisher), every rejected record a
+ * dead letter with its raw input, and so does every accepted record with unmapped content (reason
+ * UNMAPPED); all are acknowledged by Kafka before the caller answers, then the liveness of every site
+ * that reported moves forward.
  */
 @Injectable()
 export class PublishTelemetryUseCase {
@@ -64,18 +66,20 @@ export class PublishTelemetryUseCase {
         ...(siteFaults ? { faults: siteFaults } : {}),
       };
     });
-    const deadLetters: TelemetryDeadLetter[] = parsed.rejected.map((r) => ({
+    const deadLetter = (r: RejectedRecord, reason: string): TelemetryDeadLetter => ({
       schema: TELEMETRY_DLQ_SCHEMA,
       id: this.ids.uuid(),
-      reason: r.errors[0].code,
+      reason,
       errors: r.errors,
       format,
       keyId: principal.keyId,
       operatorId: principal.subject,
-      siteId: r.siteId,
+      // Only a valid site id names a site (and keys the message); an empty or malformed one is in `raw`.
+      siteId: r.siteId !== null && ID_PATTERN.test(r.siteId) ? r.siteId : null,
       receivedAt,
       raw: r.raw,
-    }));
+    });
+    const deadLetters = [...parsed.rejected.map((r) => deadLetter(r, r.errors[0].code)), ...(parsed.unmapped ?? []).map((r) => deadLetter(r, DEAD_LETTER_UNMAPPED))];
 
     await this.publisher.publish(reports, deadLetters, parsed.accepted + parsed.rejected.length);
     const reporting = [...new Set([...siteIds, ...(parsed.reportingSites ?? [])])];

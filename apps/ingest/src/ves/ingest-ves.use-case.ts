@@ -4,8 +4,8 @@ import type { SiteFault } from '@airan/contracts';
 import { INFRA, type ServiceInfra } from '@airan/http';
 import { RegistryCache } from '@airan/kafka';
 import { Clock } from '@airan/system';
-import { type VesFault, parseVesEvents } from '@airan/telemetry-formats';
-import { refuseIfNothingOwned, siteAdmission } from '../access/site-access.policy';
+import { type VesFault, type VesParseResult, parseVesEvents, vesSiteClaims } from '@airan/telemetry-formats';
+import { applyOwnership, decideOwnership, siteAdmission } from '../access/site-access.policy';
 import { type IngestConfig, timeBounds } from '../ingest.config';
 import { IngestError, rethrowFormatError } from '../ingest.errors';
 import { type PublishOutcome, PublishTelemetryUseCase } from '../publishing/publish-telemetry.use-case';
@@ -29,10 +29,27 @@ export class IngestVesUseCase {
     }
     const now = this.clock.now();
     const parsed = rethrowFormatError(() => parseVesEvents(body, timeBounds(this.infra.config, now), { batch, admitSite: siteAdmission(this.registry, principal) }));
-    refuseIfNothingOwned(parsed, principal);
-    const outcome = await this.publish.execute(principal, 'ves', parsed, now, parsed.faults.map(siteFault));
+    // Ownership from the sites the events name, whatever else is wrong with them.
+    const owned = applyOwnership(parsed, decideOwnership(vesSiteClaims(body, batch), this.registry, principal));
+    this.reportUnmapped(principal, owned);
+    // An event of unmapped counters only still means its site reported.
+    const reportingSites = owned.unmapped.flatMap((u) => u.siteId ?? []);
+    const outcome = await this.publish.execute(principal, 'ves', { ...owned, reportingSites }, now, owned.faults.map(siteFault));
     if (outcome.accepted === 0) throw new IngestError('ALL_RECORDS_REJECTED', 'no event was valid; each is in the dead-letter topic', outcome.errors);
     return outcome;
+  }
+
+  /**
+   * VES answers 202 with an empty body, so a site is never told that counters it sends are not mapped
+   * (ONAP's own example maps nothing): say it in the log, and the dead letters (reason UNMAPPED) carry
+   * each event with the paths of what was passed over.
+   */
+  private reportUnmapped(principal: Principal, parsed: VesParseResult): void {
+    if (parsed.unmapped.length === 0) return;
+    this.infra.logger.info(
+      { keyId: principal.keyId, events: parsed.unmapped.length, eventsMappingNothing: parsed.ignoredRecords, metrics: parsed.ignoredMetrics, sites: [...new Set(parsed.unmapped.map((u) => u.siteId))] },
+      'VES content not mapped; dead-lettered as UNMAPPED',
+    );
   }
 }
 

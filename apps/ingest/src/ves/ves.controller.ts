@@ -1,14 +1,16 @@
-import { Body, Controller, Headers, HttpCode, HttpStatus, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { type AuthenticatedRequest, Roles } from '@airan/auth';
-import { ErrorBody } from '@airan/http';
+import { AcceptsMediaTypes, ErrorBody } from '@airan/http';
 import { withSpan } from '@airan/observability';
 import { type VesFieldError, buildVesRequestError } from '@airan/telemetry-formats';
-import { requireMediaType } from '../http/media-type.check';
 import { IngestVesUseCase } from './ingest-ves.use-case';
 
 /** Failures of the body as a whole (malformed, too large, media type): without field details, VES names the root `$`. */
 const BODY_LEVEL_STATUSES: ReadonlySet<number> = new Set([HttpStatus.BAD_REQUEST, HttpStatus.PAYLOAD_TOO_LARGE, HttpStatus.UNSUPPORTED_MEDIA_TYPE]);
+
+/** VES 7.x events are JSON only. */
+const VES_MEDIA_TYPES = AcceptsMediaTypes({ 'application/json': 'json' });
 
 /** VES failures answer with the spec's `requestError`, plus the JSON path of every offending field. */
 const VesErrorBody = ErrorBody(({ status, code, message, details }) => {
@@ -28,19 +30,20 @@ export class VesController {
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
   @VesErrorBody
-  event(@Req() request: AuthenticatedRequest, @Headers('content-type') contentType: string | undefined, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.handle(request, contentType, body, false, reply);
+  @VES_MEDIA_TYPES
+  event(@Req() request: AuthenticatedRequest, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.handle(request, body, false, reply);
   }
 
   @Post('eventBatch')
   @HttpCode(HttpStatus.ACCEPTED)
   @VesErrorBody
-  eventBatch(@Req() request: AuthenticatedRequest, @Headers('content-type') contentType: string | undefined, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.handle(request, contentType, body, true, reply);
+  @VES_MEDIA_TYPES
+  eventBatch(@Req() request: AuthenticatedRequest, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.handle(request, body, true, reply);
   }
 
-  private handle(request: AuthenticatedRequest, contentType: string | undefined, body: unknown, batch: boolean, reply: FastifyReply) {
-    requireMediaType(contentType, 'application/json');
+  private handle(request: AuthenticatedRequest, body: unknown, batch: boolean, reply: FastifyReply) {
     const principal = request.principal!;
     return withSpan('ingest.ves', { attributes: { 'airan.key_id': principal.keyId } }, async (span) => {
       const outcome = await this.ingestVes.execute(principal, body, batch);
