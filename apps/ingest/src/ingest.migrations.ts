@@ -19,4 +19,26 @@ class SiteLiveness1764320200000 implements MigrationInterface {
   }
 }
 
-export const INGEST_MIGRATIONS = [SiteLiveness1764320200000];
+/** Cell and GPU node names sites reported that the registry does not know (GET /v1/sites/:siteId/unknown-identifiers). */
+class UnknownIdentifiers1796414400000 implements MigrationInterface {
+  name = 'UnknownIdentifiers1796414400000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE ingest.unknown_identifiers (
+        site_id    text NOT NULL,
+        kind       text NOT NULL CHECK (kind IN ('cell', 'gpu-node')),
+        identifier text NOT NULL,
+        first_seen timestamptz NOT NULL,
+        last_seen  timestamptz NOT NULL,
+        count      bigint NOT NULL,
+        PRIMARY KEY (site_id, kind, identifier)
+      )`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE ingest.unknown_identifiers');
+  }
+}
+
+export const INGEST_MIGRATIONS = [SiteLiveness1764320200000, UnknownIdentifiers1796414400000];

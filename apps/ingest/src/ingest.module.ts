@@ -2,7 +2,11 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { apiKeyAuthProviders } from '@airan/auth';
 import { type ServiceInfra, createRegistryCache, registryCacheProviders } from '@airan/http';
 import { Clock, IdGenerator } from '@airan/system';
+import { IdentifierDirectory } from './access/identifier.directory';
 import { RegistryKeyLookup } from './access/registry-key.lookup';
+import { ListUnknownIdentifiersUseCase } from './identifiers/list-unknown-identifiers.use-case';
+import { UnknownIdentifierRepository } from './identifiers/unknown-identifier.repository';
+import { UnknownIdentifiersController } from './identifiers/unknown-identifiers.controller';
 import { SiteLivenessRepository } from './liveness/site-liveness.repository';
 import { IngestNativeBatchUseCase } from './native/ingest-native-batch.use-case';
 import { TelemetryController } from './native/telemetry.controller';
@@ -22,7 +26,7 @@ export class IngestModule {
     const registry = createRegistryCache(infra);
     return {
       module: IngestModule,
-      controllers: [TelemetryController, VesController, OtlpController, PrometheusController],
+      controllers: [TelemetryController, VesController, OtlpController, PrometheusController, UnknownIdentifiersController],
       providers: [
         ...registryCacheProviders(infra, registry),
         ...apiKeyAuthProviders(new RegistryKeyLookup(registry)),
@@ -30,6 +34,9 @@ export class IngestModule {
         IdGenerator,
         TelemetryPublisher,
         SiteLivenessRepository,
+        { provide: IdentifierDirectory, useValue: new IdentifierDirectory(registry) },
+        UnknownIdentifierRepository,
+        ListUnknownIdentifiersUseCase,
         InflightGate,
         PublishTelemetryUseCase,
         IngestNativeBatchUseCase,

@@ -1,5 +1,6 @@
 import { runService } from '@airan/http';
 import { ingestConfigSchema } from './ingest.config';
+import { IDENTIFIERS_HTTP_STATUS } from './identifiers/identifiers.errors';
 import { INGEST_HTTP_STATUS } from './ingest.errors';
 import { INGEST_MIGRATIONS } from './ingest.migrations';
 import { IngestModule } from './ingest.module';
@@ -10,7 +11,7 @@ void runService({
   configSchema: ingestConfigSchema,
   migrations: INGEST_MIGRATIONS,
   module: (infra) => IngestModule.forRoot(infra),
-  httpStatusMaps: { ingest: INGEST_HTTP_STATUS },
+  httpStatusMaps: { ingest: INGEST_HTTP_STATUS, identifiers: IDENTIFIERS_HTTP_STATUS },
   bodyLimitBytes: (config) => config.INGEST_MAX_BODY_BYTES,
   binaryMediaTypes: [OTLP_PROTOBUF],
 });

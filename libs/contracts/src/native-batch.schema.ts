@@ -4,6 +4,20 @@
  * Records are validated one by one so a bad record never sinks its batch.
  */
 const id = { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]*$' } as const;
+/**
+ * A 3GPP distinguished name (TS 32.300), `Attr=value,Attr=value,...`, e.g.
+ * `SubNetwork=KT,ManagedElement=gnb-1,GNBDUFunction=1,NRCellDU=3`: values hold no `,`, `=` or control
+ * characters. Accepted where a cell is named; ingest resolves it to the registry cell that carries it.
+ */
+export const DISTINGUISHED_NAME_PATTERN_SOURCE = '^[A-Za-z][A-Za-z0-9-]*=[^,=\\u0000-\\u001f]+(,[A-Za-z][A-Za-z0-9-]*=[^,=\\u0000-\\u001f]+)*$';
+export const DISTINGUISHED_NAME_MAX_LENGTH = 512;
+/** A cell reference: an airan id (1–128 chars) or a distinguished name (up to 512). */
+const cellRef = {
+  type: 'string',
+  minLength: 1,
+  maxLength: DISTINGUISHED_NAME_MAX_LENGTH,
+  pattern: `^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$|${DISTINGUISHED_NAME_PATTERN_SOURCE}`,
+} as const;
 // RFC 3339; parsed (and range-checked) by the ingest parser, which names the path on failure.
 const timestamp = { type: 'string', minLength: 10, maxLength: 40 } as const;
 const nonNegative = { type: 'number', minimum: 0 } as const;
@@ -35,7 +49,7 @@ export const NATIVE_CELL_RECORD_SCHEMA = {
   properties: {
     type: { const: 'cell' },
     siteId: id,
-    cellId: id,
+    cellId: cellRef,
     ts: timestamp,
     intervalMs: { type: 'integer', minimum: 1, maximum: 3_600_000 },
     prbDlPct: percent,

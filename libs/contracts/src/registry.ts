@@ -42,12 +42,20 @@ export interface GpuNode {
   readonly gpuCount: number;
   /** MIG profiles per device, e.g. ["3g.48gb", "4g.48gb"], where partitioned. */
   readonly migLayout?: readonly string[];
+  /**
+   * Other names exporters report for this node (Kubernetes node name, pod hostname): ingest rewrites a
+   * GPU sample naming one of them to `hostname`. Unique within the site.
+   */
+  readonly aliases?: readonly string[];
 }
 
 export interface Cell {
   readonly id: string;
   readonly siteId: string;
+  /** NR cell identity (36 bits as 9 hex digits): ingest resolves a sample naming it to this cell. */
   readonly nrCellIdentity?: string;
+  /** 3GPP distinguished name of the cell (`...,NRCellDU=3`): ingest resolves a sample naming it to this cell. */
+  readonly distinguishedName?: string;
   readonly pci?: number;
   readonly band?: string;
   readonly bandwidthMhz?: number;

@@ -1,3 +1,4 @@
+import { DISTINGUISHED_NAME_MAX_LENGTH, DISTINGUISHED_NAME_PATTERN_SOURCE } from '@airan/contracts';
 import type { ParsedBatch, TimeBounds } from './native.parser';
 import type { RecordError, RejectedRecord } from './record-error';
 import type { VesFault } from './ves.parser';
@@ -31,6 +32,23 @@ export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 export const DEVICE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
 export const ID_RULE = 'must be 1–128 characters of [A-Za-z0-9._:-], starting with a letter or digit';
 export const DEVICE_RULE = 'must be 1–128 characters of [A-Za-z0-9._:/-], starting with a letter or digit';
+
+/**
+ * A 3GPP distinguished name (`SubNetwork=KT,ManagedElement=gnb-1,GNBDUFunction=1,NRCellDU=3`), up to
+ * 512 characters. Accepted only where a cell is named: ingest resolves it to the registry cell whose
+ * `distinguishedName` it is, and rejects the record (UNKNOWN_CELL) when none has it.
+ */
+export const DN_PATTERN = new RegExp(DISTINGUISHED_NAME_PATTERN_SOURCE, 'u');
+
+export function isDistinguishedName(value: string): boolean {
+  return value.length <= DISTINGUISHED_NAME_MAX_LENGTH && DN_PATTERN.test(value);
+}
+
+/** Cell fields (native cellId, VES cell entries, OTLP airan.cell.id, Prometheus cell label): an airan id or a DN. */
+export function isCellReference(value: string): boolean {
+  return ID_PATTERN.test(value) || isDistinguishedName(value);
+}
+export const CELL_RULE = `${ID_RULE}, or be a 3GPP distinguished name (Attr=value,Attr=value..., at most ${DISTINGUISHED_NAME_MAX_LENGTH} characters)`;
 
 /** Longest measurement interval a cell sample may cover (same bound as the native schema). */
 export const MAX_INTERVAL_MS = 3_600_000;

@@ -1,4 +1,4 @@
-import { at, checkTimeBounds, DEVICE_PATTERN, DEVICE_RULE, type FormatParseResult, ID_PATTERN, ID_RULE, isObject, MAX_INTERVAL_MS, NameSet, nonFinite, parseDecimal, typeName } from './format-common';
+import { CELL_RULE, isCellReference, at, checkTimeBounds, DEVICE_PATTERN, DEVICE_RULE, type FormatParseResult, ID_PATTERN, ID_RULE, isObject, MAX_INTERVAL_MS, NameSet, nonFinite, parseDecimal, typeName } from './format-common';
 import { FormatError } from './format-error';
 import { checkMetricValue, lookupMetric, type MetricDefinition, type MetricDictionary, resolveUnit, sentinelOf } from './metric-dictionary';
 import type { TimeBounds } from './native.parser';
@@ -236,7 +236,7 @@ function parsePoint(point: unknown, ctx: PointContext): { errors: RecordError[];
     const cell = idAttribute(attributes, attributesPath, [OTLP_CELL_ATTRIBUTE]);
     if (cell.error) errors.push(cell.error);
     else if (cell.value === undefined) errors.push({ path: attributesPath, code: 'MISSING_FIELD', message: `data point attribute ${OTLP_CELL_ATTRIBUTE} is required for cell metric ${name}` });
-    else if (!ID_PATTERN.test(cell.value)) errors.push({ path: cell.path as string, code: 'INVALID_VALUE', message: `cell id "${cell.value}" ${ID_RULE}` });
+    else if (!isCellReference(cell.value)) errors.push({ path: cell.path as string, code: 'INVALID_VALUE', message: `cell id "${cell.value}" ${CELL_RULE}` });
     else entity = { kind: 'cell', cellId: cell.value };
   } else {
     let node = idAttribute(attributes, attributesPath, OTLP_NODE_ATTRIBUTES);

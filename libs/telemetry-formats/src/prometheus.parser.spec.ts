@@ -205,7 +205,7 @@ describe('parsePrometheusText', () => {
 
     it.each([
       ['a cell metric without cell label', 'RRU_PrbTotDl{site="x"} 5', [{ path: 'line 1', code: 'MISSING_FIELD', message: 'cell metric RRU_PrbTotDl needs a cell label' }]],
-      ['an invalid cell id', 'RRU_PrbTotDl{cell="cell 1"} 5', [{ path: 'line 1', code: 'INVALID_VALUE', message: 'label cell="cell 1" must be 1–128 characters of [A-Za-z0-9._:-], starting with a letter or digit' }]],
+      ['an invalid cell id', 'RRU_PrbTotDl{cell="cell 1"} 5', [{ path: 'line 1', code: 'INVALID_VALUE', message: 'label cell="cell 1" must be 1–128 characters of [A-Za-z0-9._:-], starting with a letter or digit, or be a 3GPP distinguished name (Attr=value,Attr=value..., at most 512 characters)' }]],
       ['a GPU metric without node or device', 'DCGM_FI_DEV_GPU_UTIL{UUID="GPU-1"} 5', [
         { path: 'line 1', code: 'MISSING_FIELD', message: 'GPU metric DCGM_FI_DEV_GPU_UTIL needs a Hostname or hostname label' },
         { path: 'line 1', code: 'MISSING_FIELD', message: 'GPU metric DCGM_FI_DEV_GPU_UTIL needs a gpu label' },

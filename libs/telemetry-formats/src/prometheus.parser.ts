@@ -1,4 +1,4 @@
-import { checkTimeBounds, DEVICE_PATTERN, DEVICE_RULE, type FormatParseResult, ID_PATTERN, ID_RULE, MAX_INTERVAL_MS, NameSet, nonFinite, parseDecimal, typeName } from './format-common';
+import { CELL_RULE, isCellReference, checkTimeBounds, DEVICE_PATTERN, DEVICE_RULE, type FormatParseResult, ID_PATTERN, ID_RULE, MAX_INTERVAL_MS, NameSet, nonFinite, parseDecimal, typeName } from './format-common';
 import { FormatError } from './format-error';
 import { checkMetricValue, lookupMetric, type MetricDictionary } from './metric-dictionary';
 import type { TimeBounds } from './native.parser';
@@ -173,7 +173,7 @@ export function parsePrometheusText(text: string, bounds: TimeBounds, context: P
     if (definition.target === 'cell') {
       const cellId = sample.labels.get(PROMETHEUS_CELL_LABEL);
       if (!cellId) errors.push({ path, code: 'MISSING_FIELD', message: `cell metric ${sample.name} needs a ${PROMETHEUS_CELL_LABEL} label` });
-      else if (!ID_PATTERN.test(cellId)) errors.push({ path, code: 'INVALID_VALUE', message: `label ${PROMETHEUS_CELL_LABEL}="${cellId}" ${ID_RULE}` });
+      else if (!isCellReference(cellId)) errors.push({ path, code: 'INVALID_VALUE', message: `label ${PROMETHEUS_CELL_LABEL}="${cellId}" ${CELL_RULE}` });
       else target = { kind: 'cell', cellId, intervalMs, intervalPath: path };
     } else {
       const nodeLabel = PROMETHEUS_NODE_LABELS.find((l) => sample.labels.get(l));

@@ -32,7 +32,9 @@ export type RecordErrorCode =
   /** The site is not in the registry. */
   | 'UNKNOWN_SITE'
   /** The site exists but the caller (API key) may not write it. */
-  | 'SITE_NOT_OWNED';
+  | 'SITE_NOT_OWNED'
+  /** Ingest only, after parsing: a cell named by a 3GPP distinguished name that no registry cell of the site carries. */
+  | 'UNKNOWN_CELL';
 
 export interface RecordError extends FieldError {
   readonly code: RecordErrorCode;

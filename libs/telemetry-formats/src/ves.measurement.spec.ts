@@ -205,7 +205,7 @@ describe('parseVesEvents: measurement', () => {
 
   it.each([
     ['a GPU entry without device', 'gpu:aerial-01', 'GPU entry "gpu:aerial-01" must be gpu:<node>/<device>: node must be 1–128 characters of [A-Za-z0-9._:-], starting with a letter or digit, device must be 1–128 characters of [A-Za-z0-9._:/-], starting with a letter or digit'],
-    ['a cell id with a space', 'cell 1', 'cell id "cell 1" must be 1–128 characters of [A-Za-z0-9._:-], starting with a letter or digit (GPU entries are named gpu:<node>/<device>)'],
+    ['a cell id with a space', 'cell 1', 'cell id "cell 1" must be 1–128 characters of [A-Za-z0-9._:-], starting with a letter or digit, or be a 3GPP distinguished name (Attr=value,Attr=value..., at most 512 characters) (GPU entries are named gpu:<node>/<device>)'],
   ])('rejects %s', (_what, name, message) => {
     expect(errorsOf(measurement([{ name, hashMap: { 'RRU.PrbTotDl': '1' } }]))).toEqual([{ path: `${M}.additionalMeasurements[0].name`, code: 'INVALID_VALUE', message }]);
   });

@@ -1,4 +1,4 @@
-import { at, DEVICE_PATTERN, DEVICE_RULE, ID_PATTERN, ID_RULE, key, type NameSet, nonFinite, parseDecimal, typeName } from './format-common';
+import { CELL_RULE, isCellReference, at, DEVICE_PATTERN, DEVICE_RULE, ID_PATTERN, ID_RULE, key, type NameSet, nonFinite, parseDecimal, typeName } from './format-common';
 import { checkMetricValue, DCGM_STRING_BLANK, lookupMetric, type MetricDefinition, type MetricDictionary } from './metric-dictionary';
 import type { GpuTarget } from './sample-accumulator';
 import type { Checker } from './ves.checker';
@@ -212,8 +212,8 @@ function entryTarget(check: Checker, name: string, path: string): MeasurementEnt
     }
     return { kind: 'gpu', node, device };
   }
-  if (!ID_PATTERN.test(name)) {
-    check.error(path, 'INVALID_VALUE', `cell id "${name}" ${ID_RULE} (GPU entries are named ${VES_GPU_ENTRY_PREFIX}<node>/<device>)`);
+  if (!isCellReference(name)) {
+    check.error(path, 'INVALID_VALUE', `cell id "${name}" ${CELL_RULE} (GPU entries are named ${VES_GPU_ENTRY_PREFIX}<node>/<device>)`);
     return undefined;
   }
   return { kind: 'cell', cellId: name };

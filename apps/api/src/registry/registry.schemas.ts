@@ -1,7 +1,12 @@
 import { z } from 'zod';
-import type { RegistryType } from '@airan/contracts';
+import { DISTINGUISHED_NAME_MAX_LENGTH, DISTINGUISHED_NAME_PATTERN_SOURCE, type RegistryType } from '@airan/contracts';
 
 const id = z.string().min(1).max(128).regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'letters, digits and . _ : - (not first)');
+const distinguishedName = z
+  .string()
+  .max(DISTINGUISHED_NAME_MAX_LENGTH)
+  .regex(new RegExp(DISTINGUISHED_NAME_PATTERN_SOURCE, 'u'), 'a 3GPP distinguished name such as SubNetwork=KT,ManagedElement=gnb-1,GNBDUFunction=1,NRCellDU=3');
+const nodeName = z.string().min(1).max(253).regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'letters, digits and . _ : - (not first)');
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 
 /** Request bodies of `PUT /v1/registry/<type>/<id>`: the entity without its id (the path names it). */
@@ -36,12 +41,18 @@ export const REGISTRY_BODY_SCHEMAS = {
       model: z.string().min(1).max(100),
       gpuCount: z.number().int().min(1).max(64),
       migLayout: z.array(z.string().regex(/^\d+g\.\d+gb$/, 'a MIG profile such as 3g.48gb')).max(64).optional(),
+      aliases: z.array(nodeName).max(32).optional(),
     })
-    .strict(),
+    .strict()
+    .refine((n) => new Set(n.aliases ?? []).size === (n.aliases ?? []).length && !(n.aliases ?? []).includes(n.hostname), {
+      message: 'aliases must be distinct and differ from hostname',
+      path: ['aliases'],
+    }),
   cell: z
     .object({
       siteId: id,
       nrCellIdentity: z.string().regex(/^[0-9a-fA-F]{9}$/, 'NCI: 36 bits as 9 hex digits').optional(),
+      distinguishedName: distinguishedName.optional(),
       pci: z.number().int().min(0).max(1007).optional(),
       band: z.string().regex(/^n\d{1,3}$/, 'an NR band such as n78').optional(),
       bandwidthMhz: z.number().int().min(5).max(400).optional(),

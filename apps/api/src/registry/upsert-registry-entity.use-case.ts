@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { RegistryType, RegistryTypes, Site } from '@airan/contracts';
+import type { Cell, GpuNode, RegistryType, RegistryTypes, Site } from '@airan/contracts';
 import { INFRA, type ServiceInfra, zodIssuePaths } from '@airan/http';
 import type { EntityManager } from 'typeorm';
 import { REFERENCES } from './registry.references';
@@ -71,9 +71,37 @@ async function placementOf(tx: EntityManager, registry: RegistryRepository, type
         const node = (await registry.get(tx, 'gpu-node', entity.gpuNodeId as string))!.entity;
         if (node.siteId !== site.id) throw new RegistryError('REFERENCE_MISSING', `gpu node "${node.id}" is at site "${node.siteId}", not "${site.id}"`);
       }
+      await assertNamesUnique(tx, registry, type, entity, site.id);
       return { operatorId: site.operatorId, siteId: site.id };
     }
     case 'partner':
       return { operatorId: null, siteId: null };
   }
+}
+
+/**
+ * The operator's own names (a cell's NCI and DN, a GPU node's hostname and aliases) must name one
+ * entity within the site, or ingest could not resolve them: a clash is INVALID_ENTITY at the field.
+ */
+async function assertNamesUnique(tx: EntityManager, registry: RegistryRepository, type: 'cell' | 'gpu-node', entity: Record<string, unknown> & { id: string }, siteId: string): Promise<void> {
+  const others = (await registry.list(tx, type, { siteId, limit: 100_000 })).map((s) => s.entity).filter((e) => e.id !== entity.id);
+  const clashes: Array<{ path: string; code: string; message: string }> = [];
+  if (type === 'cell') {
+    const cell = entity as unknown as Cell;
+    const nci = cell.nrCellIdentity?.toLowerCase();
+    for (const other of others as Cell[]) {
+      if (nci !== undefined && other.nrCellIdentity?.toLowerCase() === nci) clashes.push({ path: '$.nrCellIdentity', code: 'DUPLICATE_VALUE', message: `cell "${other.id}" at site "${siteId}" has this NCI` });
+      if (cell.distinguishedName !== undefined && other.distinguishedName === cell.distinguishedName) clashes.push({ path: '$.distinguishedName', code: 'DUPLICATE_VALUE', message: `cell "${other.id}" at site "${siteId}" has this distinguished name` });
+    }
+  } else {
+    const node = entity as unknown as GpuNode;
+    for (const other of others as GpuNode[]) {
+      const taken = new Set([other.hostname, ...(other.aliases ?? [])]);
+      if (taken.has(node.hostname)) clashes.push({ path: '$.hostname', code: 'DUPLICATE_VALUE', message: `gpu node "${other.id}" at site "${siteId}" already reports as "${node.hostname}"` });
+      (node.aliases ?? []).forEach((alias, i) => {
+        if (taken.has(alias)) clashes.push({ path: `$.aliases[${i}]`, code: 'DUPLICATE_VALUE', message: `gpu node "${other.id}" at site "${siteId}" already reports as "${alias}"` });
+      });
+    }
+  }
+  if (clashes.length > 0) throw new RegistryError('INVALID_ENTITY', `${type} "${entity.id}" reuses a name of another ${type} at site "${siteId}"`, clashes);
 }

@@ -34,8 +34,23 @@ export class IngestNativeBatchUseCase {
     const foreign = decideOwnership(nativeSiteClaims(list), this.registry, principal);
     const now = this.clock.now();
     const parsed = applyOwnership(parseNativeRecords(list, timeBounds(config, now), siteAdmission(this.registry, principal)), foreign);
-    const outcome = await this.publish.execute(principal, 'native', parsed, now);
+    const outcome = await this.publish.execute(principal, 'native', { ...parsed, locateCell: nativeCellLocator(list) }, now);
     if (outcome.accepted === 0) throw new IngestError('ALL_RECORDS_REJECTED', 'no record was valid; each is in the dead-letter topic', outcome.errors);
     return outcome;
   }
+}
+
+/** A native cell record by (siteId, cellId, ts): one record is one sample. */
+function nativeCellLocator(list: readonly unknown[]): (siteId: string, cellId: string, ts: number) => { index: number; raw: unknown } | undefined {
+  let byKey: Map<string, number> | undefined;
+  return (siteId, cellId, ts) => {
+    byKey ??= new Map(
+      list.flatMap((raw, index) => {
+        const r = raw as { type?: unknown; siteId?: unknown; cellId?: unknown; ts?: unknown };
+        return r?.type === 'cell' && typeof r.ts === 'string' ? [[`${String(r.siteId)}\u0000${String(r.cellId)}\u0000${Date.parse(r.ts)}`, index] as const] : [];
+      }),
+    );
+    const index = byKey.get(`${siteId}\u0000${cellId}\u0000${ts}`);
+    return index === undefined ? undefined : { index, raw: list[index] };
+  };
 }

@@ -4,6 +4,9 @@ import type { Principal } from '@airan/auth';
 import { counter } from '@airan/observability';
 import { IdGenerator } from '@airan/system';
 import { type FormatParseResult, ID_PATTERN, type RejectedRecord } from '@airan/telemetry-formats';
+import { IdentifierDirectory } from '../access/identifier.directory';
+import { resolveIdentifiers, type UnresolvedCellSample } from '../access/identifier.resolver';
+import { UnknownIdentifierRepository } from '../identifiers/unknown-identifier.repository';
 import { SiteLivenessRepository } from '../liveness/site-liveness.repository';
 import { TelemetryPublisher } from './telemetry.publisher';
 
@@ -25,9 +28,15 @@ interface TelemetryInput extends FormatParseResult {
    * names): their last-seen time moves too, since liveness means the site reported.
    */
   readonly reportingSites?: readonly string[];
+  /**
+   * The record a cell sample came from, where a format maps one record to one sample (native): lets a
+   * sample rejected after parsing (UNKNOWN_CELL) be reported with its record's index and raw input.
+   */
+  readonly locateCell?: (siteId: string, cellId: string, ts: number) => { index: number; raw: unknown } | undefined;
 }
 
 const records = counter('airan_ingest_records_total', 'Records received, by format and outcome', ['format', 'outcome']);
+const unknownIdentifiers = counter('airan_ingest_unknown_identifiers_total', 'Distinct cell and GPU node names per request and site that resolve to no registry entity (accepted as reported), by kind', ['kind']);
 const ignoredRecords = counter('airan_ingest_ignored_records_total', 'Accepted records that carried nothing to map (unknown metric names, OTLP points without a value, VES events of unmapped counters only), by format', ['format']);
 
 /**
@@ -43,9 +52,14 @@ export class PublishTelemetryUseCase {
     private readonly publisher: TelemetryPublisher,
     private readonly liveness: SiteLivenessRepository,
     private readonly ids: IdGenerator,
+    private readonly identifiers: IdentifierDirectory,
+    private readonly unknown: UnknownIdentifierRepository,
   ) {}
 
-  async execute(principal: Principal, format: TelemetryFormat, parsed: TelemetryInput, receivedAt: number, faults: ReadonlyArray<SiteFault & { siteId: string }> = []): Promise<PublishOutcome> {
+  async execute(principal: Principal, format: TelemetryFormat, input: TelemetryInput, receivedAt: number, faults: ReadonlyArray<SiteFault & { siteId: string }> = []): Promise<PublishOutcome> {
+    // Operators' own names (NCI, DN, node aliases) become airan ids here, once, whatever the format.
+    const resolution = resolveIdentifiers(input.sites, (siteId) => this.identifiers.of(siteId));
+    const parsed = withUnresolvedRejected(input, resolution.sites, resolution.unresolved);
     const sites = new Map(parsed.sites.map((s) => [s.siteId, s]));
     const faultsBySite = new Map<string, SiteFault[]>();
     for (const { siteId, ...fault } of faults) faultsBySite.set(siteId, [...(faultsBySite.get(siteId) ?? []), fault]);
@@ -82,8 +96,10 @@ export class PublishTelemetryUseCase {
     const deadLetters = [...parsed.rejected.map((r) => deadLetter(r, r.errors[0].code)), ...(parsed.unmapped ?? []).map((r) => deadLetter(r, DEAD_LETTER_UNMAPPED))];
 
     await this.publisher.publish(reports, deadLetters, parsed.accepted + parsed.rejected.length);
-    const reporting = [...new Set([...siteIds, ...(parsed.reportingSites ?? [])])];
+    const reporting = [...new Set([...siteIds, ...input.sites.map((s) => s.siteId), ...(parsed.reportingSites ?? [])])];
     await this.liveness.touch(principal.subject, principal.keyId, reporting, new Date(receivedAt));
+    await this.unknown.record(resolution.unknown, new Date(receivedAt));
+    for (const u of resolution.unknown) unknownIdentifiers.inc({ kind: u.kind });
     records.inc({ format, outcome: 'accepted' }, parsed.accepted);
     records.inc({ format, outcome: 'rejected' }, parsed.rejected.length);
     ignoredRecords.inc({ format }, parsed.ignoredRecords ?? 0);
@@ -95,4 +111,23 @@ export class PublishTelemetryUseCase {
       ignoredRecords: parsed.ignoredRecords ?? 0,
     };
   }
+}
+
+/**
+ * The parse result with the resolved batches, and every cell sample named by a DN no cell carries
+ * rejected (UNKNOWN_CELL): with its record where the format can say (native), else as the sample itself.
+ */
+function withUnresolvedRejected(input: TelemetryInput, sites: TelemetryInput['sites'], unresolved: readonly UnresolvedCellSample[]): TelemetryInput {
+  const rejected: RejectedRecord[] = unresolved.map(({ siteId, sample }) => {
+    const located = input.locateCell?.(siteId, sample.cellId, sample.ts);
+    const message = `no cell of site "${siteId}" has the distinguished name "${sample.cellId}"; register it as the cell's distinguishedName`;
+    return {
+      index: located?.index ?? -1,
+      siteId,
+      raw: located?.raw ?? { siteId, ...sample },
+      errors: [{ path: located ? `$.records[${located.index}].cellId` : '$.cellId', code: 'UNKNOWN_CELL', message }],
+    };
+  });
+  if (rejected.length === 0) return { ...input, sites };
+  return { ...input, sites, accepted: Math.max(0, input.accepted - rejected.length), rejected: [...input.rejected, ...rejected].sort((a, b) => a.index - b.index) };
 }
