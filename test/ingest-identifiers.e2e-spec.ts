@@ -1,6 +1,9 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import type { TelemetryDeadLetter, TelemetryReport } from '@airan/contracts';
 import { vesHeader } from './support/ingest-limits.fixture';
 import { readTopicToEnd } from './support/kafka-test-tools';
+import { agentValues, type SdkAgentInput, type SdkAgentOutput } from './support/otlp-sdk-agent';
 import type { ServiceProcess } from './support/service-process';
 import { createApiKey, dropDatabase, eventually, isolate } from './support/stack';
 import { startServices } from './support/start-services';
@@ -41,9 +44,9 @@ describe('ingest: operators’ own names', () => {
     // The names must stay unique within the site: a second cell with the same NCI is refused at the field.
     const clash = await put(`/v1/registry/cell/${SITE}-c2`, { siteId: SITE, nrCellIdentity: NCI.toLowerCase() });
     expect(clash.status).toBe(422);
-    expect(clash.body.error).toMatchObject({ code: 'INVALID_ENTITY', details: [expect.objectContaining({ path: '$.nrCellIdentity' })] });
+    expect(clash.body.error).toMatchObject({ code: 'INVALID_ENTITY', details: [expect.objectContaining({ path: 'body.nrCellIdentity' })] });
     const aliasClash = await put(`/v1/registry/gpu-node/${SITE}-gpu02`, { siteId: SITE, hostname: 'dgx-ident-02', model: 'H100', gpuCount: 8, aliases: [ALIAS] });
-    expect(aliasClash.body.error).toMatchObject({ code: 'INVALID_ENTITY', details: [expect.objectContaining({ path: '$.aliases[0]' })] });
+    expect(aliasClash.body.error).toMatchObject({ code: 'INVALID_ENTITY', details: [expect.objectContaining({ path: 'body.aliases[0]' })] });
     // Ingest starts after the registry holds them, so its cache knows them before the first request.
     ({ ingest } = await startServices({ ingest: isolation.env }));
   });
@@ -107,6 +110,26 @@ describe('ingest: operators’ own names', () => {
     const report = (await reports()).find((r) => r.gpus.some((g) => g.utilPct === 77))!;
     expect(report.gpus).toEqual([expect.objectContaining({ node: HOST, device: '0', utilPct: 77 })]);
     expect(report.cells).toEqual([expect.objectContaining({ cellId: CELL, prbDlPct: 42 })]);
+  });
+
+  it("resolves OTLP cells named by DN from OpenTelemetry's own SDK exporter, and a GPU node by its host.name alias", async () => {
+    // The SDK agent (test/support/otlp-sdk-agent.ts) runs as its own process: its exporter imports its transport dynamically.
+    const startMs = ts - 10 * 60_000;
+    const input: SdkAgentInput = { url: `${ingest.url}/v1/metrics`, key: skt, resourceAttributes: { 'airan.site.id': SITE }, temporality: 'delta', startMs, exportIntervalMs: 60_000, exports: 2, cellId: DN };
+    const output = await new Promise<SdkAgentOutput>((resolve, reject) => {
+      const agent = execFile(process.execPath, [join(__dirname, '../dist/test/support/otlp-sdk-agent.js')], { timeout: 90_000 }, (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout))));
+      agent.stdin!.end(JSON.stringify(input));
+    });
+    expect(output.codes).toEqual([0, 0]);
+    const attr = (key: string, value: string) => ({ key, value: { stringValue: value } });
+    const gpuAt = ts + 4000;
+    const gpu = { resourceMetrics: [{ resource: { attributes: [attr('airan.site.id', SITE), attr('host.name', ALIAS)] }, scopeMetrics: [{ metrics: [{ name: 'DCGM_FI_DEV_GPU_UTIL', gauge: { dataPoints: [{ attributes: [attr('gpu', '3')], timeUnixNano: `${gpuAt}000000`, asInt: '66' }] } }] }] }] };
+    expect((await post('/v1/metrics', gpu)).status).toBe(200);
+
+    const cells = (await reports()).flatMap((r) => r.cells).filter((c) => output.times.includes(c.ts));
+    expect(cells.map((c) => [c.cellId, c.ts, c.prbDlPct])).toEqual(output.times.map((t, i) => [CELL, t, agentValues(i + 1).prbDlPct]));
+    const gpus = (await reports()).flatMap((r) => r.gpus).filter((g) => g.ts === gpuAt);
+    expect(gpus).toEqual([expect.objectContaining({ node: HOST, device: '3', utilPct: 66 })]);
   });
 
   it('lists the unknown names of an own site, and refuses other operators and unknown sites', async () => {

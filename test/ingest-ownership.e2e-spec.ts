@@ -7,10 +7,9 @@ import { startServices } from './support/start-services';
 
 /**
  * Ownership before validation: whether a key may write the sites a request names decides 403 before
- * anything about the records does. A request naming another operator's site and none of the key's
- * own is refused whole, in every format, and nothing reaches either topic, however its other records
- * fare; one that also names an own site is answered per record, the foreign records refused for
- * their site alone.
+ * anything about the records does. A request naming another operator's site is refused whole, in
+ * every format, and nothing reaches either topic, however its other records fare and whichever other
+ * sites (the key's own included) it names.
  */
 describe('ingest: ownership before validation', () => {
   const isolation = isolate();
@@ -65,13 +64,12 @@ describe('ingest: ownership before validation', () => {
       expect(body).toEqual({ error: { code: 'SITE_NOT_OWNED', message: `key ${skt.id} may not write these sites`, details: (refused as number[]).map((i) => refusal(i, `$.records[${i}].siteId`)) } });
     });
 
-    it("answers a batch that also names the key's own site per record, refusing the foreign records for their site alone", async () => {
-      const records = [cell(OWN, `${OWN}-mixed`), cell(FOREIGN, 'mixed-bad', { gpuMs: -5 })];
-      const response = await post('/v1/telemetry', { records });
-      expect(response.status).toBe(202);
-      expect(await response.json()).toMatchObject({ accepted: 1, rejected: 1, errors: [refusal(1, '$.records[1].siteId')] });
-      const letters = (await readTopicToEnd<TelemetryDeadLetter>(topics.dlq)).filter((m) => (m.value.raw as { cellId?: string }).cellId === 'mixed-bad');
-      expect(letters.map((m) => [m.key, m.value.reason, m.value.siteId])).toEqual([[FOREIGN, 'SITE_NOT_OWNED', FOREIGN]]);
+    it.each([
+      ["a valid record of the key's own site", [cell(OWN, `${OWN}-mixed`), cell(FOREIGN, 'mixed-1')], [1]],
+      ["an invalid record of the key's own site", [cell(FOREIGN, 'mixed-2'), cell(OWN, `${OWN}-bad`, { gpuMs: -5 })], [0]],
+    ])("refuses another operator's record beside %s with 403, writing nothing", async (_, records, refused) => {
+      const body = await expectRefusedWhole(() => post('/v1/telemetry', { records }));
+      expect(body).toMatchObject({ error: { code: 'SITE_NOT_OWNED', details: (refused as number[]).map((i) => refusal(i, `$.records[${i}].siteId`)) } });
     });
   });
 
@@ -85,6 +83,7 @@ describe('ingest: ownership before validation', () => {
     it.each([
       ["another operator's event and an invalid one of that site", () => [event(FOREIGN), event(FOREIGN, { priority: 'Urgent' })], [0, 1]],
       ["another operator's event and one naming no site", () => [event(FOREIGN), event(FOREIGN, { sourceName: undefined })], [0]],
+      ["an invalid event of the key's own site and another operator's event", () => [event(OWN, { priority: 'Urgent' }), event(FOREIGN)], [1]],
     ])('refuses a batch of %s with 403 in the VES error format, writing nothing', async (_, events, refused) => {
       const body = (await expectRefusedWhole(() => post('/eventListener/v7/eventBatch', { eventList: events() }))) as { fieldErrors: unknown[] };
       expect(body.fieldErrors).toEqual((refused as number[]).map((i) => refusal(i, SOURCE(i))));
@@ -102,15 +101,16 @@ describe('ingest: ownership before validation', () => {
       resource: { attributes: site ? [{ key: 'airan.site.id', value: { stringValue: site } }] : [] },
       scopeMetrics: [{ metrics: [{ name: 'RRU.PrbTotDl', gauge: { dataPoints: values.map(point) } }] }],
     });
-    const SITE_PATH = '$.resourceMetrics[0].resource.attributes[0].value.stringValue';
+    const sitePath = (resourceIndex: number) => `$.resourceMetrics[${resourceIndex}].resource.attributes[0].value.stringValue`;
 
     it.each([
       ["a resource of another operator's site with a valid and an invalid point", [resource(FOREIGN, [40, 140])], [0, 1]],
       ["another operator's resource and a resource naming no site", [resource(FOREIGN, [40]), resource(undefined, [41])], [0]],
       ["another operator's resource whose only point is invalid", [resource(FOREIGN, [140])], [0]],
-    ])('refuses %s with 403, writing nothing (no flip between 422 and 403)', async (_, resourceMetrics, refused) => {
+      ["an invalid point of the key's own site and another operator's resource", [resource(OWN, [140]), resource(FOREIGN, [40])], [1], 1],
+    ])('refuses %s with 403, writing nothing (no flip between 422 and 403)', async (_, resourceMetrics, refused, resourceIndex = 0) => {
       const body = await expectRefusedWhole(() => post('/v1/metrics', { resourceMetrics }));
-      expect(body).toMatchObject({ error: { code: 'SITE_NOT_OWNED', details: (refused as number[]).map((i) => refusal(i, SITE_PATH)) } });
+      expect(body).toMatchObject({ error: { code: 'SITE_NOT_OWNED', details: (refused as number[]).map((i) => refusal(i, sitePath(resourceIndex as number))) } });
     });
   });
 

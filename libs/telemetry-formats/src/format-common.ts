@@ -50,7 +50,10 @@ export function isCellReference(value: string): boolean {
 }
 export const CELL_RULE = `${ID_RULE}, or be a 3GPP distinguished name (Attr=value,Attr=value..., at most ${DISTINGUISHED_NAME_MAX_LENGTH} characters)`;
 
-/** Longest measurement interval a cell sample may cover (same bound as the native schema). */
+/**
+ * Longest interval a native, OTLP or Prometheus cell sample may cover (the native schema's bound too).
+ * VES has its own, longer bound (VES_MAX_MEASUREMENT_INTERVAL_S): its schema allows daily measurements.
+ */
 export const MAX_INTERVAL_MS = 3_600_000;
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;

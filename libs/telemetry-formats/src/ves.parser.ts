@@ -6,7 +6,7 @@ import type { RecordError, RejectedRecord, SiteAdmission } from './record-error'
 import { type CellTarget, type Contribution, type GpuTarget, SampleAccumulator } from './sample-accumulator';
 import { Checker } from './ves.checker';
 import { VES_BODY_RELAY_KEYS, VES_DOMAINS, type VesDomain, VES_GPU_ENTRY_PREFIX, VES_SUPPORTED_DOMAINS, type VesSeverity } from './ves.constants';
-import { BLOCK_OF, checkEventKeys, checkFault, checkHeader, checkHeartbeat, checkMeasurement, type Header, type Measurement } from './ves.schema';
+import { BLOCK_OF, checkEventKeys, checkFault, checkHeader, checkHeartbeat, checkMeasurement, type Header, type Measurement, VES_MEASUREMENT_READ_KEYS } from './ves.schema';
 
 /**
  * VES 7.x (ONAP VES Event Listener, O-RAN O1): `POST /eventListener/v7` (`{"event": {...}}`) and
@@ -60,8 +60,6 @@ export interface VesParseResult extends FormatParseResult {
 }
 
 /** measurementFields properties airan reads; the other VES 7.x ones are valid but not mapped. */
-const READ_MEASUREMENT_KEYS = new Set(['measurementInterval', 'measurementFieldsVersion', 'additionalFields', 'additionalMeasurements']);
-
 /**
  * Parses a VES request body. Throws `FormatError` for whole-request problems (MALFORMED_BODY,
  * MIXED_DOMAINS, UNSUPPORTED_DOMAIN); every other problem rejects only its event.
@@ -137,7 +135,7 @@ function unmappedContent(event: Record<string, unknown>, path: string, mapped: n
   const fields = event.measurementFields as Record<string, unknown>;
   const errors: RecordError[] = [];
   for (const k of Object.keys(fields)) {
-    if (!READ_MEASUREMENT_KEYS.has(k)) errors.push({ path: key(blockPath, k), code: 'UNMAPPED', message: `measurementFields.${k} is valid VES but not read: airan maps additionalMeasurements only` });
+    if (!VES_MEASUREMENT_READ_KEYS.has(k)) errors.push({ path: key(blockPath, k), code: 'UNMAPPED', message: `measurementFields.${k} is valid VES but not read: airan maps additionalMeasurements only` });
   }
   const entries = Array.isArray(fields.additionalMeasurements) ? (fields.additionalMeasurements as Array<{ name: string; hashMap: Record<string, string> }>) : [];
   entries.forEach((entry, j) => {

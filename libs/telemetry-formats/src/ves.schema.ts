@@ -48,7 +48,8 @@ export const BLOCK_OF: Record<VesDomain, string> = {
 export const EVENT_KEYS = new Set(['commonEventHeader', ...Object.values(BLOCK_OF)]);
 
 /** The measurementFields properties airan reads; the schema's others are checked against `VES_SHAPES` and not read. */
-const MEASUREMENT_READ = new Set(['measurementInterval', 'measurementFieldsVersion', 'additionalFields', 'additionalMeasurements']);
+/** The measurementFields keys airan reads (the parser dead-letters the others' content as UNMAPPED). */
+export const VES_MEASUREMENT_READ_KEYS: ReadonlySet<string> = new Set(['measurementInterval', 'measurementFieldsVersion', 'additionalFields', 'additionalMeasurements']);
 const MEASUREMENT_PROPERTIES = VES_SHAPES.measurementFields.properties;
 /** The blocks airan checks: those of the domains it ingests. */
 const CHECKED_BLOCK_NAMES = VES_SUPPORTED_DOMAINS.map((d) => BLOCK_OF[d]);
@@ -127,7 +128,7 @@ export function checkMeasurement(check: Checker, value: unknown, path: string, d
   if (!check.object(value, path)) return null;
   const m = value as Record<string, unknown>;
   for (const [k, v] of Object.entries(m)) {
-    if (MEASUREMENT_READ.has(k)) continue;
+    if (VES_MEASUREMENT_READ_KEYS.has(k)) continue;
     if (!Object.hasOwn(MEASUREMENT_PROPERTIES, k)) check.error(key(path, k), 'UNKNOWN_FIELD', 'unknown field');
     else if (v !== undefined) check.shape(v, key(path, k), MEASUREMENT_PROPERTIES[k], VES_SHAPES);
   }

@@ -4,7 +4,7 @@ import { INFRA, type ServiceInfra } from '@airan/http';
 import { RegistryCache } from '@airan/kafka';
 import { Clock } from '@airan/system';
 import { parseNativeRecords } from '@airan/telemetry-formats';
-import { applyOwnership, decideOwnership, siteAdmission } from '../access/site-access.policy';
+import { refuseForeignSites, siteAdmission } from '../access/site-access.policy';
 import { nativeSiteClaims } from '../access/site.claims';
 import { type IngestConfig, timeBounds } from '../ingest.config';
 import { IngestError } from '../ingest.errors';
@@ -31,9 +31,9 @@ export class IngestNativeBatchUseCase {
       throw new IngestError('TOO_MANY_RECORDS', `a batch holds at most ${config.INGEST_MAX_RECORDS} records (INGEST_MAX_RECORDS), got ${list.length}`);
     }
     // Ownership first: which sites the batch names decides 403, whatever else is wrong with its records.
-    const foreign = decideOwnership(nativeSiteClaims(list), this.registry, principal);
+    refuseForeignSites(nativeSiteClaims(list), this.registry, principal);
     const now = this.clock.now();
-    const parsed = applyOwnership(parseNativeRecords(list, timeBounds(config, now), siteAdmission(this.registry, principal)), foreign);
+    const parsed = parseNativeRecords(list, timeBounds(config, now), siteAdmission(this.registry, principal));
     const outcome = await this.publish.execute(principal, 'native', { ...parsed, locateCell: nativeCellLocator(list) }, now);
     if (outcome.accepted === 0) throw new IngestError('ALL_RECORDS_REJECTED', 'no record was valid; each is in the dead-letter topic', outcome.errors);
     return outcome;

@@ -4,7 +4,7 @@ import { INFRA, type ServiceInfra } from '@airan/http';
 import { RegistryCache } from '@airan/kafka';
 import { Clock } from '@airan/system';
 import { decodeOtlpMetricsProtobuf, parseOtlpMetrics } from '@airan/telemetry-formats';
-import { applyOwnership, decideOwnership, siteAdmission } from '../access/site-access.policy';
+import { refuseForeignSites, siteAdmission } from '../access/site-access.policy';
 import { otlpSiteClaims } from '../access/site.claims';
 import { type IngestConfig, timeBounds } from '../ingest.config';
 import { IngestError, rethrowFormatError } from '../ingest.errors';
@@ -27,14 +27,14 @@ export class IngestOtlpUseCase {
   async execute(principal: Principal, body: unknown): Promise<PublishOutcome> {
     const now = this.clock.now();
     const request = Buffer.isBuffer(body) ? rethrowFormatError(() => decodeOtlpMetricsProtobuf(body)) : body;
+    // Ownership from the resources' sites, not from which points happened to be valid: the same request always gets the same answer.
+    refuseForeignSites(otlpSiteClaims(request), this.registry, principal);
     const parsed = rethrowFormatError(() => parseOtlpMetrics(request, timeBounds(this.infra.config, now), { admitSite: siteAdmission(this.registry, principal) }));
     const records = parsed.accepted + parsed.rejected.length;
     if (records > this.infra.config.INGEST_MAX_RECORDS) {
       throw new IngestError('TOO_MANY_RECORDS', `a request holds at most ${this.infra.config.INGEST_MAX_RECORDS} data points (INGEST_MAX_RECORDS), got ${records}`);
     }
-    // Ownership from the resources' sites, not from which points happened to be valid: the same request always gets the same answer.
-    const foreign = decideOwnership(otlpSiteClaims(request), this.registry, principal);
-    const outcome = await this.publish.execute(principal, 'otlp', applyOwnership(parsed, foreign), now);
+    const outcome = await this.publish.execute(principal, 'otlp', parsed, now);
     if (outcome.accepted === 0 && outcome.rejected > 0) throw new IngestError('ALL_RECORDS_REJECTED', 'no data point was valid; each is in the dead-letter topic', outcome.errors);
     return outcome;
   }

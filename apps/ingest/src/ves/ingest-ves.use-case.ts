@@ -5,7 +5,7 @@ import { INFRA, type ServiceInfra } from '@airan/http';
 import { RegistryCache } from '@airan/kafka';
 import { Clock } from '@airan/system';
 import { type VesFault, type VesParseResult, parseVesEvents, vesSiteClaims } from '@airan/telemetry-formats';
-import { applyOwnership, decideOwnership, siteAdmission } from '../access/site-access.policy';
+import { refuseForeignSites, siteAdmission } from '../access/site-access.policy';
 import { type IngestConfig, timeBounds } from '../ingest.config';
 import { IngestError, rethrowFormatError } from '../ingest.errors';
 import { type PublishOutcome, PublishTelemetryUseCase } from '../publishing/publish-telemetry.use-case';
@@ -27,14 +27,14 @@ export class IngestVesUseCase {
       const message = `a batch holds at most ${max} events (INGEST_MAX_RECORDS), got ${events.length}`;
       throw new IngestError('TOO_MANY_RECORDS', message, [{ path: '$.eventList', code: 'OUT_OF_RANGE', message }]);
     }
+    // Ownership from the sites the events name, whatever else is wrong with them.
+    refuseForeignSites(vesSiteClaims(body, batch), this.registry, principal);
     const now = this.clock.now();
     const parsed = rethrowFormatError(() => parseVesEvents(body, timeBounds(this.infra.config, now), { batch, admitSite: siteAdmission(this.registry, principal) }));
-    // Ownership from the sites the events name, whatever else is wrong with them.
-    const owned = applyOwnership(parsed, decideOwnership(vesSiteClaims(body, batch), this.registry, principal));
-    this.reportUnmapped(principal, owned);
+    this.reportUnmapped(principal, parsed);
     // An event of unmapped counters only still means its site reported.
-    const reportingSites = owned.unmapped.flatMap((u) => u.siteId ?? []);
-    const outcome = await this.publish.execute(principal, 'ves', { ...owned, reportingSites }, now, owned.faults.map(siteFault));
+    const reportingSites = parsed.unmapped.flatMap((u) => u.siteId ?? []);
+    const outcome = await this.publish.execute(principal, 'ves', { ...parsed, reportingSites }, now, parsed.faults.map(siteFault));
     if (outcome.accepted === 0) throw new IngestError('ALL_RECORDS_REJECTED', 'no event was valid; each is in the dead-letter topic', outcome.errors);
     return outcome;
   }
