@@ -3,7 +3,8 @@ import { API_KEY_PATTERN } from '@airan/auth';
 import { commonEnv } from '@airan/config';
 
 export const alertingConfigSchema = z.object({
-  ...commonEnv(3003),
+  // One caller, the api's ops token, carries every person's forwarded ops commands.
+  ...commonEnv(3003, 6000),
   ALERTING_GROUP_ID: z.string().min(1).default('airan-alerting'),
   /** Consumer group of the raw-sample evaluator (sample rules, last-seen times). */
   ALERTING_SAMPLES_GROUP_ID: z.string().min(1).default('airan-alerting-samples'),

@@ -3,7 +3,8 @@ import { commonEnv } from '@airan/config';
 import type { TimeBounds } from '@airan/telemetry-formats';
 
 export const ingestConfigSchema = z.object({
-  ...commonEnv(3001),
+  // Sites post every few seconds, many sites per operator key: ten times the budget of a person's key.
+  ...commonEnv(3001, 6000),
   /** Records per request, across formats. */
   INGEST_MAX_RECORDS: z.coerce.number().int().min(1).default(5000),
   INGEST_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),

@@ -13,7 +13,9 @@ export type IngestErrorCode =
   | 'SITE_NOT_OWNED'
   | 'ALL_RECORDS_REJECTED'
   | 'KAFKA_UNAVAILABLE'
-  | 'OVERLOADED';
+  | 'OVERLOADED'
+  /** The operator holds its fair share of the records awaiting Kafka while other operators send (a 503, as OVERLOADED: capacity, not a quota). */
+  | 'FAIR_SHARE_EXCEEDED';
 
 export class IngestError extends FeatureError<IngestErrorCode> {
   readonly feature = 'ingest';
@@ -29,6 +31,7 @@ export const INGEST_HTTP_STATUS = {
   ALL_RECORDS_REJECTED: HttpStatus.UNPROCESSABLE_ENTITY,
   KAFKA_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
   OVERLOADED: HttpStatus.SERVICE_UNAVAILABLE,
+  FAIR_SHARE_EXCEEDED: HttpStatus.SERVICE_UNAVAILABLE,
 } as const satisfies Record<IngestErrorCode, HttpStatus>;
 
 /** A request-level format problem (malformed body, mixed domains, ...) as ingest's own error. */

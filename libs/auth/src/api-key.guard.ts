@@ -29,9 +29,8 @@ export class ApiKeyGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const token = bearerToken(request.headers.authorization);
-    if (!token) throw new AuthError('MISSING_CREDENTIALS', 'Authorization: Bearer <api key> is required');
-    const principal = apiKeyId(token) ? await this.keys.findActive(token) : undefined;
+    if (!bearerToken(request.headers.authorization)) throw new AuthError('MISSING_CREDENTIALS', 'Authorization: Bearer <api key> is required');
+    const principal = await requestPrincipal(request, this.keys);
     if (!principal) throw new AuthError('INVALID_CREDENTIALS', 'API key is unknown or revoked');
     // Set before the role check, so a refused (403) request is still attributed to its key in the access log.
     request.principal = principal;
@@ -41,6 +40,23 @@ export class ApiKeyGuard implements CanActivate {
     }
     return true;
   }
+}
+
+const principals = new WeakMap<object, Promise<Principal | undefined>>();
+
+/**
+ * The active principal of the request's bearer key; undefined without a well-formed, known, unrevoked
+ * key. Looked up once per request: rate limiting (libs/http) asks before the guard does, to count a
+ * request against its key only once the key is proven (a key's id is public, its secret is not).
+ */
+export function requestPrincipal(request: AuthenticatedRequest, keys: PrincipalLookup): Promise<Principal | undefined> {
+  let principal = principals.get(request);
+  if (!principal) {
+    const token = bearerToken(request.headers.authorization);
+    principal = token && apiKeyId(token) ? keys.findActive(token) : Promise.resolve(undefined);
+    principals.set(request, principal);
+  }
+  return principal;
 }
 
 /**

@@ -22,9 +22,12 @@ export const databaseEnv = {
     .refine((url) => /^postgres(ql)?:\/\/[^/]+\/[A-Za-z0-9_]+$/.test(url), 'expected postgres://user[:password]@host:port/database'),
 };
 
-export const httpEnv = (defaultPort: number) => ({
+export const httpEnv = (defaultPort: number, defaultRateLimitMax: number) => ({
   HTTP_HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(defaultPort),
+  /** Requests per RATE_LIMIT_WINDOW_MS per API key (per client address without a valid key); 429 beyond. */
+  RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(defaultRateLimitMax),
+  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
 });
 
 export const logEnv = {
@@ -32,7 +35,8 @@ export const logEnv = {
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
 };
 
-export const commonEnv = (defaultPort: number) => ({ ...kafkaEnv, ...databaseEnv, ...httpEnv(defaultPort), ...logEnv });
+/** `defaultRateLimitMax`: the app's RATE_LIMIT_MAX unless set; ingest's telemetry routes and alerting's one caller need more than people do. */
+export const commonEnv = (defaultPort: number, defaultRateLimitMax = 600) => ({ ...kafkaEnv, ...databaseEnv, ...httpEnv(defaultPort, defaultRateLimitMax), ...logEnv });
 
 /** Derived settings every app needs, from the parsed environment. */
 export interface CommonConfig {
@@ -43,6 +47,8 @@ export interface CommonConfig {
   readonly DATABASE_URL: string;
   readonly HTTP_HOST: string;
   readonly PORT: number;
+  readonly RATE_LIMIT_MAX: number;
+  readonly RATE_LIMIT_WINDOW_MS: number;
   readonly LOG_LEVEL: string;
   readonly OTEL_EXPORTER_OTLP_ENDPOINT?: string;
 }

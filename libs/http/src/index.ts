@@ -7,3 +7,5 @@ export * from './request.errors';
 export * from './media-type.route';
 export * from './content-encoding.hook';
 export * from './route-config';
+export * from './rate-limit.errors';
+export * from './rate-limit.plugin';

@@ -1,11 +1,13 @@
 import 'reflect-metadata';
 import { type DynamicModule, Global, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, ModuleRef } from '@nestjs/core';
 import { NestFactory } from '@nestjs/core';
+import { UnknownElementException } from '@nestjs/core/errors/exceptions/unknown-element.exception';
 import type { CustomStrategy } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { MigrationInterface } from 'typeorm';
 import type { z } from 'zod';
+import { API_KEY_REPOSITORY, type PrincipalLookup } from '@airan/auth';
 import { type CommonConfig, ConfigError, loadConfig } from '@airan/config';
 import { topicNames } from '@airan/contracts';
 import { DatabaseUnavailableError, infrastructureMigration, openServiceDatabase } from '@airan/database';
@@ -16,6 +18,8 @@ import { INFRA, type ServiceInfra } from './service.infra';
 import { decodeContentEncoding } from './content-encoding.hook';
 import { limitJsonDepth } from './json-depth.hook';
 import { type BodyReading, MediaTypeInterceptor, readDeclaredMediaTypes } from './media-type.route';
+import { RATE_LIMIT_HTTP_STATUS } from './rate-limit.errors';
+import { registerRateLimit } from './rate-limit.plugin';
 import { REQUEST_HTTP_STATUS } from './request.errors';
 import { registerRequestLog } from './request-log.hooks';
 
@@ -107,6 +111,7 @@ export async function startService<S extends z.ZodTypeAny>(spec: ServiceSpec<S>)
 
   const adapter = createHttpAdapter({ bodyLimitBytes: spec.bodyLimitBytes?.(config) ?? 1024 * 1024, textMediaTypes: spec.textMediaTypes, binaryMediaTypes: spec.binaryMediaTypes }, logger);
   const app = await NestFactory.create<NestFastifyApplication>(RootModule, adapter, { logger: new NestPinoLogger(logger), bufferLogs: false });
+  await registerRateLimit(app, { max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_MS }, principalLookup(app));
   const groups = spec.consumerGroups?.(config);
   if (groups) {
     const transport = new KafkaBatchTransport({ kafka, dataSource, schema: spec.name, prefix: config.KAFKA_TOPIC_PREFIX, groups, logger });
@@ -120,10 +125,21 @@ export async function startService<S extends z.ZodTypeAny>(spec: ServiceSpec<S>)
   return app;
 }
 
+/** The app's key lookup, which its guard uses; none in an app without one (load serves only the probes). */
+function principalLookup(app: NestFastifyApplication): PrincipalLookup | undefined {
+  // Asked through ModuleRef: a provider missing from `app.get` ends the process (Nest's abortOnError).
+  try {
+    return app.get(ModuleRef).get<symbol, PrincipalLookup>(API_KEY_REPOSITORY, { strict: false });
+  } catch (error) {
+    if (error instanceof UnknownElementException) return undefined;
+    throw error;
+  }
+}
+
 /** The HTTP error mapper and what it needs: every feature's status map (auth's and the request envelope's included) and the logger. */
 export function httpErrorProviders(statusMaps: HttpStatusMaps, logger: Logger): Provider[] {
   return [
-    { provide: HTTP_STATUS_MAPS, useValue: { auth: AUTH_HTTP_STATUS, request: REQUEST_HTTP_STATUS, ...statusMaps } },
+    { provide: HTTP_STATUS_MAPS, useValue: { auth: AUTH_HTTP_STATUS, request: REQUEST_HTTP_STATUS, rateLimit: RATE_LIMIT_HTTP_STATUS, ...statusMaps } },
     { provide: HTTP_LOGGER, useValue: logger },
     { provide: APP_FILTER, useClass: HttpErrorFilter },
   ];

@@ -95,7 +95,7 @@ export class PublishTelemetryUseCase {
     });
     const deadLetters = [...parsed.rejected.map((r) => deadLetter(r, r.errors[0].code)), ...(parsed.unmapped ?? []).map((r) => deadLetter(r, DEAD_LETTER_UNMAPPED))];
 
-    await this.publisher.publish(reports, deadLetters, parsed.accepted + parsed.rejected.length);
+    await this.publisher.publish(principal.subject, reports, deadLetters, parsed.accepted + parsed.rejected.length);
     const reporting = [...new Set([...siteIds, ...input.sites.map((s) => s.siteId), ...(parsed.reportingSites ?? [])])];
     await this.liveness.touch(principal.subject, principal.keyId, reporting, new Date(receivedAt));
     await this.unknown.record(resolution.unknown, new Date(receivedAt));

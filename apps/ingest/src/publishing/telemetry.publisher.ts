@@ -38,13 +38,13 @@ export class TelemetryPublisher implements OnModuleInit, OnModuleDestroy {
     return this.producer.disconnect();
   }
 
-  /** `records`: how many input records the messages carry, the unit of INGEST_MAX_INFLIGHT_RECORDS. */
-  async publish(reports: readonly TelemetryReport[], deadLetters: readonly TelemetryDeadLetter[], records: number): Promise<void> {
+  /** `records`: how many input records the messages carry, the unit of INGEST_MAX_INFLIGHT_RECORDS, shared fairly between operators. */
+  async publish(operatorId: string, reports: readonly TelemetryReport[], deadLetters: readonly TelemetryDeadLetter[], records: number): Promise<void> {
     const items = this.messages(reports, deadLetters);
     if (items.length === 0) return;
     const timeoutMs = this.infra.config.INGEST_KAFKA_TIMEOUT_MS;
     // Outside the try: a full budget is OVERLOADED, not a Kafka failure.
-    const sending = this.gate.hold(records, () => this.producer.sendBatch(items, timeoutMs, this.limits));
+    const sending = this.gate.hold(operatorId, records, () => this.producer.sendBatch(items, timeoutMs, this.limits));
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no acknowledgement within ${timeoutMs} ms`)), timeoutMs);
