@@ -1,79 +1,24 @@
-import { Client } from 'pg';
 import type { AlertEvent } from '@airan/contracts';
 import { ServiceProcess } from './support/service-process';
 import { createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
+import { SseClient, type StreamedEvent, refusal } from './support/stream-clients';
 
-interface SseFrame {
-  readonly id?: string;
-  readonly event?: string;
-  readonly data?: string;
-}
+/** The alerts a stream received so far, in order. */
+const alertsOf = (client: SseClient) => client.events.map((e) => e.data as unknown as AlertEvent);
 
-/** A Server-Sent Events client as the dashboard is one: fetch() with the key in a header, reading the body as it comes. */
-class SseClient {
-  readonly frames: SseFrame[] = [];
-  comments = 0;
-  ended = false;
-
-  private constructor(
-    private readonly response: Response,
-    private readonly abort: AbortController,
-  ) {
-    void this.read();
-  }
-
-  static async open(url: string, key: string, lastEventId?: string): Promise<SseClient> {
-    const abort = new AbortController();
-    const response = await fetch(url, { headers: { authorization: `Bearer ${key}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) }, signal: abort.signal });
-    if (response.status !== 200) throw new Error(`stream answered ${response.status}: ${await response.text()}`);
-    expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
-    return new SseClient(response, abort);
-  }
-
-  get alerts(): AlertEvent[] {
-    return this.frames.filter((f) => f.event === 'alert').map((f) => JSON.parse(f.data!) as AlertEvent);
-  }
-
-  /** Waits until `probe` finds what it looks for among the alert events received so far. */
-  waitFor<T>(probe: (alerts: AlertEvent[]) => T | undefined, what: string): Promise<T> {
-    return eventually(async () => {
-      const found = probe(this.alerts);
-      if (found === undefined) throw new Error(`stream has not received ${what} yet (${this.alerts.length} events)`);
-      return found;
-    }, 60_000);
-  }
-
-  close(): void {
-    this.abort.abort();
-  }
-
-  private async read(): Promise<void> {
-    const decoder = new TextDecoder();
-    let buffer = '';
-    try {
-      for await (const chunk of this.response.body as unknown as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(chunk, { stream: true });
-        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-          const frame: Record<string, string> = {};
-          for (const line of buffer.slice(0, end).split('\n')) {
-            if (line.startsWith(':')) this.comments++;
-            else frame[line.slice(0, line.indexOf(':'))] = line.slice(line.indexOf(':') + 2);
-          }
-          buffer = buffer.slice(end + 2);
-          if (Object.keys(frame).length > 0) this.frames.push(frame);
-        }
-      }
-    } catch {
-      // Aborted by close().
-    }
-    this.ended = true;
-  }
+/** Waits until `probe` finds what it looks for among the alert events a stream received so far. */
+function waitFor<T>(client: SseClient, probe: (alerts: AlertEvent[]) => T | undefined, what: string): Promise<T> {
+  return eventually(async () => {
+    const found = probe(alertsOf(client));
+    if (found === undefined) throw new Error(`stream has not received ${what} yet (${client.events.length} events)`);
+    return found;
+  }, 60_000);
 }
 
 /**
  * The api's ops surface on the real pipeline (ingest → load → alerting → api, a real broker and
  * Postgres): rules and acknowledgements forwarded to alerting as the caller, alert history, and the
- * live alert stream with filters, heartbeats and Last-Event-ID replay.
+ * live alert stream (its first address, /v1/alerts/stream) with filters, heartbeats and resumption by position.
  */
 describe('api: ops endpoints, alert history and the live alert stream', () => {
   const isolation = isolate();
@@ -84,7 +29,6 @@ describe('api: ops endpoints, alert history and the live alert stream', () => {
   let ops: string;
   let partner: string;
   let operator: string;
-  let db: Client;
 
   const WINDOW_MS = 60_000;
   const OUT_OF_ORDER_MS = 5_000;
@@ -115,7 +59,7 @@ describe('api: ops endpoints, alert history and the live alert stream', () => {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   const stream = async (query = '', lastEventId?: string) => {
-    const client = await SseClient.open(`${api.url}/v1/alerts/stream${query}`, ops, lastEventId);
+    const client = await SseClient.open(`${api.url}/v1/alerts/stream${query}`, ops, lastEventId ? { 'last-event-id': lastEventId } : {});
     streams.push(client);
     return client;
   };
@@ -132,13 +76,10 @@ describe('api: ops endpoints, alert history and the live alert stream', () => {
     [ops, partner, operator] = (
       await Promise.all([createApiKey(isolation, 'ops', 'noc-kim'), createApiKey(isolation, 'partner', 'etri'), createApiKey(isolation, 'operator', 'skt')])
     ).map((k) => k.key);
-    db = new Client({ connectionString: isolation.databaseUrl });
-    await db.connect();
   });
 
   afterAll(async () => {
     streams.forEach((s) => s.close());
-    await db?.end();
     await Promise.all(services.map((s) => s.stop()));
     await dropDatabase(isolation);
   });
@@ -198,40 +139,43 @@ describe('api: ops endpoints, alert history and the live alert stream', () => {
     let firing: AlertEvent;
     const isOurs = (a: AlertEvent) => a.labels.alertname === 'InferenceLoadHigh' && a.labels.cell === CELL;
     /** The ids of our alert's events a stream received, in order. */
-    const ourEventIds = (client: SseClient) => client.alerts.filter((a) => a.fingerprint === firing.fingerprint).map((a) => a.id);
+    const ourEventIds = (client: SseClient) => alertsOf(client).filter((a) => a.fingerprint === firing.fingerprint).map((a) => a.id);
+    /** The stream event that carried an alert event: its position is where a client resumes after it. */
+    const carrying = (client: SseClient, alert: AlertEvent): StreamedEvent => client.events.find((e) => e.data.id === alert.id)!;
 
     it('refuses streams without a key (401) or to partners (403)', async () => {
-      expect((await fetch(`${api.url}/v1/alerts/stream`)).status).toBe(401);
-      const forbidden = await fetch(`${api.url}/v1/alerts/stream`, { headers: { authorization: `Bearer ${partner}` } });
-      expect(forbidden.status).toBe(403);
+      expect((await refusal('sse', `${api.url}/v1/alerts/stream`, '')).status).toBe(401);
+      const forbidden = await refusal('sse', `${api.url}/v1/alerts/stream`, partner);
+      expect([forbidden.status, forbidden.body.error?.code]).toEqual([403, 'NO_GRANTS']);
     });
 
     it('streams the firing alert a posted window raises, to the streams whose filters it matches', async () => {
       [all, matching, otherOperator, otherSeverity] = await Promise.all([stream(), stream(`?site=${SITE}&severity=warning`), stream('?operator=kt'), stream(`?site=${SITE}&severity=info`)]);
       await postWindow(0, 4500);
-      firing = await all.waitFor((alerts) => alerts.find((a) => isOurs(a) && a.status === 'firing'), 'the firing alert');
+      firing = await waitFor(all, (alerts) => alerts.find((a) => isOurs(a) && a.status === 'firing'), 'the firing alert');
       expect(firing).toMatchObject({ change: 'state', value: 1.2, evaluatedAt: at(WINDOW_MS), acknowledgement: null, assignee: null, labels: { operator: 'skt', site: SITE, severity: 'warning' } });
-      expect(all.frames.find((f) => f.event === 'alert' && JSON.parse(f.data!).id === firing.id)?.id).toBe(firing.id);
-      await matching.waitFor((alerts) => alerts.find((a) => a.id === firing.id), 'the firing alert');
+      // Its SSE id is the stream's position after it (the next offset of each of the topic's 3 partitions).
+      expect(all.frames.find((f) => f.event === 'alert' && JSON.parse(f.data!).id === firing.id)?.id).toMatch(/^0:\d+\.1:\d+\.2:\d+$/);
+      await waitFor(matching, (alerts) => alerts.find((a) => a.id === firing.id), 'the firing alert');
     });
 
     it('keeps idle streams alive with heartbeat comments', async () => {
       await eventually(async () => {
-        if (all.comments === 0) throw new Error('no heartbeat yet');
+        if (all.heartbeats === 0) throw new Error('no heartbeat yet');
       }, 10_000);
     });
 
     it('forwards an acknowledgement and an assignment as the caller; both come back on the stream', async () => {
-      // This client goes away now; it resumes with Last-Event-ID below.
+      // This client goes away now.
       all.close();
-      await eventually(async () => expect(await (await fetch(`${api.url}/metrics`)).text()).toContain('airan_api_alert_streams_ended_total{reason="client"} 1'));
+      await eventually(async () => expect(await (await fetch(`${api.url}/metrics`)).text()).toContain('airan_api_streams_ended_total{product="alerts",transport="sse",reason="client"} 1'));
       const ack = await call('POST', `/v1/alerts/${firing.fingerprint}/ack`, ops, { comment: 'throttling inference on c1' });
       expect(ack.status).toBe(200);
-      const acked = await matching.waitFor((alerts) => alerts.find((a) => a.fingerprint === firing.fingerprint && a.change === 'acknowledged'), 'the acknowledgement');
+      const acked = await waitFor(matching, (alerts) => alerts.find((a) => a.fingerprint === firing.fingerprint && a.change === 'acknowledged'), 'the acknowledgement');
       expect(acked).toMatchObject({ status: 'firing', evaluatedAt: firing.evaluatedAt, acknowledgement: { by: 'noc-kim', comment: 'throttling inference on c1' } });
 
       expect((await call('POST', `/v1/alerts/${firing.fingerprint}/assign`, ops, { assignee: 'lee' })).status).toBe(200);
-      const assigned = await matching.waitFor((alerts) => alerts.find((a) => a.fingerprint === firing.fingerprint && a.change === 'assigned'), 'the assignment');
+      const assigned = await waitFor(matching, (alerts) => alerts.find((a) => a.fingerprint === firing.fingerprint && a.change === 'assigned'), 'the assignment');
       expect(assigned).toMatchObject({ assignee: 'lee', acknowledgement: { by: 'noc-kim' } });
     });
 
@@ -254,8 +198,8 @@ describe('api: ops endpoints, alert history and the live alert stream', () => {
 
     it('streams the resolve, and records firing then resolved in the alert history', async () => {
       await postWindow(1, 1500);
-      await matching.waitFor((alerts) => alerts.find((a) => a.fingerprint === firing.fingerprint && a.status === 'resolved'), 'the resolve');
-      expect(matching.alerts.filter((a) => a.fingerprint === firing.fingerprint).map((a) => [a.change, a.status])).toEqual([
+      await waitFor(matching, (alerts) => alerts.find((a) => a.fingerprint === firing.fingerprint && a.status === 'resolved'), 'the resolve');
+      expect(alertsOf(matching).filter((a) => a.fingerprint === firing.fingerprint).map((a) => [a.change, a.status])).toEqual([
         ['state', 'firing'],
         ['acknowledged', 'firing'],
         ['assigned', 'firing'],
@@ -283,49 +227,47 @@ describe('api: ops endpoints, alert history and the live alert stream', () => {
       expect((await call('GET', '/v1/alerts/xyz/history')).status).toBe(400);
     });
 
-    it('replays exactly the events recorded after Last-Event-ID (header or query), then goes live', async () => {
-      const { rows } = await db.query<{ id: string }>(
-        `SELECT event_id::text AS id FROM api.alert_events
-         WHERE seq > (SELECT seq FROM api.alert_events WHERE event_id = $1) AND payload->'labels'->>'site' = $2 ORDER BY seq`,
-        [firing.id, SITE],
-      );
-      const missed = rows.map((r) => r.id);
+    it('resumes from the position of an event (Last-Event-ID header or lastEventId), with exactly what followed it, then live', async () => {
+      const position = carrying(matching, firing).position;
+      const missed = matching.events.slice(matching.events.indexOf(carrying(matching, firing)) + 1).map((e) => e.data.id);
       expect(missed).toEqual(expect.arrayContaining(ourEventIds(matching).slice(1)));
 
-      const resumed = [await stream(`?site=${SITE}`, firing.id), await stream(`?site=${SITE}&lastEventId=${firing.id}`)];
+      const query = `?site=${SITE}&severity=warning`;
+      const resumed = [await stream(query, position), await stream(`${query}&lastEventId=${position}`)];
       for (const client of resumed) {
-        await client.waitFor((alerts) => (alerts.length >= missed.length ? true : undefined), `${missed.length} replayed events`);
-        expect(client.alerts.slice(0, missed.length).map((a) => a.id)).toEqual(missed);
+        await waitFor(client, (alerts) => (alerts.length >= missed.length ? true : undefined), `${missed.length} missed events`);
+        expect(client.events.slice(0, missed.length).map((e) => e.data.id)).toEqual(missed);
       }
 
-      // The load rises again: the alert fires anew, live, after the replay.
+      // The load rises again: the alert fires anew, live, after the catch-up.
       await postWindow(2, 4500);
       for (const client of resumed) {
-        await client.waitFor((alerts) => alerts.find((a) => a.fingerprint === firing.fingerprint && a.status === 'firing' && a.evaluatedAt === at(3 * WINDOW_MS)), 'the alert firing again');
-        const ids = client.alerts.map((a) => a.id);
+        await waitFor(client, (alerts) => alerts.find((a) => a.fingerprint === firing.fingerprint && a.status === 'firing' && a.evaluatedAt === at(3 * WINDOW_MS)), 'the alert firing again');
+        const ids = client.events.map((e) => e.data.id);
         expect(new Set(ids).size).toBe(ids.length);
       }
     });
 
-    it('refuses to resume after an event it does not know', async () => {
-      const unknown = await fetch(`${api.url}/v1/alerts/stream`, { headers: { authorization: `Bearer ${ops}`, 'last-event-id': '00000000-0000-4000-8000-000000000000' } });
-      expect(unknown.status).toBe(400);
-      expect(await unknown.json()).toMatchObject({ error: { code: 'UNKNOWN_LAST_EVENT_ID' } });
-      const malformed = await fetch(`${api.url}/v1/alerts/stream?lastEventId=42`, { headers: { authorization: `Bearer ${ops}` } });
-      expect(malformed.status).toBe(400);
+    it('refuses a position that is not one of the alert stream', async () => {
+      const eventId = await refusal('sse', `${api.url}/v1/alerts/stream`, ops, { 'last-event-id': firing.id });
+      expect([eventId.status, eventId.body.error?.code, eventId.body.error?.details?.[0].path]).toEqual([400, 'INVALID_QUERY', 'header.last-event-id']);
+      expect((await refusal('sse', `${api.url}/v1/alerts/stream?lastEventId=42`, ops)).status).toBe(400);
+      const foreign = await refusal('sse', `${api.url}/v1/alerts/stream?lastEventId=0:0`, ops);
+      expect([foreign.status, foreign.body.error?.code]).toEqual([400, 'FOREIGN_POSITION']);
     });
 
     it('sent nothing to the streams whose filters the alert does not match', () => {
-      expect(otherOperator.alerts).toEqual([]);
-      expect(otherSeverity.alerts).toEqual([]);
-      expect(otherOperator.ended || otherSeverity.ended).toBe(false);
+      expect(otherOperator.events).toEqual([]);
+      expect(otherSeverity.events).toEqual([]);
+      expect(otherOperator.cut ?? otherSeverity.cut).toBeUndefined();
     });
 
-    it('ends the open streams when the api stops, which then exits cleanly', async () => {
-      expect(streams.filter((s) => !s.ended).length).toBeGreaterThan(0);
+    it('ends the open streams when the api stops, each with the position to resume from, and the api exits cleanly', async () => {
+      const open = streams.filter((s) => s !== all);
       await api.stop();
       expect(await api.exitCode()).toBe(0);
-      await eventually(async () => expect(streams.every((s) => s.ended)).toBe(true), 5_000);
+      await Promise.all(open.map((s) => s.ended));
+      expect(open.map((s) => s.cut?.reason)).toEqual(open.map(() => 'shutdown'));
     });
   });
 });

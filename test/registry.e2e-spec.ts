@@ -136,13 +136,13 @@ describe('api: pilot registry', () => {
   });
 
   it.each([
-    ['a field of the wrong type', 'cell/x-c1', { siteId: 'skt-pangyo-01', pci: 'three' }, 422, 'INVALID_ENTITY', '$.pci'],
-    ['an unknown field', 'operator/x', { name: 'X', colour: 'red' }, 422, 'INVALID_ENTITY', '$.colour'],
+    ['a field of the wrong type', 'cell/x-c1', { siteId: 'skt-pangyo-01', pci: 'three' }, 400, 'INVALID_BODY', 'body.pci'],
+    ['an unknown field', 'operator/x', { name: 'X', colour: 'red' }, 400, 'INVALID_BODY', 'body.colour'],
     ['a missing reference', 'cell/x-c1', { siteId: 'nowhere-01' }, 422, 'REFERENCE_MISSING', undefined],
     ["a GPU node at another site", 'cell/x-c1', { siteId: 'skt-pangyo-01', gpuNodeId: 'kt-daejeon-etri-01-gpu01' }, 422, 'REFERENCE_MISSING', undefined],
-    ['an end before the start', 'pilot/x', { name: 'X', operatorId: 'kt', region: 'Seoul', status: 'planned', startDate: '2026-05-01', endDate: '2026-04-01' }, 422, 'INVALID_ENTITY', '$.endDate'],
+    ['an end before the start', 'pilot/x', { name: 'X', operatorId: 'kt', region: 'Seoul', status: 'planned', startDate: '2026-05-01', endDate: '2026-04-01' }, 400, 'INVALID_BODY', 'body.endDate'],
     ['an unknown type', 'antenna/x', { name: 'X' }, 404, 'UNKNOWN_TYPE', undefined],
-    ['an invalid id', 'operator/-x', { name: 'X' }, 400, 'INVALID_ID', undefined],
+    ['an invalid id', 'operator/-x', { name: 'X' }, 400, 'INVALID_PATH_PARAMETER', 'path.id'],
   ])('refuses %s', async (_, path, body, status, code, field) => {
     const response = await call('PUT', `/v1/registry/${path}`, admin, body);
     expect(response.status).toBe(status);

@@ -8,7 +8,7 @@
  *   BENCH_BATCH        records per native batch (default 500)
  *   BENCH_VES_BATCH    events per VES eventBatch (default 100)
  *   BENCH_CELLS        active cells in the load phase, all registered with a GPU node per 10 (default 100000)
- *   BENCH_PHASES       comma-separated phases to run, in this order: ingest, kafka, load, pipeline, alerts
+ *   BENCH_PHASES       comma-separated phases to run, in this order: ingest, kafka, load, pipeline, alerts, exports
  *                      (default all; e.g. BENCH_PHASES=alerts runs the alert-latency phase alone)
  *
  * Load service alone (load.bench.ts; docs/performance.md "Load service"): the rate it holds with lag not
@@ -49,6 +49,10 @@
  *   BENCH_ALERT_TIMEOUT_MS      wait for the last alerts after the last crossing (default 30000)
  *   BENCH_ALERT_WINDOW_MS       load's LOAD_WINDOW_MS in the window phase (default 5000)
  *   BENCH_ALERT_OUT_OF_ORDER_MS load's LOAD_OUT_OF_ORDER_MS in the window phase (default 500)
+ *
+ * Exports (exports.bench.ts; docs/performance.md "Exports"): cell samples seeded by SQL, exported as CSV and
+ * as Parquet through the api and read to the end; rows/s and the api's peak RSS.
+ *   BENCH_EXPORT_ROWS  rows exported (default 1000000)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -60,6 +64,7 @@ import { benchAlerts } from './alerts.bench';
 import { kafkaProducerPerf } from './kafka-perf.bench';
 import { type LoadBenchResult, type LoadRateResult, type RateBenchOptions, benchLoad, benchLoadRate } from './load.bench';
 import { type PipelineBenchOptions, type PipelineResult, benchPipeline } from './pipeline.bench';
+import { type ExportBenchResult, benchExports, exportsTable } from './exports.bench';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -77,7 +82,8 @@ const LOAD_RATE: RateBenchOptions = {
   tolerance: Number(process.env.BENCH_LOAD_TOLERANCE ?? 0.03),
   maxSteps: Number(process.env.BENCH_LOAD_MAX_STEPS ?? 12),
 };
-const PHASES = new Set((process.env.BENCH_PHASES ?? 'ingest,kafka,load,pipeline,alerts').split(',').map((p) => p.trim()).filter(Boolean));
+const EXPORT_ROWS = Number(process.env.BENCH_EXPORT_ROWS ?? 1_000_000);
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'ingest,kafka,load,pipeline,alerts,exports').split(',').map((p) => p.trim()).filter(Boolean));
 const ALERTS = {
   crossings: Number(process.env.BENCH_ALERT_CROSSINGS ?? 20),
   gapMs: Number(process.env.BENCH_ALERT_GAP_MS ?? 2000),
@@ -184,8 +190,8 @@ function vesBatch(i: number): string {
 }
 
 async function main(): Promise<void> {
-  const unknown = [...PHASES].filter((p) => !['ingest', 'kafka', 'load', 'pipeline', 'alerts'].includes(p));
-  if (unknown.length > 0) throw new Error(`BENCH_PHASES: unknown phase ${unknown.join(', ')} (ingest, kafka, load, pipeline, alerts)`);
+  const unknown = [...PHASES].filter((p) => !['ingest', 'kafka', 'load', 'pipeline', 'alerts', 'exports'].includes(p));
+  if (unknown.length > 0) throw new Error(`BENCH_PHASES: unknown phase ${unknown.join(', ')} (ingest, kafka, load, pipeline, alerts, exports)`);
   if (!['search', 'rate', 'drain'].includes(LOAD_MODE)) throw new Error(`BENCH_LOAD_MODE: unknown mode ${LOAD_MODE} (search, rate, drain)`);
   const results = PHASES.has('ingest') ? await benchIngest() : [];
   // The native records above are ~300 bytes of JSON each once normalised; Kafka's tool sends the same size, acks=all.
@@ -228,14 +234,20 @@ async function main(): Promise<void> {
     });
     process.stderr.write('\n');
   }
-  report(results, { load, loadRate }, kafka, alerts, pipeline);
+  let exported: ExportBenchResult | undefined;
+  if (PHASES.has('exports')) {
+    exported = await benchExports(EXPORT_ROWS, (format, done) => process.stderr.write(`\r${`export ${format}`.padEnd(22)} [${bar(done)}]`));
+    process.stderr.write('\n');
+  }
+  report(results, { load, loadRate }, kafka, alerts, pipeline, exported);
 }
 
 const bar = (done: number) => '#'.repeat(Math.round(Math.min(1, Math.max(0, done)) * 30)).padEnd(30, '.');
 
 async function benchIngest(): Promise<PhaseResult[]> {
   const isolation = isolate();
-  const env = { ...isolation.env, LOG_LEVEL: 'error', INGEST_MAX_RECORDS: String(Math.max(5000, BATCH)) };
+  // One key drives ingest as fast as it takes requests: its rate limit would cap what is measured.
+  const env = { ...isolation.env, LOG_LEVEL: 'error', INGEST_MAX_RECORDS: String(Math.max(5000, BATCH)), RATE_LIMIT_MAX: '100000000' };
   const services = await Promise.all([ServiceProcess.start('api', env), ServiceProcess.start('ingest', env)]);
   const [, ingest] = services;
   const results: PhaseResult[] = [];
@@ -260,12 +272,13 @@ function report(
   kafka: { recordsPerSec: number; line: string } | undefined,
   alerts: AlertLatencyResult | undefined,
   pipeline?: PipelineResult,
+  exported?: ExportBenchResult,
 ): void {
   const dir = join(__dirname, '../../../bench-results');
   mkdirSync(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const meta = { at: new Date().toISOString(), phases: [...PHASES], seconds: SECONDS, concurrency: CONCURRENCY, batch: BATCH, node: process.version };
-  writeFileSync(join(dir, `bench-${stamp}.json`), JSON.stringify({ meta, results, load, loadRate, kafka, pipeline, alerts }, null, 2));
+  writeFileSync(join(dir, `bench-${stamp}.json`), JSON.stringify({ meta, results, load, loadRate, kafka, pipeline, alerts, exports: exported }, null, 2));
   const sections: string[] = [];
   if (results.length > 0) {
     const rows = results.map((r) => `| ${r.phase} | ${r.requests} | ${Math.round(r.recordsPerSec).toLocaleString('en')} | ${r.p50Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} | ${r.failures} |`);
@@ -287,6 +300,7 @@ function report(
   if (loadRate) sections.push(loadRateTable(loadRate));
   if (pipeline) sections.push(pipelineTable(pipeline, kafka));
   if (alerts) sections.push(alertTable(alerts));
+  if (exported) sections.push(exportsTable(exported));
   const table = sections.join('\n\n');
   writeFileSync(join(dir, `bench-${stamp}.md`), `# airan bench ${meta.at}\n\n${JSON.stringify(meta)}\n\n${table}\n`);
   process.stdout.write(`\n${table}\n\nwritten to bench-results/bench-${stamp}.{json,md}\n`);

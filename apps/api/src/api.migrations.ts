@@ -145,4 +145,37 @@ class RegistryVersions1764320800000 implements MigrationInterface {
   }
 }
 
-export const API_MIGRATIONS = [apiKeysMigration('api'), AlertsReadModel1764320500000, Registry1764320600000, AlertStreamAndFilters1764320700000, RegistryVersions1764320800000];
+/**
+ * The read model of `airan.telemetry.dlq.v1` behind `GET /v1/history/dead-letters`: one row per dead letter
+ * (by event id), under the operator whose key sent the record. Indexed for that route's query shapes (by
+ * time; by operator or site, then time) in key order, and by time for pruning past retention.
+ */
+class DeadLetters1764321200000 implements MigrationInterface {
+  name = 'DeadLetters1764321200000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE api.dead_letters (
+        event_id            uuid PRIMARY KEY,
+        operator_id         text NOT NULL,
+        site_id             text,
+        key_id              text NOT NULL,
+        format              text NOT NULL,
+        reason              text NOT NULL,
+        errors              jsonb NOT NULL,
+        raw                 jsonb,
+        raw_truncated_bytes integer,
+        received_at         timestamptz NOT NULL,
+        recorded_at         timestamptz NOT NULL DEFAULT now()
+      )`);
+    await q.query('CREATE INDEX dead_letters_by_time ON api.dead_letters (received_at, event_id)');
+    await q.query('CREATE INDEX dead_letters_by_operator ON api.dead_letters (operator_id, received_at, event_id)');
+    await q.query('CREATE INDEX dead_letters_by_site ON api.dead_letters (site_id, received_at, event_id)');
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE api.dead_letters');
+  }
+}
+
+export const API_MIGRATIONS = [apiKeysMigration('api'), AlertsReadModel1764320500000, Registry1764320600000, AlertStreamAndFilters1764320700000, RegistryVersions1764320800000, DeadLetters1764321200000];

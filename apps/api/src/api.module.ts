@@ -2,14 +2,22 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ApiKeyRepository, apiKeyAuthProviders } from '@airan/auth';
 import type { ServiceInfra } from '@airan/http';
 import { outboxProviders } from '@airan/kafka';
+import { Clock } from '@airan/system';
 import type { ApiConfig } from './api.config';
 import { AlertEventsConsumer } from './alerts/alert-events.consumer';
 import { AlertReadRepository } from './alerts/alert-read.repository';
-import { AlertStreamController } from './alerts/alert-stream.controller';
-import { AlertStreamHub } from './alerts/alert-stream.hub';
 import { AlertsController } from './alerts/alerts.controller';
 import { GetAlertHistoryUseCase } from './alerts/get-alert-history.use-case';
 import { DashboardController } from './dashboard/dashboard.controller';
+import { ExportCursorRepository } from './exports/export-cursor.repository';
+import { ExportsController } from './exports/exports.controller';
+import { StreamExportUseCase } from './exports/stream-export.use-case';
+import { DeadLetterRepository } from './history/dead-letter.repository';
+import { DeadLetterRetention } from './history/dead-letter.retention';
+import { DeadLettersConsumer } from './history/dead-letters.consumer';
+import { HistoryController } from './history/history.controller';
+import { HistoryRepository } from './history/history.repository';
+import { QueryHistoryUseCase } from './history/query-history.use-case';
 import { IssueApiKeyUseCase } from './keys/issue-api-key.use-case';
 import { KeysController } from './keys/keys.controller';
 import { RevokeApiKeyUseCase } from './keys/revoke-api-key.use-case';
@@ -25,6 +33,9 @@ import { RegistryController } from './registry/registry.controller';
 import { RegistryRepository } from './registry/registry.repository';
 import { RegistrySeed } from './registry/registry.seed';
 import { UpsertRegistryEntityUseCase } from './registry/upsert-registry-entity.use-case';
+import { StreamsController } from './streams/streams.controller';
+import { StreamsHub } from './streams/streams.hub';
+import { WebSocketUpgrades } from './streams/websocket.upgrade';
 
 @Module({})
 export class ApiModule {
@@ -34,8 +45,11 @@ export class ApiModule {
       module: ApiModule,
       controllers: [
         AlertEventsConsumer,
+        DeadLettersConsumer,
+        HistoryController,
+        ExportsController,
         AlertsController,
-        AlertStreamController,
+        StreamsController,
         PublicAlertActionsController,
         PublicRulesController,
         PublicSilencesController,
@@ -56,7 +70,15 @@ export class ApiModule {
         RevokeApiKeyUseCase,
         AlertReadRepository,
         GetAlertHistoryUseCase,
-        AlertStreamHub,
+        Clock,
+        HistoryRepository,
+        QueryHistoryUseCase,
+        DeadLetterRepository,
+        DeadLetterRetention,
+        ExportCursorRepository,
+        StreamExportUseCase,
+        StreamsHub,
+        WebSocketUpgrades,
         {
           provide: ALERTING_CLIENT,
           useValue: new HttpAlertingClient({ url: infra.config.API_ALERTING_URL, token: infra.config.ALERTING_OPS_TOKEN, timeoutMs: infra.config.API_ALERTING_TIMEOUT_MS }),

@@ -135,4 +135,41 @@ class GpuSampleTemperature1764320800000 implements MigrationInterface {
   }
 }
 
-export const LOAD_MIGRATIONS = [LoadWindows1764320300000, GpuSampleTemperature1764320800000];
+/**
+ * History over HTTP (the api's `/v1/history/*` and `/v1/exports/*` read these tables):
+ * - `cell_window_revisions` keeps every revision of every closed window (`cell_windows` keeps the latest
+ *   only), written in the same statement as `cell_windows`. Revisions closed before this migration were
+ *   never stored: each window starts with its latest one.
+ * - Indexes for each query shape, in the order the api pages in (time, then the row's identity), so a
+ *   page is an index range scan whatever the filter: time alone, operator, site, pilot, GPU node (a cell, or a
+ *   rollup's id, uses the primary key). The raw sample tables, load's hottest writes, get the fewest: time and
+ *   site (and node for GPU samples); an operator's samples are read along the time index, filtered.
+ */
+class HistoryReads1764321200000 implements MigrationInterface {
+  name = 'HistoryReads1764321200000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query('CREATE TABLE load.cell_window_revisions (LIKE load.cell_windows INCLUDING DEFAULTS INCLUDING CONSTRAINTS)');
+    await q.query('ALTER TABLE load.cell_window_revisions ADD PRIMARY KEY (cell_id, window_start, revision)');
+    await q.query('INSERT INTO load.cell_window_revisions SELECT * FROM load.cell_windows');
+    for (const [table, tail] of [['cell_windows', 'window_start, cell_id'], ['cell_window_revisions', 'window_start, cell_id, revision']]) {
+      await q.query(`CREATE INDEX ${table}_by_time ON load.${table} (${tail})`);
+      for (const column of ['operator_id', 'site_id', 'pilot_id']) await q.query(`CREATE INDEX ${table}_by_${column.replace('_id', '')} ON load.${table} (${column}, ${tail})`);
+    }
+    await q.query('CREATE INDEX rollup_windows_by_time ON load.rollup_windows (scope, window_start, scope_id)');
+    await q.query('CREATE INDEX cell_samples_by_time ON load.cell_samples (ts, cell_id)');
+    await q.query('CREATE INDEX cell_samples_by_site ON load.cell_samples (site_id, ts, cell_id)');
+    await q.query('CREATE INDEX gpu_samples_by_time ON load.gpu_samples (ts, node, device)');
+    await q.query('CREATE INDEX gpu_samples_by_site ON load.gpu_samples (site_id, ts, node, device)');
+    await q.query('CREATE INDEX gpu_samples_by_node ON load.gpu_samples (node, ts, device)');
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    for (const index of ['cell_windows_by_time', 'cell_windows_by_operator', 'cell_windows_by_site', 'cell_windows_by_pilot', 'rollup_windows_by_time', 'cell_samples_by_time', 'cell_samples_by_site', 'gpu_samples_by_time', 'gpu_samples_by_site', 'gpu_samples_by_node']) {
+      await q.query(`DROP INDEX load.${index}`);
+    }
+    await q.query('DROP TABLE load.cell_window_revisions');
+  }
+}
+
+export const LOAD_MIGRATIONS = [LoadWindows1764320300000, GpuSampleTemperature1764320800000, HistoryReads1764321200000];

@@ -1,44 +1,53 @@
-import type { EventEnvelope } from './event';
+import { z } from 'zod';
+import { envelopeShape, isoInstant } from './event';
 
 export const ALERT_SCHEMA = 'airan.alert/1';
 
 /** The alert's state: Prometheus' pending/firing plus resolved, and Grafana's no-data (its source went silent). */
-export type AlertStatus = 'pending' | 'firing' | 'resolved' | 'nodata';
+export const ALERT_STATUSES = ['pending', 'firing', 'resolved', 'nodata'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
 /**
- * What this event announces: a state change, a human (or escalation) acting on the alert, or the end of
+ * What an event announces: a state change, a human (or escalation) acting on the alert, or the end of
  * the silence or inhibition that kept receivers from hearing that it fires (`unmuted`).
  */
-export type AlertChangeKind = 'state' | 'acknowledged' | 'unacknowledged' | 'assigned' | 'escalated' | 'unmuted';
+export const ALERT_CHANGE_KINDS = ['state', 'acknowledged', 'unacknowledged', 'assigned', 'escalated', 'unmuted'] as const;
+export type AlertChangeKind = (typeof ALERT_CHANGE_KINDS)[number];
 
-export interface Acknowledgement {
-  readonly by: string;
-  readonly at: string;
-  readonly comment: string;
-}
+/** An Alertmanager-compatible fingerprint: 16 lower-case hex digits (64-bit FNV-1a of the sorted label set). */
+export const alertFingerprintSchema = z.string().regex(/^[0-9a-f]{16}$/, '16 lower-case hex digits');
+
+export const acknowledgementSchema = z.object({ by: z.string(), at: isoInstant, comment: z.string() }).strict().readonly();
+export type Acknowledgement = z.infer<typeof acknowledgementSchema>;
+
+const stringMap = z.record(z.string()).readonly();
 
 /** An alert state change: the value of `airan.alerts.v1`, keyed by fingerprint. */
-export interface AlertEvent extends EventEnvelope<typeof ALERT_SCHEMA> {
-  /** Alertmanager-compatible fingerprint of the sorted label set. */
-  readonly fingerprint: string;
-  readonly ruleId: string;
-  readonly status: AlertStatus;
-  readonly change: AlertChangeKind;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly annotations: Readonly<Record<string, string>>;
-  readonly value: number | null;
-  readonly startsAt: string;
-  readonly endsAt: string | null;
-  /** Event time of the evidence that caused this change. */
-  readonly evaluatedAt: string;
-  readonly acknowledgement: Acknowledgement | null;
-  readonly assignee: string | null;
-  readonly escalatedAt: string | null;
-  /** Ids of the silences that muted this change's notifications (it still moves through its states). */
-  readonly silencedBy: readonly string[];
-  /** Fingerprint of the firing alert that inhibits this one (a silent site mutes its cells). */
-  readonly inhibitedBy: string | null;
-  readonly flapping: boolean;
-  /** Trace context: the alerting span and the ingest requests behind it. */
-  readonly trace: { readonly traceparent: string | null; readonly sourceTraceIds: readonly string[] };
-}
+export const alertEventSchema = z
+  .object({
+    ...envelopeShape(ALERT_SCHEMA),
+    fingerprint: alertFingerprintSchema,
+    ruleId: z.string(),
+    status: z.enum(ALERT_STATUSES),
+    change: z.enum(ALERT_CHANGE_KINDS),
+    labels: stringMap,
+    annotations: stringMap,
+    value: z.number().nullable(),
+    startsAt: isoInstant,
+    endsAt: isoInstant.nullable(),
+    evaluatedAt: isoInstant.describe('event time of the evidence that caused this change'),
+    acknowledgement: acknowledgementSchema.nullable(),
+    assignee: z.string().nullable(),
+    escalatedAt: isoInstant.nullable(),
+    silencedBy: z.array(z.string()).readonly().describe("ids of the silences that muted this change's notifications (it still moves through its states)"),
+    inhibitedBy: alertFingerprintSchema.nullable().describe('fingerprint of the firing alert that inhibits this one (a silent site mutes its cells)'),
+    flapping: z.boolean(),
+    trace: z
+      .object({ traceparent: z.string().nullable(), sourceTraceIds: z.array(z.string()).readonly() })
+      .strict()
+      .readonly()
+      .describe('trace context: the alerting span and the ingest requests behind it'),
+  })
+  .strict()
+  .readonly();
+export type AlertEvent = z.infer<typeof alertEventSchema>;

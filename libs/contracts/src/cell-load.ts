@@ -1,6 +1,9 @@
-import type { EventEnvelope } from './event';
+import { z } from 'zod';
+import { envelopeShape, isoInstant } from './event';
 
 export const CELL_LOAD_SCHEMA = 'airan.cell-load/1';
+
+const figure = (description?: string) => (description ? z.number().nullable().describe(description) : z.number().nullable());
 
 /**
  * The load model's figures for one cell over one window: what `computeCellWindow` (libs/load-model)
@@ -8,43 +11,42 @@ export const CELL_LOAD_SCHEMA = 'airan.cell-load/1';
  * only here: a field added or removed changes the model's result, the event and the rule metrics
  * (libs/rule-engine/src/metrics.ts) together.
  */
-export interface CellWindowMetrics {
-  readonly sampleCount: number;
-  /** Fraction of the window covered by samples, 0–1. */
-  readonly coverage: number;
-  /**
-   * AI GPU-ms (the cell's own, or its share of the serving node's) and the allocated GPU-ms it is set
-   * against: numerator and denominator of the inference load, kept so rollups can weigh cells by capacity.
-   */
-  readonly aiGpuMs: number | null;
-  readonly capacityGpuMs: number | null;
-  /** Radio-stack GPU-ms of the serving node attributed to the cell by allocation. */
-  readonly radioGpuMs: number | null;
-  /** AI GPU time ÷ GPU capacity allocated to the cell; above 1 means demand beyond allocation. */
-  readonly inferenceLoad: number | null;
-  readonly radioLoad: number | null;
-  readonly headroom: number | null;
-  readonly requests: number;
-  readonly tokens: number;
-  readonly tokensPerSec: number;
-  readonly latencyP95Ms: number | null;
-  readonly prbDlPct: number | null;
-  readonly prbUlPct: number | null;
-  readonly thpDlMbps: number | null;
-  readonly thpUlMbps: number | null;
-  readonly rrcConnectedUes: number | null;
-}
+const cellWindowMetricsShape = {
+  sampleCount: z.number().int().nonnegative(),
+  coverage: z.number().describe('fraction of the window covered by samples, 0–1'),
+  aiGpuMs: figure("AI GPU-ms (the cell's own, or its share of the serving node's): numerator of the inference load"),
+  capacityGpuMs: figure('allocated GPU-ms the AI GPU time is set against: denominator, kept so rollups can weigh cells by capacity'),
+  radioGpuMs: figure('radio-stack GPU-ms of the serving node attributed to the cell by allocation'),
+  inferenceLoad: figure('AI GPU time ÷ GPU capacity allocated to the cell; above 1 means demand beyond allocation'),
+  radioLoad: figure(),
+  headroom: figure(),
+  requests: z.number(),
+  tokens: z.number(),
+  tokensPerSec: z.number(),
+  latencyP95Ms: figure(),
+  prbDlPct: figure(),
+  prbUlPct: figure(),
+  thpDlMbps: figure(),
+  thpUlMbps: figure(),
+  rrcConnectedUes: figure(),
+};
+export const cellWindowMetricsSchema = z.object(cellWindowMetricsShape).strict().readonly();
+export type CellWindowMetrics = z.infer<typeof cellWindowMetricsSchema>;
 
 /** One closed event-time window of one cell: the value of `airan.cell-load.v1`, keyed by cellId. */
-export interface CellLoadWindow extends EventEnvelope<typeof CELL_LOAD_SCHEMA>, CellWindowMetrics {
-  readonly operatorId: string;
-  readonly siteId: string;
-  readonly cellId: string;
-  readonly pilotId: string | null;
-  readonly windowStart: string;
-  readonly windowEnd: string;
-  /** 0 for the first emission; late samples re-open the window and emit revision + 1. */
-  readonly revision: number;
-  /** Trace ids of the ingest requests whose samples built this window (span links). */
-  readonly sourceTraceIds: readonly string[];
-}
+export const cellLoadWindowSchema = z
+  .object({
+    ...envelopeShape(CELL_LOAD_SCHEMA),
+    operatorId: z.string(),
+    siteId: z.string(),
+    cellId: z.string(),
+    pilotId: z.string().nullable(),
+    windowStart: isoInstant,
+    windowEnd: isoInstant,
+    revision: z.number().int().nonnegative().describe('0 for the first emission; late samples re-open the window and emit revision + 1'),
+    sourceTraceIds: z.array(z.string()).readonly().describe('trace ids of the ingest requests whose samples built this window (span links)'),
+    ...cellWindowMetricsShape,
+  })
+  .strict()
+  .readonly();
+export type CellLoadWindow = z.infer<typeof cellLoadWindowSchema>;

@@ -1,4 +1,5 @@
-import type { EventEnvelope } from './event';
+import { z } from 'zod';
+import { envelopeShape, epochMs } from './event';
 
 export const TELEMETRY_DLQ_SCHEMA = 'airan.telemetry.dlq/1';
 
@@ -9,29 +10,37 @@ export const TELEMETRY_DLQ_SCHEMA = 'airan.telemetry.dlq/1';
  */
 export const DEAD_LETTER_UNMAPPED = 'UNMAPPED';
 
-export interface FieldError {
-  /** JSON path of the offending field, e.g. `$.records[3].prbDlPct`. */
-  readonly path: string;
-  readonly code: string;
-  readonly message: string;
-}
+export const fieldErrorSchema = z
+  .object({
+    path: z.string().describe('JSON path of the offending field, e.g. `$.records[3].prbDlPct`'),
+    code: z.string(),
+    message: z.string(),
+  })
+  .strict()
+  .readonly();
+export type FieldError = z.infer<typeof fieldErrorSchema>;
 
 /** A rejected input record on `airan.telemetry.dlq.v1`: nothing is silently lost. */
-export interface TelemetryDeadLetter extends EventEnvelope<typeof TELEMETRY_DLQ_SCHEMA> {
-  /** The code of the first error, or `UNMAPPED` (DEAD_LETTER_UNMAPPED). */
-  readonly reason: string;
-  readonly errors: readonly FieldError[];
-  readonly format: 'native' | 'ves' | 'otlp' | 'prometheus';
-  readonly keyId: string;
-  readonly operatorId: string;
-  /** The site the record names, when it names a valid site id; else null (and the message key is `unknown`). */
-  readonly siteId: string | null;
-  readonly receivedAt: number;
-  /**
-   * The record exactly as received (an OTLP protobuf point in its OTLP/JSON form); when the record alone
-   * would pass the topic's message limit, the beginning of its text (see `rawTruncated`).
-   */
-  readonly raw: unknown;
-  /** Present when `raw` was cut to fit one Kafka message: the size in bytes of the record's full text. */
-  readonly rawTruncated?: { readonly bytes: number };
-}
+export const telemetryDeadLetterSchema = z
+  .object({
+    ...envelopeShape(TELEMETRY_DLQ_SCHEMA),
+    reason: z.string().describe("the code of the first error, or `UNMAPPED` (content of an accepted VES event airan does not map)"),
+    errors: z.array(fieldErrorSchema).readonly(),
+    format: z.enum(['native', 'ves', 'otlp', 'prometheus']),
+    keyId: z.string(),
+    operatorId: z.string(),
+    siteId: z.string().nullable().describe('the site the record names, when it names a valid site id; else null (and the message key is `unknown`)'),
+    receivedAt: epochMs,
+    raw: z
+      .unknown()
+      .describe("the record exactly as received (an OTLP protobuf point in its OTLP/JSON form); when the record alone would pass the topic's message limit, the beginning of its text (see `rawTruncated`)"),
+    rawTruncated: z
+      .object({ bytes: z.number().int().positive() })
+      .strict()
+      .readonly()
+      .optional()
+      .describe("present when `raw` was cut to fit one Kafka message: the size in bytes of the record's full text"),
+  })
+  .strict()
+  .readonly();
+export type TelemetryDeadLetter = z.infer<typeof telemetryDeadLetterSchema>;

@@ -6,3 +6,8 @@ export * from './cell-load';
 export * from './alerts';
 export * from './native-batch.schema';
 export * from './registry';
+export * from './json-schema';
+export * from './rollups';
+export * from './share';
+export * from './topic-messages';
+export * from './asyncapi.document';

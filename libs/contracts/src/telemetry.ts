@@ -1,69 +1,79 @@
-import type { EventEnvelope } from './event';
+import { z } from 'zod';
+import { envelopeShape, epochMs } from './event';
 
 export const TELEMETRY_SCHEMA = 'airan.telemetry/1';
+
+const optionalNumber = (description: string) => z.number().optional().describe(description);
 
 /**
  * One cell's KPIs over `intervalMs` ending at `ts` (epoch ms). Identity: (cellId, ts).
  * Every measurement is optional: sites report what they have.
  */
-export interface CellSample {
-  readonly cellId: string;
-  readonly ts: number;
-  readonly intervalMs: number;
-  /** PRB use, percent 0–100 (3GPP RRU.PrbTotDl/Ul). */
-  readonly prbDlPct?: number;
-  readonly prbUlPct?: number;
-  /** Mean UE throughput, Mbit/s (3GPP DRB.UEThpDl/Ul, converted from kbit/s). */
-  readonly thpDlMbps?: number;
-  readonly thpUlMbps?: number;
-  /** Mean RRC-connected UEs (3GPP RRC.ConnMean). */
-  readonly rrcConnectedUes?: number;
-  /** AI inference served to this cell during the interval. */
-  readonly inferenceRequests?: number;
-  readonly inferenceTokens?: number;
-  /** GPU milliseconds spent on this cell's inference, when the site attributes them. */
-  readonly gpuMs?: number;
-  readonly latencyP95Ms?: number;
-}
+export const cellSampleSchema = z
+  .object({
+    cellId: z.string(),
+    ts: epochMs,
+    intervalMs: z.number().int().positive(),
+    prbDlPct: optionalNumber('PRB use downlink, percent 0–100 (3GPP RRU.PrbTotDl)'),
+    prbUlPct: optionalNumber('PRB use uplink, percent 0–100 (3GPP RRU.PrbTotUl)'),
+    thpDlMbps: optionalNumber('mean UE throughput downlink, Mbit/s (3GPP DRB.UEThpDl, converted from kbit/s)'),
+    thpUlMbps: optionalNumber('mean UE throughput uplink, Mbit/s (3GPP DRB.UEThpUl)'),
+    rrcConnectedUes: optionalNumber('mean RRC-connected UEs (3GPP RRC.ConnMean)'),
+    inferenceRequests: optionalNumber('AI inference requests served to this cell during the interval'),
+    inferenceTokens: optionalNumber('AI inference tokens served to this cell during the interval'),
+    gpuMs: optionalNumber("GPU milliseconds spent on this cell's inference, when the site attributes them"),
+    latencyP95Ms: optionalNumber('95th percentile inference latency, ms'),
+  })
+  .strict()
+  .readonly();
+export type CellSample = z.infer<typeof cellSampleSchema>;
 
 /** One GPU device (or MIG slice) on a GPU node. Identity: (node, device, ts). */
-export interface GpuSample {
-  readonly node: string;
-  readonly device: string;
-  readonly ts: number;
-  readonly utilPct?: number;
-  /** Share of the device used by the radio stack and by AI inference, 0–1, where known. */
-  readonly radioShare?: number;
-  readonly aiShare?: number;
-  readonly memUsedMiB?: number;
-  readonly powerW?: number;
-  /** GPU die temperature, °C (DCGM_FI_DEV_GPU_TEMP); GPU_TEMP_MIN_C … GPU_TEMP_MAX_C. */
-  readonly tempC?: number;
-}
+export const gpuSampleSchema = z
+  .object({
+    node: z.string().describe('the host name DCGM reports (`Hostname`), or a registry alias resolved to it'),
+    device: z.string(),
+    ts: epochMs,
+    utilPct: optionalNumber('GPU utilisation, percent'),
+    radioShare: optionalNumber('share of the device used by the radio stack, 0–1, where known'),
+    aiShare: optionalNumber('share of the device used by AI inference, 0–1, where known'),
+    memUsedMiB: optionalNumber('memory used, MiB'),
+    powerW: optionalNumber('power draw, W'),
+    tempC: optionalNumber('GPU die temperature, °C (DCGM_FI_DEV_GPU_TEMP); GPU_TEMP_MIN_C … GPU_TEMP_MAX_C'),
+  })
+  .strict()
+  .readonly();
+export type GpuSample = z.infer<typeof gpuSampleSchema>;
 
 /** A site alarm raised or cleared (VES `fault` events): kept with the site's telemetry for alerting. */
-export interface SiteFault {
-  readonly sourceName: string;
-  readonly eventId: string;
-  readonly sequence: number;
-  readonly ts: number;
-  readonly startTs: number;
-  readonly alarmCondition: string;
-  /** CRITICAL, MAJOR, MINOR, WARNING; NORMAL clears. */
-  readonly eventSeverity: string;
-  readonly specificProblem: string;
-}
+export const siteFaultSchema = z
+  .object({
+    sourceName: z.string(),
+    eventId: z.string(),
+    sequence: z.number().int(),
+    ts: epochMs,
+    startTs: epochMs,
+    alarmCondition: z.string(),
+    eventSeverity: z.string().describe('CRITICAL, MAJOR, MINOR, WARNING; NORMAL clears'),
+    specificProblem: z.string(),
+  })
+  .strict()
+  .readonly();
+export type SiteFault = z.infer<typeof siteFaultSchema>;
 
 /** A normalised site report: the value of `airan.telemetry.v1`, keyed by siteId. */
-export interface TelemetryReport extends EventEnvelope<typeof TELEMETRY_SCHEMA> {
-  readonly operatorId: string;
-  readonly siteId: string;
-  /** API key that wrote it: every record is attributable. */
-  readonly keyId: string;
-  readonly receivedAt: number;
-  readonly cells: readonly CellSample[];
-  readonly gpus: readonly GpuSample[];
-  /** Heartbeat times (epoch ms): liveness and watermark progress without KPIs. */
-  readonly heartbeats: readonly number[];
-  readonly faults?: readonly SiteFault[];
-}
+export const telemetryReportSchema = z
+  .object({
+    ...envelopeShape(TELEMETRY_SCHEMA),
+    operatorId: z.string(),
+    siteId: z.string(),
+    keyId: z.string().describe('API key that wrote it: every record is attributable'),
+    receivedAt: epochMs,
+    cells: z.array(cellSampleSchema).readonly(),
+    gpus: z.array(gpuSampleSchema).readonly(),
+    heartbeats: z.array(epochMs).readonly().describe('heartbeat times: liveness and watermark progress without KPIs'),
+    faults: z.array(siteFaultSchema).readonly().optional(),
+  })
+  .strict()
+  .readonly();
+export type TelemetryReport = z.infer<typeof telemetryReportSchema>;

@@ -10,3 +10,4 @@ export * from './topic-drift';
 export * from './kafka-batch.context';
 export * from './kafka-batch.transport';
 export * from './kafka-error.filter';
+export * from './topic.fetcher';

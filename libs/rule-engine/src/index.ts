@@ -13,3 +13,4 @@ export * from './notification-bodies';
 export * from './metrics';
 export * from './rule.schema';
 export * from './rule.yaml';
+export * from './ops-requests.schema';

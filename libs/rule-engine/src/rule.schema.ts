@@ -57,9 +57,12 @@ const scopeMatcher = z
 
 const labels = z.record(labelName, z.string());
 
+/** A rule's id, as its path names it too: lower-case letters, digits and dashes, up to 63 characters. */
+export const ruleIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be 1 to 63 lower-case letters, digits or dashes, not starting with a dash');
+
 const ruleObject = z
   .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be 1 to 63 lower-case letters, digits or dashes, not starting with a dash'),
+    id: ruleIdSchema,
     alertname: z.string().regex(LABEL_NAME, 'must be a letter or _, then letters, digits or _'),
     kind: z.enum(['window', 'sample', 'absence']).default('window'),
     source: z.enum(['cell', 'gpu']).optional(),

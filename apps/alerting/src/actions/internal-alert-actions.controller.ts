@@ -2,12 +2,10 @@ import { Body, Controller, HttpCode, HttpStatus, Param, Post, Req } from '@nestj
 import { z } from 'zod';
 import { type AuthenticatedRequest, Roles } from '@airan/auth';
 import { zodIssuePaths } from '@airan/http';
+import { acknowledgeRequestSchema, assignRequestSchema } from '@airan/rule-engine';
 import { ActOnAlertUseCase } from './act-on-alert.use-case';
 import { AlertingError } from '../alerting.errors';
 import { actorOf } from './ops-actor';
-
-const ackBody = z.object({ comment: z.string().max(2000).default('') }).strict();
-const assignBody = z.object({ assignee: z.string().trim().min(1).max(200).nullable() }).strict();
 
 function parse<T extends z.ZodTypeAny>(schema: T, body: unknown): z.output<T> {
   const parsed = schema.safeParse(body ?? {});
@@ -24,7 +22,7 @@ export class InternalAlertActionsController {
   @Post('ack')
   @HttpCode(HttpStatus.OK)
   ack(@Param('fingerprint') fingerprint: string, @Body() body: unknown, @Req() request: AuthenticatedRequest) {
-    return this.act.execute(fingerprint, actorOf(request), { kind: 'acknowledged', comment: parse(ackBody, body).comment });
+    return this.act.execute(fingerprint, actorOf(request), { kind: 'acknowledged', comment: parse(acknowledgeRequestSchema, body).comment });
   }
 
   @Post('unack')
@@ -36,6 +34,6 @@ export class InternalAlertActionsController {
   @Post('assign')
   @HttpCode(HttpStatus.OK)
   assign(@Param('fingerprint') fingerprint: string, @Body() body: unknown, @Req() request: AuthenticatedRequest) {
-    return this.act.execute(fingerprint, actorOf(request), { kind: 'assigned', assignee: parse(assignBody, body).assignee });
+    return this.act.execute(fingerprint, actorOf(request), { kind: 'assigned', assignee: parse(assignRequestSchema, body).assignee });
   }
 }

@@ -1,27 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { INFRA, type ServiceInfra, zodIssuePaths } from '@airan/http';
-import { type Matcher, RuleFormatError, parseMatcher } from '@airan/rule-engine';
+import { type Matcher, RuleFormatError, parseMatcher, silenceMatcherSchema, silenceRequestSchema } from '@airan/rule-engine';
 import { Clock, IdGenerator } from '@airan/system';
 import { AlertingError } from '../alerting.errors';
 import { SilenceRepository, type StoredSilence } from './silence.repository';
 
 const MAX_SILENCE_MS = 90 * 24 * 3600 * 1000;
-
-const matcher = z.union([
-  z.string().min(1).max(512),
-  z.object({ name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), op: z.enum(['=', '!=', '=~', '!~']), value: z.string().max(512) }).strict(),
-]);
-
-const silenceBody = z
-  .object({
-    matchers: z.array(matcher).min(1).max(32),
-    startsAt: z.string().datetime({ offset: true }).optional(),
-    endsAt: z.string().datetime({ offset: true }),
-    comment: z.string().trim().min(1).max(2000),
-    endsOnResolve: z.boolean().default(false),
-  })
-  .strict();
 
 /** Creating and expiring silences (Alertmanager's model, plus ending when the silenced alert resolves). */
 @Injectable()
@@ -34,7 +19,7 @@ export class ManageSilencesUseCase {
   ) {}
 
   create(body: unknown, createdBy: string): Promise<StoredSilence> {
-    const parsed = silenceBody.safeParse(body);
+    const parsed = silenceRequestSchema.safeParse(body);
     if (!parsed.success) throw new AlertingError('INVALID_SILENCE', 'the silence is invalid', zodIssuePaths(parsed.error.issues, '$'));
     const now = this.clock.now();
     const { startsAt: start, endsAt: end, comment, endsOnResolve } = parsed.data;
@@ -52,7 +37,7 @@ export class ManageSilencesUseCase {
   }
 }
 
-function toMatcher(m: z.infer<typeof matcher>, path: string): Matcher {
+function toMatcher(m: z.infer<typeof silenceMatcherSchema>, path: string): Matcher {
   try {
     // Objects are checked like text, so an invalid regex is caught either way.
     return parseMatcher(typeof m === 'string' ? m : `${m.name}${m.op}${JSON.stringify(m.value)}`);

@@ -3,9 +3,6 @@ import type { EntityManager } from 'typeorm';
 import type { AlertEvent, AlertStatus } from '@airan/contracts';
 import { INFRA, type ServiceInfra } from '@airan/http';
 
-/** Postgres channel notified with each recorded event's id; Postgres delivers it at commit, to every api instance. */
-export const ALERT_EVENTS_CHANNEL = 'airan_api_alert_events';
-
 export interface AlertQuery {
   readonly status?: AlertStatus;
   readonly operatorId?: string;
@@ -19,13 +16,7 @@ export interface AlertQuery {
   readonly limit: number;
 }
 
-/** An alert event with its place in the order the read model committed events. */
-export interface RecordedAlertEvent {
-  readonly seq: number;
-  readonly event: AlertEvent;
-}
-
-/** Where a recorded event sits: its alert, and its place in commit order. */
+/** Where a recorded event sits: its alert, and its place in the order events were recorded. */
 export interface EventPosition {
   readonly fingerprint: string;
   readonly seq: number;
@@ -43,9 +34,6 @@ export class AlertReadRepository {
    */
   async apply(tx: EntityManager, events: readonly AlertEvent[]): Promise<void> {
     if (events.length === 0) return;
-    // One writer at a time until commit, so `seq` follows commit order: a stream resuming "after event X"
-    // can then never miss an event committed later with a smaller number. Alert volumes make this cheap.
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('api.alert_events'))`);
     const fresh: Array<{ event_id: string }> = await tx.query(
       `INSERT INTO api.alert_events (event_id, fingerprint, status, evaluated_at, payload)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::jsonb[]) ON CONFLICT DO NOTHING RETURNING event_id`,
@@ -79,7 +67,6 @@ export class AlertReadRepository {
         ],
       );
     }
-    await tx.query('SELECT pg_notify($1, id) FROM unnest($2::text[]) AS id', [ALERT_EVENTS_CHANNEL, recorded.map((e) => e.id)]);
   }
 
   async list(query: AlertQuery): Promise<AlertEvent[]> {
@@ -121,20 +108,5 @@ export class AlertReadRepository {
       [fingerprint, beforeEventId ?? null, limit],
     );
     return rows.map((r) => r.payload);
-  }
-
-  /** The recorded events among `ids`, in commit order (unknown ids are left out). */
-  async byIds(ids: readonly string[]): Promise<RecordedAlertEvent[]> {
-    return this.recorded('SELECT seq, payload FROM api.alert_events WHERE event_id = ANY($1::uuid[]) ORDER BY seq', [ids]);
-  }
-
-  /** Up to `limit` events committed after the one numbered `seq`, in commit order. */
-  async after(seq: number, limit: number): Promise<RecordedAlertEvent[]> {
-    return this.recorded('SELECT seq, payload FROM api.alert_events WHERE seq > $1 ORDER BY seq LIMIT $2', [seq, limit]);
-  }
-
-  private async recorded(sql: string, parameters: unknown[]): Promise<RecordedAlertEvent[]> {
-    const rows: Array<{ seq: string; payload: AlertEvent }> = await this.infra.dataSource.query(sql, parameters);
-    return rows.map((r) => ({ seq: Number(r.seq), event: r.payload }));
   }
 }

@@ -1,25 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { z } from 'zod';
 import { ApiKeyRepository, ROLES } from '@airan/auth';
 import { INFRA, type ServiceInfra, zodIssuePaths } from '@airan/http';
 import { RegistryRepository } from '../registry/registry.repository';
 import { KeysError } from './keys.errors';
-
-const request = z
-  .object({
-    role: z.enum(ROLES as [string, ...string[]]),
-    subject: z.string().min(1).max(128).regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]*$/),
-    name: z.string().min(1).max(200),
-  })
-  .strict();
-
-export interface IssuedKey {
-  readonly id: string;
-  /** Shown once; only its hash is stored. */
-  readonly key: string;
-  readonly role: string;
-  readonly subject: string;
-}
+import { type IssuedKey, keyRequestSchema } from './keys.schemas';
 
 /**
  * Issues an API key. Operator keys write telemetry for their operator's sites: they are also
@@ -34,7 +18,7 @@ export class IssueApiKeyUseCase {
   ) {}
 
   async execute(body: unknown): Promise<IssuedKey> {
-    const parsed = request.safeParse(body);
+    const parsed = keyRequestSchema.safeParse(body);
     if (!parsed.success) throw new KeysError('INVALID_KEY_REQUEST', 'invalid key request', zodIssuePaths(parsed.error.issues, '$'));
     const { role, subject, name } = parsed.data;
     return this.infra.dataSource.transaction(async (tx) => {

@@ -1,25 +1,25 @@
-import { Body, Controller, Delete, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
-import { Roles } from '@airan/auth';
+import { Controller } from '@nestjs/common';
+import { Route } from '../openapi/route.decorator';
+import { Input, type RouteInput } from '../params/route-input.pipe';
 import { IssueApiKeyUseCase } from './issue-api-key.use-case';
+import { KEY_ROUTES } from './keys.openapi';
 import { RevokeApiKeyUseCase } from './revoke-api-key.use-case';
 
-/** Key administration: `POST /v1/admin/keys {role, subject, name}` answers the key once. */
-@Controller('v1/admin/keys')
-@Roles('admin')
+/** Key administration (routes, schemas and documentation in keys.openapi.ts): the key is answered once. */
+@Controller()
 export class KeysController {
   constructor(
     private readonly issue: IssueApiKeyUseCase,
     private readonly revoke: RevokeApiKeyUseCase,
   ) {}
 
-  @Post()
-  create(@Body() body: unknown) {
+  @Route(KEY_ROUTES.issue)
+  create(@Input() { body }: RouteInput<typeof KEY_ROUTES.issue>) {
     return this.issue.execute(body);
   }
 
-  @Delete(':id')
-  @HttpCode(HttpStatus.NO_CONTENT)
-  async remove(@Param('id') id: string) {
-    await this.revoke.execute(id);
+  @Route(KEY_ROUTES.revoke)
+  async remove(@Input() { params }: RouteInput<typeof KEY_ROUTES.revoke>) {
+    await this.revoke.execute(params.id);
   }
 }

@@ -9,7 +9,8 @@ import { PublicAlertActionsController } from './public-alert-actions.controller'
 import { ALERTING_CLIENT, type AlertingClient, type AlertingRequest, type AlertingResponse } from './alerting.client';
 import { AlertingForwarder } from './alerting.forwarder';
 import { OPS_HTTP_STATUS, OpsError } from './ops.errors';
-import { RULES_YAML_MEDIA_TYPES, PublicRulesController } from './public-rules.controller';
+import { RULES_YAML_MEDIA_TYPES } from './ops.openapi';
+import { PublicRulesController } from './public-rules.controller';
 import { PublicSilencesController } from './public-silences.controller';
 
 /** Stands in for alerting: records what it is sent, answers what the test says. */
@@ -75,7 +76,7 @@ describe('ops endpoints forwarded to alerting', () => {
     ['GET', '/v1/rules/inference-load-high', '/internal/v1/rules/inference-load-high', ''],
     ['DELETE', '/v1/rules/inference-load-high', '/internal/v1/rules/inference-load-high', ''],
     ['GET', '/v1/rules.yaml', '/internal/v1/rules/export', ''],
-    ['GET', '/v1/silences?state=active&matcher=site%3Dkt-1', '/internal/v1/silences', 'state=active&matcher=site%3Dkt-1'],
+    ['GET', '/v1/silences?expired=true', '/internal/v1/silences', 'expired=true'],
     ['DELETE', '/v1/silences/6f1c1c5e-3b7a-4d4e-9a51-2f0a8f1d2c3b', '/internal/v1/silences/6f1c1c5e-3b7a-4d4e-9a51-2f0a8f1d2c3b', ''],
     ['POST', '/v1/alerts/00ff00ff00ff00ff/unack', '/internal/v1/alerts/00ff00ff00ff00ff/unack', ''],
   ] as const)('%s %s goes to %s as the caller', async (method, url, path, query) => {
@@ -145,6 +146,18 @@ describe('ops endpoints forwarded to alerting', () => {
     const response = await call(method, url, method === 'GET' || method === 'DELETE' ? {} : { body: '{}', contentType: 'application/json' });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ error: { code: 'INVALID_PATH_PARAMETER', details: [{ path, code: 'INVALID_VALUE' }] } });
+    expect(alerting.received).toEqual([]);
+  });
+
+  it.each([
+    ['GET', '/v1/silences?state=active', 'query.state', 'UNKNOWN_FIELD'],
+    ['GET', '/v1/silences?expired=yes', 'query.expired', 'INVALID_VALUE'],
+    ['POST', '/v1/rules/import?replace=1', 'query.replace', 'INVALID_VALUE'],
+    ['GET', '/v1/rules?page=2', 'query.page', 'UNKNOWN_FIELD'],
+  ] as const)('%s %s: 400 naming %s, nothing forwarded', async (method, url, path, code) => {
+    const response = await call(method, url, method === 'POST' ? { body: 'rules: []\n', contentType: 'application/yaml' } : {});
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ error: { code: 'INVALID_QUERY', details: [{ path, code }] } });
     expect(alerting.received).toEqual([]);
   });
 

@@ -1,30 +1,30 @@
-import { Controller, Param, Post, Req, Res } from '@nestjs/common';
+import { Controller, Req, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { Roles } from '@airan/auth';
-import { FINGERPRINT } from '../params/path-param.pipe';
+import { Route } from '../openapi/route.decorator';
+import { Input, type RouteInput } from '../params/route-input.pipe';
 import { AlertingForwarder, type ForwardableRequest } from './alerting.forwarder';
+import { OPS_ROUTES } from './ops.openapi';
 
 /**
  * People acting on an alert: acknowledge (`{comment?}`), take the acknowledgement back, assign
  * (`{assignee}`). Alerting owns the lifecycle; each action comes back as an event on `airan.alerts.v1`.
  */
-@Controller('v1/alerts/:fingerprint')
-@Roles('ops', 'admin')
+@Controller()
 export class PublicAlertActionsController {
   constructor(private readonly forwarder: AlertingForwarder) {}
 
-  @Post('ack')
-  ack(@Param('fingerprint', FINGERPRINT) fingerprint: string, @Req() request: ForwardableRequest, @Res() reply: FastifyReply) {
-    return this.forwarder.forward(request, reply, `/internal/v1/alerts/${fingerprint}/ack`);
+  @Route(OPS_ROUTES.ack)
+  ack(@Input() { params }: RouteInput<typeof OPS_ROUTES.ack>, @Req() request: ForwardableRequest, @Res() reply: FastifyReply) {
+    return this.forwarder.forward(request, reply, `/internal/v1/alerts/${params.fingerprint}/ack`);
   }
 
-  @Post('unack')
-  unack(@Param('fingerprint', FINGERPRINT) fingerprint: string, @Req() request: ForwardableRequest, @Res() reply: FastifyReply) {
-    return this.forwarder.forward(request, reply, `/internal/v1/alerts/${fingerprint}/unack`);
+  @Route(OPS_ROUTES.unack)
+  unack(@Input() { params }: RouteInput<typeof OPS_ROUTES.unack>, @Req() request: ForwardableRequest, @Res() reply: FastifyReply) {
+    return this.forwarder.forward(request, reply, `/internal/v1/alerts/${params.fingerprint}/unack`);
   }
 
-  @Post('assign')
-  assign(@Param('fingerprint', FINGERPRINT) fingerprint: string, @Req() request: ForwardableRequest, @Res() reply: FastifyReply) {
-    return this.forwarder.forward(request, reply, `/internal/v1/alerts/${fingerprint}/assign`);
+  @Route(OPS_ROUTES.assign)
+  assign(@Input() { params }: RouteInput<typeof OPS_ROUTES.assign>, @Req() request: ForwardableRequest, @Res() reply: FastifyReply) {
+    return this.forwarder.forward(request, reply, `/internal/v1/alerts/${params.fingerprint}/assign`);
   }
 }

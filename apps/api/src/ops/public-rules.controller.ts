@@ -1,45 +1,42 @@
-import { Controller, Delete, Get, Param, Post, Put, Req, Res } from '@nestjs/common';
+import { Controller, Req, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { Roles } from '@airan/auth';
-import { RULE_ID } from '../params/path-param.pipe';
+import { Route } from '../openapi/route.decorator';
+import { Input, type RouteInput } from '../params/route-input.pipe';
 import { AlertingForwarder, type ForwardableRequest } from './alerting.forwarder';
-
-/** Media types of a YAML rules document; their bodies are kept as text, which alerting parses and validates. */
-export const RULES_YAML_MEDIA_TYPES = ['application/yaml', 'text/yaml', 'application/x-yaml'];
+import { OPS_ROUTES } from './ops.openapi';
 
 /** Alert rules, owned by alerting: JSON one by one, or the whole set as YAML (export, import with `?replace=true`). */
-@Controller('v1')
-@Roles('ops', 'admin')
+@Controller()
 export class PublicRulesController {
   constructor(private readonly forwarder: AlertingForwarder) {}
 
-  @Get('rules')
+  @Route(OPS_ROUTES.listRules)
   list(@Req() request: ForwardableRequest, @Res() reply: FastifyReply) {
     return this.forwarder.forward(request, reply, '/internal/v1/rules');
   }
 
-  @Get('rules.yaml')
+  @Route(OPS_ROUTES.exportRules)
   exportYaml(@Req() request: ForwardableRequest, @Res() reply: FastifyReply) {
     return this.forwarder.forward(request, reply, '/internal/v1/rules/export');
   }
 
-  @Post('rules/import')
+  @Route(OPS_ROUTES.importRules)
   importYaml(@Req() request: ForwardableRequest, @Res() reply: FastifyReply) {
     return this.forwarder.forward(request, reply, '/internal/v1/rules/import');
   }
 
-  @Get('rules/:id')
-  get(@Param('id', RULE_ID) id: string, @Req() request: ForwardableRequest, @Res() reply: FastifyReply) {
-    return this.forwarder.forward(request, reply, `/internal/v1/rules/${id}`);
+  @Route(OPS_ROUTES.getRule)
+  get(@Input() { params }: RouteInput<typeof OPS_ROUTES.getRule>, @Req() request: ForwardableRequest, @Res() reply: FastifyReply) {
+    return this.forwarder.forward(request, reply, `/internal/v1/rules/${params.id}`);
   }
 
-  @Put('rules/:id')
-  put(@Param('id', RULE_ID) id: string, @Req() request: ForwardableRequest, @Res() reply: FastifyReply) {
-    return this.forwarder.forward(request, reply, `/internal/v1/rules/${id}`);
+  @Route(OPS_ROUTES.putRule)
+  put(@Input() { params }: RouteInput<typeof OPS_ROUTES.putRule>, @Req() request: ForwardableRequest, @Res() reply: FastifyReply) {
+    return this.forwarder.forward(request, reply, `/internal/v1/rules/${params.id}`);
   }
 
-  @Delete('rules/:id')
-  remove(@Param('id', RULE_ID) id: string, @Req() request: ForwardableRequest, @Res() reply: FastifyReply) {
-    return this.forwarder.forward(request, reply, `/internal/v1/rules/${id}`);
+  @Route(OPS_ROUTES.deleteRule)
+  remove(@Input() { params }: RouteInput<typeof OPS_ROUTES.deleteRule>, @Req() request: ForwardableRequest, @Res() reply: FastifyReply) {
+    return this.forwarder.forward(request, reply, `/internal/v1/rules/${params.id}`);
   }
 }

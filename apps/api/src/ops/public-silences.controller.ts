@@ -1,27 +1,27 @@
-import { Controller, Delete, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { Controller, Req, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { Roles } from '@airan/auth';
-import { SILENCE_ID } from '../params/path-param.pipe';
+import { Route } from '../openapi/route.decorator';
+import { Input, type RouteInput } from '../params/route-input.pipe';
 import { AlertingForwarder, type ForwardableRequest } from './alerting.forwarder';
+import { OPS_ROUTES } from './ops.openapi';
 
 /** Silences, owned by alerting; the caller is recorded as their creator. */
-@Controller('v1/silences')
-@Roles('ops', 'admin')
+@Controller()
 export class PublicSilencesController {
   constructor(private readonly forwarder: AlertingForwarder) {}
 
-  @Get()
+  @Route(OPS_ROUTES.listSilences)
   list(@Req() request: ForwardableRequest, @Res() reply: FastifyReply) {
     return this.forwarder.forward(request, reply, '/internal/v1/silences');
   }
 
-  @Post()
+  @Route(OPS_ROUTES.createSilence)
   create(@Req() request: ForwardableRequest, @Res() reply: FastifyReply) {
     return this.forwarder.forward(request, reply, '/internal/v1/silences');
   }
 
-  @Delete(':id')
-  expire(@Param('id', SILENCE_ID) id: string, @Req() request: ForwardableRequest, @Res() reply: FastifyReply) {
-    return this.forwarder.forward(request, reply, `/internal/v1/silences/${id}`);
+  @Route(OPS_ROUTES.expireSilence)
+  expire(@Input() { params }: RouteInput<typeof OPS_ROUTES.expireSilence>, @Req() request: ForwardableRequest, @Res() reply: FastifyReply) {
+    return this.forwarder.forward(request, reply, `/internal/v1/silences/${params.id}`);
   }
 }

@@ -1,7 +1,7 @@
 import { FeatureError } from '@airan/errors';
 import { HttpStatus } from '@nestjs/common';
 
-export type RegistryErrorCode = 'UNKNOWN_TYPE' | 'INVALID_ID' | 'INVALID_ENTITY' | 'NOT_FOUND' | 'REFERENCE_MISSING' | 'STILL_REFERENCED' | 'INVALID_QUERY';
+export type RegistryErrorCode = 'UNKNOWN_TYPE' | 'INVALID_ID' | 'INVALID_ENTITY' | 'NOT_FOUND' | 'REFERENCE_MISSING' | 'STILL_REFERENCED';
 
 export class RegistryError extends FeatureError<RegistryErrorCode> {
   readonly feature = 'registry';
@@ -14,5 +14,4 @@ export const REGISTRY_HTTP_STATUS = {
   NOT_FOUND: HttpStatus.NOT_FOUND,
   REFERENCE_MISSING: HttpStatus.UNPROCESSABLE_ENTITY,
   STILL_REFERENCED: HttpStatus.CONFLICT,
-  INVALID_QUERY: HttpStatus.BAD_REQUEST,
 } as const satisfies Record<RegistryErrorCode, HttpStatus>;

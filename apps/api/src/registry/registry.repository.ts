@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { REGISTRY_EVENT_ID_HEADER, REGISTRY_SCHEMA, type RegistryEvent, type RegistryType, type RegistryTypes, registryKey, stableEventId } from '@airan/contracts';
 import { OutboxRepository } from '@airan/database';
+import { injectTraceHeaders } from '@airan/observability';
 import type { EntityManager } from 'typeorm';
 
 /** Anything that runs SQL: the data source, or a transaction's entity manager. */
@@ -70,7 +71,7 @@ export class RegistryRepository {
       [type, entity.id, placement.operatorId, placement.siteId, JSON.stringify(entity), version],
     );
     const event: RegistryEvent<T> = { schema: REGISTRY_SCHEMA, id: registryEventId(type, entity.id, version), type, version, entity };
-    await this.outbox.add(tx, [{ eventId: event.id, topic, key: registryKey(type, entity.id), value: event, headers: { [REGISTRY_EVENT_ID_HEADER]: event.id } }]);
+    await this.outbox.add(tx, [{ eventId: event.id, topic, key: registryKey(type, entity.id), value: event, headers: eventHeaders(event.id) }]);
     return version;
   }
 
@@ -79,7 +80,7 @@ export class RegistryRepository {
     const [rows]: [unknown[], number] = await tx.query('DELETE FROM api.registry_entities WHERE type = $1 AND id = $2 RETURNING id', [type, id]);
     if (rows.length === 0) return false;
     const eventId = registryEventId(type, id, await this.nextVersion(tx, type, id));
-    await this.outbox.add(tx, [{ eventId, topic, key: registryKey(type, id), value: null, headers: { [REGISTRY_EVENT_ID_HEADER]: eventId } }]);
+    await this.outbox.add(tx, [{ eventId, topic, key: registryKey(type, id), value: null, headers: eventHeaders(eventId) }]);
     return true;
   }
 
@@ -102,3 +103,11 @@ export class RegistryRepository {
 
 /** Every event of an entity, tombstones included, has a version of its own: (type, id, version) names it. */
 const registryEventId = (type: RegistryType, id: string, version: number) => stableEventId('registry', type, id, version);
+
+/**
+ * The event's id and the writing request's trace context: the relay sends later, outside the request,
+ * so the outbox row keeps the trace as every other topic's events do (none at start-up, the seed).
+ */
+function eventHeaders(eventId: string): Record<string, string> {
+  return { ...injectTraceHeaders(), [REGISTRY_EVENT_ID_HEADER]: eventId };
+}

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Cell, GpuNode, RegistryType, RegistryTypes, Site } from '@airan/contracts';
+import { type Cell, type GpuNode, type RegistryType, type RegistryTypes, type Site, registryIdSchema } from '@airan/contracts';
 import { INFRA, type ServiceInfra, zodIssuePaths } from '@airan/http';
 import type { EntityManager } from 'typeorm';
 import { REFERENCES } from './registry.references';
 import { RegistryError } from './registry.errors';
 import { type Placement, RegistryRepository, type StoredEntity } from './registry.repository';
-import { REGISTRY_BODY_SCHEMAS, WRITABLE_REGISTRY_TYPES, type WritableRegistryType, registryIdSchema } from './registry.schemas';
+import { REGISTRY_BODY_SCHEMAS, WRITABLE_REGISTRY_TYPES, type WritableRegistryType } from './registry.schemas';
 
 /** `PUT /v1/registry/<type>/<id>`: validate, check every reference, store, publish. */
 @Injectable()
@@ -49,10 +49,12 @@ export class UpsertRegistryEntityUseCase {
 }
 
 export function assertWritableType(type: string): WritableRegistryType {
-  if (!(WRITABLE_REGISTRY_TYPES as string[]).includes(type)) {
-    throw new RegistryError('UNKNOWN_TYPE', `unknown registry type "${type}" (one of ${WRITABLE_REGISTRY_TYPES.join(', ')})`);
-  }
+  if (!(WRITABLE_REGISTRY_TYPES as string[]).includes(type)) throw unknownRegistryType(type);
   return type as WritableRegistryType;
+}
+
+export function unknownRegistryType(type: string): RegistryError {
+  return new RegistryError('UNKNOWN_TYPE', `unknown registry type "${type}" (one of ${WRITABLE_REGISTRY_TYPES.join(', ')})`);
 }
 
 async function placementOf(tx: EntityManager, registry: RegistryRepository, type: RegistryType, entity: Record<string, unknown> & { id: string }): Promise<Placement> {
@@ -90,16 +92,16 @@ async function assertNamesUnique(tx: EntityManager, registry: RegistryRepository
     const cell = entity as unknown as Cell;
     const nci = cell.nrCellIdentity?.toLowerCase();
     for (const other of others as Cell[]) {
-      if (nci !== undefined && other.nrCellIdentity?.toLowerCase() === nci) clashes.push({ path: '$.nrCellIdentity', code: 'DUPLICATE_VALUE', message: `cell "${other.id}" at site "${siteId}" has this NCI` });
-      if (cell.distinguishedName !== undefined && other.distinguishedName === cell.distinguishedName) clashes.push({ path: '$.distinguishedName', code: 'DUPLICATE_VALUE', message: `cell "${other.id}" at site "${siteId}" has this distinguished name` });
+      if (nci !== undefined && other.nrCellIdentity?.toLowerCase() === nci) clashes.push({ path: 'body.nrCellIdentity', code: 'DUPLICATE_VALUE', message: `cell "${other.id}" at site "${siteId}" has this NCI` });
+      if (cell.distinguishedName !== undefined && other.distinguishedName === cell.distinguishedName) clashes.push({ path: 'body.distinguishedName', code: 'DUPLICATE_VALUE', message: `cell "${other.id}" at site "${siteId}" has this distinguished name` });
     }
   } else {
     const node = entity as unknown as GpuNode;
     for (const other of others as GpuNode[]) {
       const taken = new Set([other.hostname, ...(other.aliases ?? [])]);
-      if (taken.has(node.hostname)) clashes.push({ path: '$.hostname', code: 'DUPLICATE_VALUE', message: `gpu node "${other.id}" at site "${siteId}" already reports as "${node.hostname}"` });
+      if (taken.has(node.hostname)) clashes.push({ path: 'body.hostname', code: 'DUPLICATE_VALUE', message: `gpu node "${other.id}" at site "${siteId}" already reports as "${node.hostname}"` });
       (node.aliases ?? []).forEach((alias, i) => {
-        if (taken.has(alias)) clashes.push({ path: `$.aliases[${i}]`, code: 'DUPLICATE_VALUE', message: `gpu node "${other.id}" at site "${siteId}" already reports as "${alias}"` });
+        if (taken.has(alias)) clashes.push({ path: `body.aliases[${i}]`, code: 'DUPLICATE_VALUE', message: `gpu node "${other.id}" at site "${siteId}" already reports as "${alias}"` });
       });
     }
   }

@@ -6,14 +6,20 @@ import { ONE_LOOKUP_PER_ROW, at, ms } from '../load.sql';
 import { numbers, texts } from '../pg-arrays';
 import { type ClosedWindow, type OpenWindow, type WindowKey, windowKey } from './window.model';
 
+/** The columns a closed window writes, in both tables (closed_at takes its default: the transaction's time). */
+const WINDOW_COLUMNS = `cell_id, window_start, window_end, revision, operator_id, site_id, pilot_id, sample_count, coverage,
+  ai_gpu_ms, capacity_gpu_ms, radio_gpu_ms, inference_load, radio_load, headroom, requests, tokens, tokens_per_sec, latency_p95_ms,
+  prb_dl_pct, prb_ul_pct, thp_dl_mbps, thp_ul_mbps, rrc_connected_ues, event_id`;
+
 export interface PreviousWindow {
   readonly revision: number;
   readonly sums: RollupSums;
 }
 
 /**
- * Windows awaiting close (`load.open_windows`) and the latest revision of each closed one
- * (`load.cell_windows`). Every method runs inside the consumer's transaction.
+ * Windows awaiting close (`load.open_windows`), the latest revision of each closed one
+ * (`load.cell_windows`) and every revision (`load.cell_window_revisions`). Every method runs inside the
+ * consumer's transaction.
  */
 @Injectable()
 export class WindowRepository {
@@ -67,15 +73,18 @@ export class WindowRepository {
   async saveWindows(tx: EntityManager, windows: readonly ClosedWindow[]): Promise<void> {
     if (windows.length === 0) return;
     const m = (k: keyof CellWindowMetrics) => numbers(windows.map((w) => w.metrics[k]));
+    // One statement writes the latest revision (cell_windows, upserted) and keeps every revision (cell_window_revisions).
     await tx.query(
-      `INSERT INTO load.cell_windows (cell_id, window_start, window_end, revision, operator_id, site_id, pilot_id, sample_count, coverage,
-         ai_gpu_ms, capacity_gpu_ms, radio_gpu_ms, inference_load, radio_load, headroom, requests, tokens, tokens_per_sec, latency_p95_ms,
-         prb_dl_pct, prb_ul_pct, thp_dl_mbps, thp_ul_mbps, rrc_connected_ues, event_id)
-       SELECT c, ${at('s')}, ${at('e')}, rev, o, si, p, n, cov, ai, cap, radio, il, rl, h, req, tok, tps, p95, pd, pu, td, tu, ues, id
-       FROM unnest($1::text[], $2::float8[], $3::float8[], $4::int[], $5::text[], $6::text[], $7::text[], $8::int[], $9::float8[],
-         $10::float8[], $11::float8[], $12::float8[], $13::float8[], $14::float8[], $15::float8[], $16::bigint[], $17::bigint[], $18::float8[], $19::float8[],
-         $20::float8[], $21::float8[], $22::float8[], $23::float8[], $24::float8[], $25::uuid[])
-         AS w(c, s, e, rev, o, si, p, n, cov, ai, cap, radio, il, rl, h, req, tok, tps, p95, pd, pu, td, tu, ues, id)
+      `WITH w AS (
+         SELECT c, ${at('s')} AS s, ${at('e')} AS e, rev, o, si, p, n, cov, ai, cap, radio, il, rl, h, req, tok, tps, p95, pd, pu, td, tu, ues, id
+         FROM unnest($1::text[], $2::float8[], $3::float8[], $4::int[], $5::text[], $6::text[], $7::text[], $8::int[], $9::float8[],
+           $10::float8[], $11::float8[], $12::float8[], $13::float8[], $14::float8[], $15::float8[], $16::bigint[], $17::bigint[], $18::float8[], $19::float8[],
+           $20::float8[], $21::float8[], $22::float8[], $23::float8[], $24::float8[], $25::uuid[])
+           AS v(c, s, e, rev, o, si, p, n, cov, ai, cap, radio, il, rl, h, req, tok, tps, p95, pd, pu, td, tu, ues, id)
+       ), revisions AS (
+         INSERT INTO load.cell_window_revisions (${WINDOW_COLUMNS}) SELECT * FROM w ON CONFLICT (cell_id, window_start, revision) DO NOTHING
+       )
+       INSERT INTO load.cell_windows (${WINDOW_COLUMNS}) SELECT * FROM w
        ON CONFLICT (cell_id, window_start) DO UPDATE SET
          revision = EXCLUDED.revision, pilot_id = EXCLUDED.pilot_id, sample_count = EXCLUDED.sample_count, coverage = EXCLUDED.coverage,
          ai_gpu_ms = EXCLUDED.ai_gpu_ms, capacity_gpu_ms = EXCLUDED.capacity_gpu_ms, radio_gpu_ms = EXCLUDED.radio_gpu_ms,

@@ -1,0 +1,132 @@
+/**
+ * The datasets served by `/v1/history/*` and `/v1/exports/*`: where each lives, its columns (one list drives
+ * JSON, CSV and Parquet alike), its order (the keyset cursors page along) and the filters it takes. Load's
+ * tables are read here as load writes them (the api and load share one database, each owning its schema);
+ * the indexes these queries need are created in load's migrations.
+ */
+
+/** How a column travels: JSON value, CSV text and Parquet type all follow from it (a uuid travels as text). */
+export type ColumnType = 'text' | 'uuid' | 'int' | 'bigint' | 'double' | 'boolean' | 'timestamp' | 'json';
+
+export interface Column {
+  /** Output name (JSON field, CSV header, Parquet column). */
+  readonly name: string;
+  /** The table column (alias `t`). */
+  readonly column: string;
+  readonly type: ColumnType;
+  readonly nullable: boolean;
+}
+
+/** Appends a query parameter and returns its placeholder, cast (`$3::text`). */
+export type Bind = (value: unknown, cast: string) => string;
+
+/** The parameters a dataset's predicates may consult besides their own value (rollups: the scope). */
+export type FilterValues = Readonly<Record<string, string | undefined>>;
+
+export interface Dataset {
+  readonly name: DatasetName;
+  /** `<schema>.<table>`, read as `t`. */
+  readonly table: string;
+  readonly columns: readonly Column[];
+  /** Output names of the columns that order the rows and identify one, the time column first. */
+  readonly key: readonly string[];
+  /** Query parameter → predicate on `t` (operator excluded: see `operators`). */
+  readonly filters: Readonly<Record<string, (bind: Bind, value: string, all: FilterValues) => string>>;
+  /** The predicate keeping rows of these operators only. */
+  readonly operators: (bind: Bind, operatorIds: readonly string[], all: FilterValues) => string;
+}
+
+export const DATASET_NAMES = ['cell-load', 'cell-load-revisions', 'rollups', 'cell-samples', 'gpu-samples', 'dead-letters'] as const;
+export type DatasetName = (typeof DATASET_NAMES)[number];
+
+const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+/** Columns named as their table columns in camelCase; `?` marks a nullable one. */
+function columns(spec: Record<string, ColumnType | `${ColumnType}?`>): Column[] {
+  return Object.entries(spec).map(([name, t]) => ({ name, column: snake(name), type: t.replace('?', '') as ColumnType, nullable: t.endsWith('?') }));
+}
+const equals = (column: string, cast = 'text') => (bind: Bind, value: string) => `t.${column} = ${bind(value, cast)}`;
+const operatorColumn = (bind: Bind, ids: readonly string[]) => `t.operator_id = ANY(${bind(ids, 'text[]')})`;
+
+const CELL_WINDOW_COLUMNS = columns({
+  cellId: 'text', windowStart: 'timestamp', windowEnd: 'timestamp', revision: 'int', operatorId: 'text', siteId: 'text', pilotId: 'text?',
+  sampleCount: 'int', coverage: 'double', aiGpuMs: 'double?', capacityGpuMs: 'double?', radioGpuMs: 'double?', inferenceLoad: 'double?',
+  radioLoad: 'double?', headroom: 'double?', requests: 'bigint', tokens: 'bigint', tokensPerSec: 'double', latencyP95Ms: 'double?',
+  prbDlPct: 'double?', prbUlPct: 'double?', thpDlMbps: 'double?', thpUlMbps: 'double?', rrcConnectedUes: 'double?', eventId: 'uuid', closedAt: 'timestamp',
+});
+const CELL_WINDOW_FILTERS = { pilot: equals('pilot_id'), site: equals('site_id'), cell: equals('cell_id') };
+
+const SAMPLE_TAIL = { operatorId: 'text', siteId: 'text', tooLate: 'boolean', receivedAt: 'timestamp' } as const;
+
+export const DATASETS: Readonly<Record<DatasetName, Dataset>> = {
+  /** Closed cell-load windows, the latest revision of each. */
+  'cell-load': {
+    name: 'cell-load',
+    table: 'load.cell_windows',
+    columns: CELL_WINDOW_COLUMNS,
+    key: ['windowStart', 'cellId'],
+    filters: CELL_WINDOW_FILTERS,
+    operators: operatorColumn,
+  },
+  /** Every revision of every closed window (`revisions=all`). */
+  'cell-load-revisions': {
+    name: 'cell-load-revisions',
+    table: 'load.cell_window_revisions',
+    columns: CELL_WINDOW_COLUMNS,
+    key: ['windowStart', 'cellId', 'revision'],
+    filters: CELL_WINDOW_FILTERS,
+    operators: operatorColumn,
+  },
+  /**
+   * Site, pilot and operator sums per window. Rollup rows name no operator: a site's or pilot's belongs to
+   * the operator the registry places it with (an operator's own row to itself), read from the api's registry.
+   */
+  rollups: {
+    name: 'rollups',
+    table: 'load.rollup_windows',
+    columns: columns({ scope: 'text', scopeId: 'text', windowStart: 'timestamp', cells: 'int', aiGpuUs: 'bigint', capacityGpuUs: 'bigint', radioGpuUs: 'bigint', requests: 'bigint', tokens: 'bigint', updatedAt: 'timestamp' }),
+    key: ['windowStart', 'scopeId'],
+    filters: { scope: equals('scope'), id: equals('scope_id') },
+    operators: (bind, ids, all) =>
+      `t.scope_id IN (SELECT r.id FROM api.registry_entities r WHERE r.type = ${bind(all.scope, 'text')} AND r.operator_id = ANY(${bind(ids, 'text[]')}))`,
+  },
+  /** Raw cell samples as load stored them (each identity once). */
+  'cell-samples': {
+    name: 'cell-samples',
+    table: 'load.cell_samples',
+    columns: columns({
+      cellId: 'text', ts: 'timestamp', intervalMs: 'int', prbDlPct: 'double?', prbUlPct: 'double?', thpDlMbps: 'double?', thpUlMbps: 'double?',
+      rrcConnectedUes: 'double?', inferenceRequests: 'bigint?', inferenceTokens: 'bigint?', gpuMs: 'double?', latencyP95Ms: 'double?', ...SAMPLE_TAIL,
+    }),
+    key: ['ts', 'cellId'],
+    filters: { site: equals('site_id'), cell: equals('cell_id') },
+    operators: operatorColumn,
+  },
+  /** Raw GPU samples, per node (the host name DCGM reports) and device. */
+  'gpu-samples': {
+    name: 'gpu-samples',
+    table: 'load.gpu_samples',
+    columns: columns({
+      node: 'text', device: 'text', ts: 'timestamp', utilPct: 'double?', radioShare: 'double?', aiShare: 'double?', memUsedMib: 'double?', powerW: 'double?', tempC: 'double?', ...SAMPLE_TAIL,
+    }),
+    key: ['ts', 'node', 'device'],
+    filters: { site: equals('site_id'), node: equals('node') },
+    operators: operatorColumn,
+  },
+  /** Records ingest rejected, per the operator whose key sent them (api's read model of the dead-letter topic). */
+  'dead-letters': {
+    name: 'dead-letters',
+    table: 'api.dead_letters',
+    columns: columns({
+      eventId: 'uuid', operatorId: 'text', siteId: 'text?', keyId: 'text', format: 'text', reason: 'text', errors: 'json', raw: 'json?', rawTruncatedBytes: 'int?', receivedAt: 'timestamp',
+    }),
+    key: ['receivedAt', 'eventId'],
+    filters: { site: equals('site_id') },
+    operators: operatorColumn,
+  },
+};
+
+export function columnOf(dataset: Dataset, name: string): Column {
+  const column = dataset.columns.find((c) => c.name === name);
+  if (!column) throw new Error(`dataset ${dataset.name} has no column ${name}`);
+  return column;
+}

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { alertEventSchema } from './alerts';
+import { cellLoadWindowSchema } from './cell-load';
+import { rollupWindowSchema } from './rollups';
+import { telemetryReportSchema } from './telemetry';
+
+/**
+ * The data products partners are granted, each one event schema. A partner's copy of product P is the
+ * topic `airan.share.<partnerId>.<P>.v1`, keyed like its source; its values are the source events with
+ * the fields the grant redacts left out.
+ */
+export const SHARE_PRODUCTS = {
+  'cell-load': { source: cellLoadWindowSchema, key: 'cellId' },
+  rollups: { source: rollupWindowSchema, key: 'scopeId' },
+  alerts: { source: alertEventSchema, key: 'fingerprint' },
+  telemetry: { source: telemetryReportSchema, key: 'siteId' },
+} as const;
+
+export type ShareProduct = keyof typeof SHARE_PRODUCTS;
+export const SHARE_PRODUCT_NAMES = Object.keys(SHARE_PRODUCTS) as ShareProduct[];
+
+/** The topic address with its parameters, as the AsyncAPI document names it. */
+export const SHARE_TOPIC_ADDRESS = 'airan.share.{partnerId}.{product}.v1';
+
+export function shareTopicName(partnerId: string, product: ShareProduct): string {
+  return `airan.share.${partnerId}.${product}.v1`;
+}
+
+/** What a partner receives of product P: its envelope always, any other field only if the grant keeps it. */
+export function sharedViewSchema(product: ShareProduct): z.AnyZodObject {
+  const source: z.AnyZodObject = SHARE_PRODUCTS[product].source.unwrap();
+  return source.partial().required({ schema: true, id: true }).strict();
+}
