@@ -1,5 +1,7 @@
 import { Client } from 'pg';
+import { type RollupWindow, rollupWindowSchema } from '@airan/contracts';
 import { type ErrorBody, type HistoryPage, allPages, getJson, historyUrl } from './support/history-http';
+import { readTopicToEnd } from './support/kafka-test-tools';
 import { ServiceProcess } from './support/service-process';
 import { startServices } from './support/start-services';
 import { createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
@@ -38,6 +40,14 @@ describe('history: what the pipeline stored, per key', () => {
     const env = { ...isolation.env, LOAD_WINDOW_MS: String(WINDOW_MS), LOAD_OUT_OF_ORDER_MS: '1000', LOAD_ALLOWED_LATENESS_MS: '600000' };
     api = await ServiceProcess.start('api', env);
     services.push(api);
+    db = new Client({ connectionString: isolation.databaseUrl });
+    await db.connect();
+    // Load attributes a node's time across the cells the registry says it serves: it must start knowing the
+    // whole demo fleet, so the api's seed has to be on the registry topic first (load reads it to its end).
+    await eventually(async () => {
+      const { rows } = await db.query('SELECT count(*)::int AS total, count(*) FILTER (WHERE published_at IS NULL)::int AS pending FROM api.outbox');
+      if (rows[0].total === 0 || rows[0].pending > 0) throw new Error('registry seed not relayed yet');
+    });
     const started = await startServices({ ingest: env, load: env });
     ingest = started.ingest;
     services.push(started.ingest, started.load);
@@ -45,8 +55,6 @@ describe('history: what the pipeline stored, per key', () => {
     keys.kt = (await createApiKey(isolation, 'operator', 'kt')).key;
     keys.ops = (await createApiKey(isolation, 'ops', 'ops-team')).key;
     keys.partner = (await createApiKey(isolation, 'partner', 'etri')).key;
-    db = new Client({ connectionString: isolation.databaseUrl });
-    await db.connect();
 
     // Two windows per cell, then a heartbeat moving each site's watermark past both.
     await post(keys.skt, [
@@ -113,8 +121,9 @@ describe('history: what the pipeline stored, per key', () => {
 
   it('rollups per site and operator, placed with their operator by the registry', async () => {
     const site = await allPages(api.url, 'rollups', { ...range, scope: 'site', id: SKT_SITE }, keys.ops);
+    // c3 has no samples, but the node's GPU time at 5 s is shared with it: its window counts in the first.
     expect(site.map((r) => [r.windowStart, r.cells, r.requests])).toEqual([
-      [at(0), 2, 35],
+      [at(0), 3, 35],
       [at(10), 2, 70],
     ]);
     const own = await allPages(api.url, 'rollups', { ...range, scope: 'operator' }, keys.kt);
@@ -123,6 +132,24 @@ describe('history: what the pipeline stored, per key', () => {
       ['kt', 8],
     ]);
     expect((await getJson<HistoryPage>(historyUrl(api.url, 'rollups', { scope: 'site', id: SKT_SITE }), keys.kt)).body.items).toEqual([]);
+  });
+
+  it('load publishes every change of a rollup on airan.rollups.v1, each version once, the last equal to the stored row', async () => {
+    const stored = await allPages(api.url, 'rollups', { ...range, scope: 'site', id: SKT_SITE }, keys.ops);
+    const events = await eventually(async () => {
+      const found = (await readTopicToEnd<RollupWindow>(`${isolation.topicPrefix}airan.rollups.v1`)).filter((m) => m.value.scopeId === SKT_SITE);
+      const latest = found.filter((m) => m.value.windowStart === at(0)).map((m) => m.value.version);
+      if (Math.max(0, ...latest) < 2) throw new Error('the revision has not reached the topic yet');
+      return found;
+    });
+    expect(events.every((m) => m.key === SKT_SITE && rollupWindowSchema.safeParse(m.value).success)).toBe(true);
+    expect(new Set(events.map((m) => m.value.id)).size).toBe(events.length);
+    for (const row of stored) {
+      const versions = events.filter((m) => m.value.windowStart === row.windowStart).map((m) => m.value);
+      // Versions count the changes 1, 2, ... with no gap, in the partition's (the key's) order.
+      expect(versions.map((v) => v.version)).toEqual(versions.map((_, i) => i + 1));
+      expect(versions.at(-1)).toMatchObject({ scope: 'site', operatorId: 'skt', cells: row.cells, requests: row.requests, tokens: row.tokens, aiGpuMs: (row.aiGpuUs as number) / 1000 });
+    }
   });
 
   it('raw cell and GPU samples as load stored them', async () => {

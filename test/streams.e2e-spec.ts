@@ -3,7 +3,7 @@ import { metricTotal } from './support/metrics';
 import { ServiceProcess } from './support/service-process';
 import { createApiKey, dropDatabase, eventually, isolate } from './support/stack';
 import { type LiveStreamClient, SseClient, type StreamClientKind, WsClient, openStream, passed, receive, refusal } from './support/stream-clients';
-import { alertEvent, cellLoadEvent, telemetryReport } from './support/stream-events';
+import { alertEvent, cellLoadEvent, rollupEvent, telemetryReport } from './support/stream-events';
 import { TopicWriter } from './support/topic-writer';
 
 const MAX_PER_KEY = 3;
@@ -64,7 +64,7 @@ describe('api: live streams of cell-load, alerts and telemetry', () => {
 
     it('refuses products without a stream, filters a product lacks and bad values with 400, naming each', async () => {
       for (const [path, code, paths] of [
-        ['/v1/streams/rollups', 'INVALID_PATH_PARAMETER', ['path.product']],
+        ['/v1/streams/weather', 'INVALID_PATH_PARAMETER', ['path.product']],
         ['/v1/streams/cell-load?severity=critical', 'INVALID_QUERY', ['query.severity']],
         ['/v1/streams/telemetry?cell=c1&pilot=p1', 'INVALID_QUERY', ['query.cell', 'query.pilot']],
         [`/v1/streams/alerts?site=&cell=${'c'.repeat(129)}`, 'INVALID_QUERY', ['query.site', 'query.cell']],
@@ -127,6 +127,24 @@ describe('api: live streams of cell-load, alerts and telemetry', () => {
       expect(ids(sktTelemetry)).toEqual([reports[0].id]);
       expect(ids(critical)).toEqual([alerts[0].id]);
       expect(critical.events[0].data).toEqual(alerts[0]);
+    });
+
+    it('streams rollups by site, pilot or scope, an operator key its own operator\'s', async () => {
+      const [oneSite, sktOperator, sktPilot] = await Promise.all([
+        open(kind, '/v1/streams/rollups?site=skt-a', ops),
+        open(kind, '/v1/streams/rollups?scope=operator', skt),
+        open(kind, '/v1/streams/rollups?pilot=pilot-1', skt),
+      ]);
+      const rollups = [rollupEvent('site', 'skt-a', 'skt'), rollupEvent('pilot', 'pilot-1', 'skt'), rollupEvent('operator', 'skt', 'skt'), rollupEvent('site', 'kt-a', 'kt'), rollupEvent('operator', 'kt', 'kt')];
+      await writer.send('rollups', rollups, (e) => (e as { scopeId: string }).scopeId);
+      const ends = await writer.ends('rollups');
+      await Promise.all([oneSite, sktOperator, sktPilot].map((c) => passed(c, ends)));
+      expect(ids(oneSite)).toEqual([rollups[0].id]);
+      expect(ids(sktOperator)).toEqual([rollups[2].id]);
+      expect(ids(sktPilot)).toEqual([rollups[1].id]);
+      expect(oneSite.events[0].data).toEqual(rollups[0]);
+      const refused = await refusal(kind, url('/v1/streams/rollups?scope=cell'), ops);
+      expect([refused.status, refused.body.error?.details?.map((d) => d.path)]).toEqual([400, ['query.scope']]);
     });
 
     it('keeps idle streams alive with heartbeats that carry the position', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ALERT_SCHEMA, type AlertEvent, CELL_LOAD_SCHEMA, type CellLoadWindow, TELEMETRY_SCHEMA, type TelemetryReport } from '@airan/contracts';
+import { ALERT_SCHEMA, type AlertEvent, CELL_LOAD_SCHEMA, type CellLoadWindow, ROLLUP_SCHEMA, type RollupWindow, TELEMETRY_SCHEMA, type TelemetryReport } from '@airan/contracts';
 
 /**
  * Whole events of each streamed topic, as their producers write them (the api's own alert consumer
@@ -38,6 +38,26 @@ export function cellLoadEvent(fields: { operatorId: string; siteId: string; cell
     thpUlMbps: 20,
     rrcConnectedUes: 12,
     ...(fields.padding ? { padding: 'x'.repeat(fields.padding) } : {}),
+  };
+}
+
+export function rollupEvent(scope: RollupWindow['scope'], scopeId: string, operatorId: string): RollupWindow {
+  return {
+    schema: ROLLUP_SCHEMA,
+    id: randomUUID(),
+    scope,
+    scopeId,
+    operatorId,
+    windowStart: new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString(),
+    version: 1,
+    cells: 3,
+    aiGpuMs: 30_000,
+    capacityGpuMs: 60_000,
+    radioGpuMs: 18_750,
+    requests: 680,
+    tokens: 45_000,
+    inferenceLoad: 0.5,
+    radioLoad: 0.3125,
   };
 }
 

@@ -172,4 +172,20 @@ class HistoryReads1764321200000 implements MigrationInterface {
   }
 }
 
-export const LOAD_MIGRATIONS = [LoadWindows1764320300000, GpuSampleTemperature1764320800000, HistoryReads1764321200000];
+/**
+ * Rollups on `airan.rollups.v1`: each change of a rollup row is an event whose id is derived from its
+ * version, which rises in the transaction that moves the totals (existing rows start at 1).
+ */
+class RollupVersions1764321300000 implements MigrationInterface {
+  name = 'RollupVersions1764321300000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query('ALTER TABLE load.rollup_windows ADD COLUMN version integer NOT NULL DEFAULT 1');
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('ALTER TABLE load.rollup_windows DROP COLUMN version');
+  }
+}
+
+export const LOAD_MIGRATIONS = [LoadWindows1764320300000, GpuSampleTemperature1764320800000, HistoryReads1764321200000, RollupVersions1764321300000];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { alertEventSchema } from './alerts';
 import { cellLoadWindowSchema } from './cell-load';
+import { rollupWindowSchema } from './rollups';
 import { telemetryDeadLetterSchema } from './dlq';
 import { REGISTRY_EVENT_ID_HEADER, registryEventSchema } from './registry';
 import { telemetryReportSchema } from './telemetry';
@@ -55,6 +56,14 @@ export const TOPIC_MESSAGES: Readonly<Record<TopicKey, TopicMessage>> = {
     payload: cellLoadWindowSchema,
     producer: 'load, through load.outbox and its relay',
     consumers: 'alerting (group airan-alerting), api streams',
+  },
+  rollups: {
+    name: 'RollupWindow',
+    summary: "A site's, pilot's or operator's totals over one window, after each change (the highest version supersedes)",
+    key: 'scopeId',
+    payload: rollupWindowSchema,
+    producer: 'load, through load.outbox and its relay, in the transaction that moves the totals',
+    consumers: 'api streams',
   },
   alerts: {
     name: 'AlertEvent',

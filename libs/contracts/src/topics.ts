@@ -16,6 +16,7 @@ export const TOPICS = {
   telemetry: { name: 'airan.telemetry.v1', partitions: 6, retentionMs: 7 * DAY_MS, cleanupPolicy: 'delete' },
   telemetryDlq: { name: 'airan.telemetry.dlq.v1', partitions: 3, retentionMs: 30 * DAY_MS, cleanupPolicy: 'delete' },
   cellLoad: { name: 'airan.cell-load.v1', partitions: 6, retentionMs: 30 * DAY_MS, cleanupPolicy: 'delete' },
+  rollups: { name: 'airan.rollups.v1', partitions: 3, retentionMs: 30 * DAY_MS, cleanupPolicy: 'delete' },
   alerts: { name: 'airan.alerts.v1', partitions: 3, retentionMs: 90 * DAY_MS, cleanupPolicy: 'delete' },
   registry: { name: 'airan.registry.v1', partitions: 1, retentionMs: -1, cleanupPolicy: 'compact' },
 } as const satisfies Record<string, TopicSpec>;

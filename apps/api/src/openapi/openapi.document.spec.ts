@@ -54,7 +54,7 @@ describe('the OpenAPI document', () => {
     const paths = Object.keys(document.paths);
     expect(paths.filter((p) => p.startsWith('/v1/history/'))).toEqual(['/v1/history/cell-load', '/v1/history/rollups', '/v1/history/cell-samples', '/v1/history/gpu-samples', '/v1/history/dead-letters']);
     expect(paths.filter((p) => p.startsWith('/v1/exports/'))).toHaveLength(10);
-    expect(paths.filter((p) => p.startsWith('/v1/streams/'))).toEqual(['/v1/streams/cell-load', '/v1/streams/alerts', '/v1/streams/telemetry']);
+    expect(paths.filter((p) => p.startsWith('/v1/streams/'))).toEqual(['/v1/streams/cell-load', '/v1/streams/rollups', '/v1/streams/alerts', '/v1/streams/telemetry']);
     expect(document.paths['/v1/history/cell-load'].get.parameters?.map((p) => p.name)).toEqual(Object.keys(HISTORY_QUERY_SCHEMAS['cell-load'].innerType().shape));
     expect(document.paths['/v1/history/rollups'].get.parameters?.filter((p) => p.required).map((p) => p.name)).toEqual(['scope']);
     expect(document.paths['/v1/exports/gpu-samples.csv'].get.parameters?.filter((p) => p.required).map((p) => p.name)).toEqual(['from', 'to']);

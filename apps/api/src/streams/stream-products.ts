@@ -1,14 +1,11 @@
-import type { AlertEvent, CellLoadWindow, TelemetryReport, TopicKey } from '@airan/contracts';
+import type { AlertEvent, CellLoadWindow, RollupWindow, TelemetryReport, TopicKey } from '@airan/contracts';
 
-/**
- * The live streams the api serves, each one Kafka topic as it is written. Rollups have no topic yet
- * (load keeps them in Postgres only), so they have no stream.
- */
-export const STREAM_PRODUCTS = ['cell-load', 'alerts', 'telemetry'] as const;
+/** The live streams the api serves, each one Kafka topic as it is written. */
+export const STREAM_PRODUCTS = ['cell-load', 'rollups', 'alerts', 'telemetry'] as const;
 export type StreamProduct = (typeof STREAM_PRODUCTS)[number];
 
 /** The server-side filters; each product supports those its events carry. */
-export type FilterName = 'operator' | 'pilot' | 'site' | 'cell' | 'severity';
+export type FilterName = 'operator' | 'pilot' | 'site' | 'cell' | 'severity' | 'scope';
 export type StreamFilter = Partial<Record<FilterName, string>>;
 type Attributes = Partial<Record<FilterName, string | null>>;
 
@@ -29,6 +26,16 @@ export const STREAM_PRODUCT_SPECS: Readonly<Record<StreamProduct, StreamProductS
     attributes: (event) => {
       const e = event as Partial<CellLoadWindow>;
       return { operator: e.operatorId, pilot: e.pilotId, site: e.siteId, cell: e.cellId };
+    },
+  },
+  rollups: {
+    topic: 'rollups',
+    eventName: 'rollup',
+    // `site=X` follows site X's totals, `pilot=P` pilot P's; `scope` picks one kind (operator totals: scope=operator).
+    filters: ['operator', 'pilot', 'site', 'scope'],
+    attributes: (event) => {
+      const e = event as Partial<RollupWindow>;
+      return { operator: e.operatorId, scope: e.scope, site: e.scope === 'site' ? e.scopeId : undefined, pilot: e.scope === 'pilot' ? e.scopeId : undefined };
     },
   },
   alerts: {

@@ -1,4 +1,4 @@
-import { cellLoadWindowSchema, telemetryReportSchema } from '@airan/contracts';
+import { cellLoadWindowSchema, rollupWindowSchema, telemetryReportSchema } from '@airan/contracts';
 import { z } from 'zod';
 import { HISTORY_HTTP_STATUS } from '../history/history.errors';
 import { HISTORY_ACCESS, SCOPE_DESCRIPTION } from '../history/history.openapi';
@@ -9,11 +9,11 @@ import { STREAMS_HTTP_STATUS } from './streams.errors';
 import { STREAM_QUERY_SCHEMAS } from './streams.schemas';
 
 /** The component schema of each product's event payload (AlertEvent is the alerts fragment's). */
-const PAYLOAD_SCHEMA: Readonly<Record<StreamProduct, string>> = { 'cell-load': 'CellLoadWindow', alerts: 'AlertEvent', telemetry: 'TelemetryReport' };
+const PAYLOAD_SCHEMA: Readonly<Record<StreamProduct, string>> = { 'cell-load': 'CellLoadWindow', rollups: 'RollupWindow', alerts: 'AlertEvent', telemetry: 'TelemetryReport' };
 
 function unknownProduct(): ParamsError {
   return new ParamsError('INVALID_PATH_PARAMETER', 'invalid path parameters', [
-    { path: 'path.product', code: 'INVALID_VALUE', message: `one of ${STREAM_PRODUCTS.join(', ')} (rollups have no stream yet)` },
+    { path: 'path.product', code: 'INVALID_VALUE', message: `one of ${STREAM_PRODUCTS.join(', ')}` },
   ]);
 }
 
@@ -24,7 +24,7 @@ function streamVariant(product: StreamProduct): RouteVariant {
     description:
       `The ${topic} topic's events from now (or from a position), filtered by ${filters.map((f) => `\`${f}\``).join(', ')}. ` +
       `SSE: each event is \`id: <position>\`, \`event: ${eventName}\`, \`data:\` one ${PAYLOAD_SCHEMA[product]} (#/components/schemas/${PAYLOAD_SCHEMA[product]}) as JSON; ` +
-      'a WebSocket carries `{"id","event","data"}` text frames. A position is the next offset of every partition (`0:120.1:98.2:77`); resume with ' +
+      'a WebSocket carries one JSON text frame per event, `{"type":"event","event","position","data"}` (and `{"type":"cut","reason","position"}`). A position is the next offset of every partition (`0:120.1:98.2:77`); resume with ' +
       '`Last-Event-ID` (what EventSource sends) or `lastEventId` to get every event after it exactly once. A client too far behind is cut with ' +
       `\`event: cut\` naming the position to resume from. ${SCOPE_DESCRIPTION}`,
     query: STREAM_QUERY_SCHEMAS[product],
@@ -65,6 +65,6 @@ export const STREAMS_OPENAPI: OpenApiFragment = {
   tag: 'streams',
   description: 'Live events as they reach Kafka, resumable from a position',
   routes: STREAM_ROUTE_SPECS,
-  schemas: { [PAYLOAD_SCHEMA['cell-load']]: cellLoadWindowSchema, [PAYLOAD_SCHEMA.telemetry]: telemetryReportSchema },
+  schemas: { [PAYLOAD_SCHEMA['cell-load']]: cellLoadWindowSchema, [PAYLOAD_SCHEMA.rollups]: rollupWindowSchema, [PAYLOAD_SCHEMA.telemetry]: telemetryReportSchema },
 };
 

@@ -6,6 +6,8 @@ export type RollupScope = 'site' | 'pilot' | 'operator';
 export interface RollupRow {
   readonly scope: RollupScope;
   readonly scopeId: string;
+  /** The operator the site, pilot or operator belongs to (for its event). */
+  readonly operatorId: string;
   readonly start: number;
   cells: number;
   aiGpuUs: number;
@@ -32,10 +34,10 @@ export class RollupAccumulator {
     return this.byRow.size;
   }
 
-  add(scope: RollupScope, scopeId: string, start: number, sums: RollupSums): void {
+  add(scope: RollupScope, scopeId: string, operatorId: string, start: number, sums: RollupSums): void {
     const k = `${scope}\u0000${scopeId}\u0000${start}`;
     let row = this.byRow.get(k);
-    if (!row) this.byRow.set(k, (row = { scope, scopeId, start, cells: 0, aiGpuUs: 0, capacityGpuUs: 0, radioGpuUs: 0, requests: 0, tokens: 0 }));
+    if (!row) this.byRow.set(k, (row = { scope, scopeId, operatorId, start, cells: 0, aiGpuUs: 0, capacityGpuUs: 0, radioGpuUs: 0, requests: 0, tokens: 0 }));
     row.cells += sums.cells;
     row.aiGpuUs += toMicros(sums.aiGpuMs);
     row.capacityGpuUs += toMicros(sums.capacityGpuMs);

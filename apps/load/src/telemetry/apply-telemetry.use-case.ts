@@ -1,13 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { TelemetryReport } from '@airan/contracts';
+import { OutboxRepository } from '@airan/database';
 import { INFRA, type ServiceInfra } from '@airan/http';
 import type { ConsumedMessage } from '@airan/kafka';
 import { type SampleSegment, segmentBatch, windowOfSample } from '@airan/load-model';
-import { counter } from '@airan/observability';
+import { counter, injectTraceHeaders, withSpan } from '@airan/observability';
 import type { LoadConfig } from '../load.config';
 import { LoadRegistry } from '../registry/load-registry.view';
 import { RollupAccumulator } from '../rollups/rollup.accumulator';
+import { rollupEvent } from '../rollups/rollup.events';
 import { RollupRepository } from '../rollups/rollup.repository';
 import { timed } from '../step-timer';
 import { CloseWindowsUseCase } from '../windows/close-windows.use-case';
@@ -35,6 +37,7 @@ export class ApplyTelemetryUseCase {
     private readonly rollupRepository: RollupRepository,
     private readonly registry: LoadRegistry,
     private readonly closeWindows: CloseWindowsUseCase,
+    private readonly outbox: OutboxRepository,
   ) {}
 
   execute(tx: EntityManager, messages: ConsumedMessage<TelemetryReport>[]): Promise<void> {
@@ -52,7 +55,15 @@ export class ApplyTelemetryUseCase {
     const rollups = new RollupAccumulator();
     for (const segment of segments) await this.applySegment(tx, topic, partition, segment, origins, rollups);
     // Last: the operator and pilot rows are shared with every other partition's transaction.
-    await timed('rollups', () => this.rollupRepository.addToRollups(tx, rollups));
+    const changed = await timed('rollups', () => this.rollupRepository.addToRollups(tx, rollups));
+    // A row's totals sum many reports' samples: its events carry the span of this change, not a request's
+    // (the cell-load events link the requests theirs came from).
+    const events = changed.map(rollupEvent);
+    if (events.length === 0) return;
+    await withSpan('load.rollups', { attributes: { 'airan.rollups': events.length } }, () => {
+      const headers = injectTraceHeaders();
+      return timed('outbox', () => this.outbox.add(tx, events.map((event) => ({ eventId: event.id, topic: this.infra.topics.rollups, key: event.scopeId, value: event, headers }))));
+    });
   }
 
   /** Stores a segment's samples, opens their windows, moves event time and closes what the watermark passed. */

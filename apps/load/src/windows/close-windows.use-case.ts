@@ -196,9 +196,9 @@ const hasNodeTime = (share: NodeShare | undefined) => share?.attributedAiGpuMs !
 function addRollupDeltas(rollups: RollupAccumulator, w: Closing): void {
   const after: RollupSums = { cells: 1, aiGpuMs: w.metrics.aiGpuMs ?? 0, capacityGpuMs: w.metrics.capacityGpuMs ?? 0, radioGpuMs: w.metrics.radioGpuMs ?? 0, requests: w.metrics.requests, tokens: w.metrics.tokens };
   const sums = subtractSums(after, w.previous);
-  rollups.add('site', w.siteId, w.start, sums);
-  rollups.add('operator', w.operatorId, w.start, sums);
-  if (w.pilotId) rollups.add('pilot', w.pilotId, w.start, sums);
+  rollups.add('site', w.siteId, w.operatorId, w.start, sums);
+  rollups.add('operator', w.operatorId, w.operatorId, w.start, sums);
+  if (w.pilotId) rollups.add('pilot', w.pilotId, w.operatorId, w.start, sums);
 }
 
 /** Trace ids of the distinct traceparents, each once, at most MAX_SOURCE_TRACES. */
