@@ -12,6 +12,9 @@ import { DashboardController } from './dashboard/dashboard.controller';
 import { ExportCursorRepository } from './exports/export-cursor.repository';
 import { ExportsController } from './exports/exports.controller';
 import { StreamExportUseCase } from './exports/stream-export.use-case';
+import { GrantRepository } from './grants/grant.repository';
+import { GrantsController } from './grants/grants.controller';
+import { ListGrantsUseCase } from './grants/list-grants.use-case';
 import { DeadLetterRepository } from './history/dead-letter.repository';
 import { DeadLetterRetention } from './history/dead-letter.retention';
 import { DeadLettersConsumer } from './history/dead-letters.consumer';
@@ -54,6 +57,7 @@ export class ApiModule {
         PublicRulesController,
         PublicSilencesController,
         RegistryController,
+        GrantsController,
         KeysController,
         OpenApiController,
         DashboardController,
@@ -66,6 +70,8 @@ export class ApiModule {
         UpsertRegistryEntityUseCase,
         DeleteRegistryEntityUseCase,
         RegistrySeed,
+        GrantRepository,
+        ListGrantsUseCase,
         IssueApiKeyUseCase,
         RevokeApiKeyUseCase,
         AlertReadRepository,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { envelopeShape } from './event';
+import { envelopeShape, isoInstant } from './event';
+import { SHARE_PRODUCT_NAMES } from './share';
 import { DISTINGUISHED_NAME_MAX_LENGTH, DISTINGUISHED_NAME_PATTERN_SOURCE } from './native-batch.schema';
 
 export const REGISTRY_SCHEMA = 'airan.registry/1';
@@ -78,6 +79,24 @@ export const REGISTRY_ENTITY_SCHEMAS = {
       allocatedGpus: z.number().positive().max(64).optional().describe('GPUs allocated to the cell on its GPU node'),
     })
     .strict(),
+  /**
+   * What a research partner may read: these products, of the data of these operators, pilots or sites
+   * (any of them), without the fields in `redact` (besides those always redacted, ALWAYS_REDACTED), from
+   * `validFrom` until `validUntil` (open-ended without).
+   */
+  grant: z
+    .object({
+      id,
+      partnerId: id,
+      products: z.array(z.enum(SHARE_PRODUCT_NAMES)).min(1).max(SHARE_PRODUCT_NAMES.length).readonly(),
+      operatorIds: z.array(id).max(50).readonly().optional(),
+      pilotIds: z.array(id).max(200).readonly().optional(),
+      siteIds: z.array(id).max(1000).readonly().optional(),
+      redact: z.array(z.string().min(1).max(64)).max(64).readonly().describe("top-level fields of the granted products the partner does not receive (redactableFields)"),
+      validFrom: isoInstant,
+      validUntil: isoInstant.optional(),
+    })
+    .strict(),
   /** An operator's ingest key as ingest needs it: the hash only, never the key. */
   'operator-key': z
     .object({
@@ -97,6 +116,7 @@ export type Site = Entity<'site'>;
 export type GpuNode = Entity<'gpu-node'>;
 export type Cell = Entity<'cell'>;
 export type OperatorKey = Entity<'operator-key'>;
+export type Grant = Entity<'grant'>;
 
 export interface RegistryTypes {
   operator: Operator;
@@ -105,12 +125,13 @@ export interface RegistryTypes {
   site: Site;
   'gpu-node': GpuNode;
   cell: Cell;
+  grant: Grant;
   'operator-key': OperatorKey;
 }
 
 export type RegistryType = keyof RegistryTypes;
 
-export const REGISTRY_TYPES: readonly RegistryType[] = ['operator', 'partner', 'pilot', 'site', 'gpu-node', 'cell', 'operator-key'];
+export const REGISTRY_TYPES: readonly RegistryType[] = ['operator', 'partner', 'pilot', 'site', 'gpu-node', 'cell', 'grant', 'operator-key'];
 
 /** The value of `airan.registry.v1` (compacted), keyed `<type>:<id>`; a deletion is a tombstone (null value). */
 export interface RegistryEvent<T extends RegistryType = RegistryType> {
@@ -139,6 +160,7 @@ export const registryEventSchema: z.ZodType<RegistryEvent> = z.discriminatedUnio
   registryEventVariant('site'),
   registryEventVariant('gpu-node'),
   registryEventVariant('cell'),
+  registryEventVariant('grant'),
   registryEventVariant('operator-key'),
 ]);
 

@@ -17,7 +17,26 @@ export const SHARE_PRODUCTS = {
 } as const;
 
 export type ShareProduct = keyof typeof SHARE_PRODUCTS;
-export const SHARE_PRODUCT_NAMES = Object.keys(SHARE_PRODUCTS) as ShareProduct[];
+export const SHARE_PRODUCT_NAMES = Object.keys(SHARE_PRODUCTS) as [ShareProduct, ...ShareProduct[]];
+
+/**
+ * Fields no partner receives, whatever its grant: trace context (it leads into operators' own systems)
+ * and the ingest key that wrote a report. Site coordinates are in no product: they stay in the
+ * registry, which partners never read.
+ */
+export const ALWAYS_REDACTED: Readonly<Record<ShareProduct, readonly string[]>> = {
+  'cell-load': ['sourceTraceIds'],
+  rollups: [],
+  alerts: ['trace'],
+  telemetry: ['keyId'],
+};
+
+/** The fields of a product a grant may redact besides: every top-level field but the envelope, the key and those always redacted. */
+export function redactableFields(product: ShareProduct): string[] {
+  const { source, key } = SHARE_PRODUCTS[product];
+  const kept = new Set(['schema', 'id', key, ...ALWAYS_REDACTED[product]]);
+  return Object.keys((source.unwrap() as z.AnyZodObject).shape).filter((field) => !kept.has(field));
+}
 
 /** The topic address with its parameters, as the AsyncAPI document names it. */
 export const SHARE_TOPIC_ADDRESS = 'airan.share.{partnerId}.{product}.v1';

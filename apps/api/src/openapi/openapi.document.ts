@@ -2,6 +2,7 @@ import { type JsonSchema, jsonSchemaOf } from '@airan/contracts';
 import { z } from 'zod';
 import { ALERTS_OPENAPI } from '../alerts/alerts.openapi';
 import { EXPORTS_OPENAPI } from '../exports/exports.openapi';
+import { GRANTS_OPENAPI } from '../grants/grants.openapi';
 import { HISTORY_OPENAPI } from '../history/history.openapi';
 import { KEYS_OPENAPI } from '../keys/keys.openapi';
 import { OPS_OPENAPI } from '../ops/ops.openapi';
@@ -11,7 +12,7 @@ import { operationsOf } from './openapi.operation';
 import type { OpenApiFragment } from './route.declaration';
 
 /** Every feature's fragment (`<feature>/<feature>.openapi.ts`): a new feature adds its own here. */
-export const OPENAPI_FRAGMENTS: readonly OpenApiFragment[] = [ALERTS_OPENAPI, STREAMS_OPENAPI, HISTORY_OPENAPI, EXPORTS_OPENAPI, OPS_OPENAPI, REGISTRY_OPENAPI, KEYS_OPENAPI];
+export const OPENAPI_FRAGMENTS: readonly OpenApiFragment[] = [ALERTS_OPENAPI, STREAMS_OPENAPI, HISTORY_OPENAPI, EXPORTS_OPENAPI, OPS_OPENAPI, REGISTRY_OPENAPI, GRANTS_OPENAPI, KEYS_OPENAPI];
 
 const ERROR_SCHEMA = {
   type: 'object',

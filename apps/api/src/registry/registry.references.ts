@@ -21,6 +21,12 @@ export const REFERENCES: Readonly<Partial<Record<RegistryType, readonly Referenc
     { field: 'siteId', target: 'site' },
     { field: 'gpuNodeId', target: 'gpu-node' },
   ],
+  grant: [
+    { field: 'partnerId', target: 'partner' },
+    { field: 'operatorIds', target: 'operator' },
+    { field: 'pilotIds', target: 'pilot' },
+    { field: 'siteIds', target: 'site' },
+  ],
   'operator-key': [{ field: 'operatorId', target: 'operator' }],
 };
 

@@ -1,5 +1,23 @@
-import { REGISTRY_ENTITY_SCHEMAS as ENTITY, type RegistryType } from '@airan/contracts';
-import type { z } from 'zod';
+import { REGISTRY_ENTITY_SCHEMAS as ENTITY, type RegistryType, SHARE_PRODUCT_NAMES, redactableFields } from '@airan/contracts';
+import { z } from 'zod';
+
+/** A grant's cross-field rules: a scope, a validity that ends after it starts, and only fields its products have. */
+function checkGrant(grant: z.output<typeof GRANT_BODY>, ctx: z.RefinementCtx): void {
+  if ([grant.operatorIds, grant.pilotIds, grant.siteIds].every((ids) => !Array.isArray(ids) || ids.length === 0)) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['operatorIds'], message: 'a grant names at least one operator, pilot or site (operatorIds, pilotIds, siteIds)' });
+  }
+  if (grant.validUntil !== undefined && Date.parse(grant.validUntil) <= Date.parse(grant.validFrom)) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['validUntil'], message: 'validUntil is not after validFrom' });
+  }
+  // Refinements run on a dirty value too: with a product zod already refused, the fields are unknown.
+  if (!grant.products.every((product) => (SHARE_PRODUCT_NAMES as string[]).includes(product))) return;
+  const fields = new Set(grant.products.flatMap(redactableFields));
+  grant.redact.forEach((field, i) => {
+    if (!fields.has(field)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['redact', i], message: `not a field the granted products carry that may be redacted (${[...fields].join(', ')})` });
+  });
+}
+
+const GRANT_BODY = ENTITY.grant.omit({ id: true }).extend({ redact: ENTITY.grant.shape.redact.default([]) });
 
 /**
  * Request bodies of `PUT /v1/registry/<type>/<id>`: the published entity (libs/contracts) without its
@@ -22,6 +40,7 @@ export const REGISTRY_BODY_SCHEMAS = {
   cell: ENTITY.cell
     .omit({ id: true })
     .refine((c) => c.allocatedGpus === undefined || c.gpuNodeId !== undefined, { message: 'allocatedGpus needs gpuNodeId', path: ['allocatedGpus'] }),
+  grant: GRANT_BODY.superRefine(checkGrant),
 } as const satisfies Partial<Record<RegistryType, z.ZodTypeAny>>;
 
 export type WritableRegistryType = keyof typeof REGISTRY_BODY_SCHEMAS;

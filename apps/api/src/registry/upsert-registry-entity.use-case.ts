@@ -77,6 +77,7 @@ async function placementOf(tx: EntityManager, registry: RegistryRepository, type
       return { operatorId: site.operatorId, siteId: site.id };
     }
     case 'partner':
+    case 'grant':
       return { operatorId: null, siteId: null };
   }
 }
