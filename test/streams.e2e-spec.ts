@@ -147,6 +147,27 @@ describe('api: live streams of cell-load, alerts and telemetry', () => {
       expect([refused.status, refused.body.error?.details?.map((d) => d.path)]).toEqual([400, ['query.scope']]);
     });
 
+    it('gives a partner the events its grants cover, without the fields they redact, and nothing of products it is not granted', async () => {
+      const [admin, yonsei] = (await Promise.all([createApiKey(isolation, 'admin', 'root'), createApiKey(isolation, 'partner', 'yonsei')])).map((k) => k.key);
+      const grant = { partnerId: 'yonsei', products: ['cell-load'], operatorIds: ['skt'], siteIds: ['kt-daejeon-etri-01'], redact: ['tokens', 'requests'], validFrom: '2026-01-01T00:00:00Z' };
+      const put = await fetch(url('/v1/registry/grant/yonsei-cells'), { method: 'PUT', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify(grant) });
+      expect(put.status).toBe(200);
+      const stream = await open(kind, '/v1/streams/cell-load', yonsei);
+      const cells = [
+        cellLoadEvent({ operatorId: 'skt', siteId: 'skt-a', cellId: 'skt-a-c1' }),
+        cellLoadEvent({ operatorId: 'kt', siteId: 'kt-daejeon-etri-01', cellId: 'kt-daejeon-etri-01-c1' }),
+        cellLoadEvent({ operatorId: 'kt', siteId: 'kt-b', cellId: 'kt-b-c1' }),
+        cellLoadEvent({ operatorId: 'lguplus', siteId: 'lg-a', cellId: 'lg-a-c1' }),
+      ].map((e) => ({ ...e, sourceTraceIds: ['0af7651916cd43dd8448eb211c80319c'] }));
+      await writer.send('cellLoad', cells, (e) => (e as { cellId: string }).cellId);
+      await passed(stream, await writer.ends('cellLoad'));
+      const without = ({ tokens: _t, requests: _r, sourceTraceIds: _s, ...kept }: (typeof cells)[number]) => kept;
+      const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+      expect(stream.events.map((e) => e.data as { id: string }).sort(byId)).toEqual([without(cells[0]), without(cells[1])].sort(byId));
+      const refused = await refusal(kind, url('/v1/streams/alerts'), yonsei);
+      expect([refused.status, refused.body.error?.code]).toEqual([403, 'NO_GRANTS']);
+    });
+
     it('keeps idle streams alive with heartbeats that carry the position', async () => {
       const idle = await open(kind, '/v1/streams/telemetry', ops);
       await eventually(async () => expect(idle.heartbeats).toBeGreaterThanOrEqual(2), 10_000);

@@ -15,6 +15,7 @@ import { StreamExportUseCase } from './exports/stream-export.use-case';
 import { GrantRepository } from './grants/grant.repository';
 import { GrantsController } from './grants/grants.controller';
 import { ListGrantsUseCase } from './grants/list-grants.use-case';
+import { PartnerShares } from './grants/partner-shares';
 import { DeadLetterRepository } from './history/dead-letter.repository';
 import { DeadLetterRetention } from './history/dead-letter.retention';
 import { DeadLettersConsumer } from './history/dead-letters.consumer';
@@ -72,6 +73,7 @@ export class ApiModule {
         RegistrySeed,
         GrantRepository,
         ListGrantsUseCase,
+        PartnerShares,
         IssueApiKeyUseCase,
         RevokeApiKeyUseCase,
         AlertReadRepository,

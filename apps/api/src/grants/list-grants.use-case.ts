@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '@airan/auth';
 import { Clock } from '@airan/system';
 import type { z } from 'zod';
-import { isGrantActive, redactedFieldsOf } from './grant-validity';
+import { isGrantActive, redactedFieldsOf } from '@airan/share-model';
 import { GrantRepository } from './grant.repository';
 import { GrantsError } from './grants.errors';
 import type { grantViewSchema } from './grants.openapi';

@@ -39,7 +39,7 @@ function session(options: { start?: number[]; maxBytes?: number; site?: string }
   const s = new StreamSession({
     sink,
     start: options.start ?? [0, 0],
-    matches: (event) => options.site === undefined || (event as { siteId: string }).siteId === options.site,
+    select: (record) => (options.site === undefined || (record.event as { siteId: string }).siteId === options.site ? record.json : undefined),
     policy: new StreamBufferPolicy(options.maxBytes ?? 1000),
     cutGraceMs: 5000,
     onEnd: (reason) => ends.push(reason),

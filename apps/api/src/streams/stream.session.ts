@@ -31,7 +31,8 @@ export interface StreamSessionOptions {
   readonly sink: StreamSink;
   /** Where the stream starts: the next offset of each partition. */
   readonly start: Offsets;
-  readonly matches: (event: unknown) => boolean;
+  /** What this stream sends of a record: its JSON (as is, or a partner's view of it), or undefined when the record is not this stream's. */
+  readonly select: (record: StreamRecord) => string | undefined;
   readonly policy: StreamBufferPolicy;
   /** How long a cut client gets, by default, to take its last events and the marker. */
   readonly cutGraceMs: number;
@@ -71,12 +72,13 @@ export class StreamSession {
     return new Map(this.next.flatMap((next, partition) => (next < offsets[partition] ? [[partition, next]] : [])));
   }
 
-  /** Offers one record; it is written if it is new to this stream and matches its filter. */
+  /** Offers one record; it is written if it is new to this stream and selected by it. */
   deliver(record: StreamRecord): void {
     if (this.endReason || record.offset < this.next[record.partition]) return;
     this.next[record.partition] = record.offset + 1;
-    if (!this.options.matches(record.event)) return;
-    this.options.sink.event(record.json, this.position);
+    const json = this.options.select(record);
+    if (json === undefined) return;
+    this.options.sink.event(json, this.position);
     this.wroteSinceTick = true;
     if (this.live && this.options.policy.overflows(this.options.sink.bufferedBytes)) this.end('slow-client');
   }

@@ -1,6 +1,7 @@
 import { Controller, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedRequest } from '@airan/auth';
+import { PartnerShares } from '../grants/partner-shares';
 import { scopeOf } from '../history/data-scope';
 import { Route } from '../openapi/route.decorator';
 import { Input, type RouteInput } from '../params/route-input.pipe';
@@ -24,6 +25,7 @@ export class StreamsController {
   constructor(
     private readonly hub: StreamsHub,
     private readonly upgrades: WebSocketUpgrades,
+    private readonly shares: PartnerShares,
   ) {}
 
   @Route(STREAM_ROUTE_SPECS.product)
@@ -37,16 +39,19 @@ export class StreamsController {
     return this.open('alerts', query, request, reply);
   }
 
-  private open(product: StreamProduct, query: StreamQuery, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  private async open(product: StreamProduct, query: StreamQuery, request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const { lastEventId, operator, ...filter } = query;
     const principal = (request as unknown as AuthenticatedRequest).principal!;
     const websocket = WebSocketUpgrades.requested(request.raw);
     const { eventName } = STREAM_PRODUCT_SPECS[product];
+    // A partner sees what its grants give (and may narrow it by operator); every other role, its data scope.
+    const partner = principal.role === 'partner';
     return this.hub.open({
       product,
       transport: websocket ? 'websocket' : 'sse',
       keyId: principal.keyId,
-      operators: scopeOf(principal, operator).operators,
+      operators: partner ? (operator === undefined ? 'all' : [operator]) : scopeOf(principal, operator).operators,
+      share: partner ? await this.shares.viewOf(principal.subject, product) : undefined,
       filter,
       resumeFrom: resumePosition(request.headers['last-event-id'], lastEventId),
       connect: async () => {

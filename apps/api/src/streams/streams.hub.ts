@@ -7,7 +7,7 @@ import { LiveTopicFeed, streamRecord } from './live-topic.feed';
 import { StreamBufferPolicy } from './stream-buffer.policy';
 import { type Offsets, checkPosition, parsePosition } from './stream-position';
 import { STREAM_PRODUCT_SPECS, type StreamFilter, type StreamProduct, eventMatcher } from './stream-products';
-import { type StreamEndReason, StreamSession, type StreamSink } from './stream.session';
+import { type StreamEndReason, type StreamRecord, StreamSession, type StreamSink } from './stream.session';
 import { StreamsError } from './streams.errors';
 
 export type StreamTransport = 'sse' | 'websocket';
@@ -19,6 +19,8 @@ export interface OpenStreamRequest {
   /** The operators whose events the key may see (and asked for), and the other filters. */
   readonly operators: 'all' | readonly string[];
   readonly filter: Omit<StreamFilter, 'operator'>;
+  /** A partner's view of an event under its grants (undefined: not granted); absent for every other role. */
+  readonly share?: (event: object) => Record<string, unknown> | undefined;
   /** The position to resume from (well-formed), and where the client gave it, for the error details. */
   readonly resumeFrom?: { readonly position: string; readonly path: string };
   /** Answers the client once the stream can start (SSE headers, or the WebSocket handshake); undefined when the client is gone. */
@@ -112,7 +114,7 @@ export class StreamsHub implements OnModuleInit, OnModuleDestroy {
     const session: StreamSession = new StreamSession({
       sink,
       start,
-      matches: eventMatcher(product, request.operators, request.filter),
+      select: selection(request),
       policy: this.policy,
       cutGraceMs: this.infra.config.API_STREAM_CUT_GRACE_MS,
       onEnd: (reason: StreamEndReason) => {
@@ -230,3 +232,14 @@ export class StreamsHub implements OnModuleInit, OnModuleDestroy {
 
 /** The client left during the handshake: nothing to answer. */
 class ClientGone extends Error {}
+
+/** What a stream sends of each record: the filters first, then, for a partner, its grants' view of the event. */
+function selection({ product, operators, filter, share }: OpenStreamRequest): (record: StreamRecord) => string | undefined {
+  const matches = eventMatcher(product, operators, filter);
+  if (!share) return (record) => (matches(record.event) ? record.json : undefined);
+  return (record) => {
+    if (record.event === null || typeof record.event !== 'object' || !matches(record.event)) return undefined;
+    const view = share(record.event);
+    return view && JSON.stringify(view);
+  };
+}

@@ -1,0 +1,2 @@
+export * from './grant-validity';
+export * from './share-view';

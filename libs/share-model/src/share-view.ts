@@ -1,0 +1,55 @@
+import { ALWAYS_REDACTED, type AlertEvent, type CellLoadWindow, type Grant, type RollupWindow, type ShareProduct, type TelemetryReport } from '@airan/contracts';
+import { isGrantActive } from './grant-validity';
+
+/** Where an event belongs, as far as it says: a grant covers it through any of them. */
+export interface EventPlacement {
+  readonly operator?: string | null;
+  readonly pilot?: string | null;
+  readonly site?: string | null;
+}
+
+/** The pilot a site belongs to (from the registry), for events that name only their site. */
+export type PilotOfSite = (siteId: string) => string | undefined;
+
+/**
+ * Each product's placement of its events. An operator's rollup is placed at its operator only, a pilot's
+ * at its pilot and operator: a grant of one site never covers the totals of more than that site.
+ */
+export const PLACEMENT_OF: Readonly<Record<ShareProduct, (event: unknown, pilotOfSite: PilotOfSite) => EventPlacement>> = {
+  'cell-load': (event) => {
+    const e = event as Partial<CellLoadWindow>;
+    return { operator: e.operatorId, pilot: e.pilotId, site: e.siteId };
+  },
+  rollups: (event, pilotOfSite) => {
+    const e = event as Partial<RollupWindow>;
+    if (e.scope === 'site') return { operator: e.operatorId, pilot: e.scopeId === undefined ? undefined : pilotOfSite(e.scopeId), site: e.scopeId };
+    return { operator: e.operatorId, pilot: e.scope === 'pilot' ? e.scopeId : undefined };
+  },
+  alerts: (event) => {
+    const labels = (event as Partial<AlertEvent>).labels ?? {};
+    return { operator: labels.operator, pilot: labels.pilot, site: labels.site };
+  },
+  telemetry: (event, pilotOfSite) => {
+    const e = event as Partial<TelemetryReport>;
+    return { operator: e.operatorId, pilot: e.siteId === undefined ? undefined : pilotOfSite(e.siteId), site: e.siteId };
+  },
+};
+
+/** Whether a grant gives this product of data placed here: one of its operators, pilots or sites. */
+export function grantCovers(grant: Grant, product: ShareProduct, placement: EventPlacement): boolean {
+  const named = (ids: readonly string[] | undefined, value: string | null | undefined) => value != null && (ids ?? []).includes(value);
+  return grant.products.includes(product) && (named(grant.operatorIds, placement.operator) || named(grant.pilotIds, placement.pilot) || named(grant.siteIds, placement.site));
+}
+
+/**
+ * A partner's view of one event under its grants: undefined when no grant in force at `now` covers it;
+ * else the event without the fields every covering grant redacts (a field one of them lets through is
+ * kept) and without those always redacted.
+ */
+export function shareView(grants: readonly Grant[], product: ShareProduct, event: object, now: number, pilotOfSite: PilotOfSite): Record<string, unknown> | undefined {
+  const placement = PLACEMENT_OF[product](event, pilotOfSite);
+  const covering = grants.filter((grant) => isGrantActive(grant, now) && grantCovers(grant, product, placement));
+  if (covering.length === 0) return undefined;
+  const redacted = new Set([...ALWAYS_REDACTED[product], ...covering[0].redact.filter((field) => covering.every((grant) => grant.redact.includes(field)))]);
+  return Object.fromEntries(Object.entries(event).filter(([field]) => !redacted.has(field)));
+}
