@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { type RollupWindow, rollupWindowSchema } from '@airan/contracts';
-import { type ErrorBody, type HistoryPage, allPages, getJson, historyUrl } from './support/history-http';
+import { type ErrorBody, type HistoryPage, allPages, exportUrl, getJson, historyUrl, parseCsv } from './support/history-http';
 import { readTopicToEnd } from './support/kafka-test-tools';
 import { ServiceProcess } from './support/service-process';
 import { startServices } from './support/start-services';
@@ -171,5 +171,37 @@ describe('history: what the pipeline stored, per key', () => {
     expect(kt).toEqual([expect.objectContaining({ operatorId: 'kt', raw: expect.objectContaining({ prbDlPct: -3 }) })]);
     expect((await allPages(api.url, 'dead-letters', {}, keys.ops)).map((d) => d.operatorId).sort()).toEqual(['kt', 'skt']);
     expect((await allPages(api.url, 'dead-letters', { operator: 'kt' }, keys.ops)).map((d) => d.eventId)).toEqual([kt[0].eventId]);
+  });
+  it("gives a partner what its grants place, without the columns they redact, and never dead letters", async () => {
+    const admin = (await createApiKey(isolation, 'admin', 'root')).key;
+    const grant = { partnerId: 'etri', products: ['cell-load', 'rollups', 'telemetry'], siteIds: [KT_SITE], redact: ['tokens', 'latencyP95Ms'], validFrom: '2026-01-01T00:00:00Z' };
+    const put = await fetch(`${api.url}/v1/registry/grant/etri-daejeon`, { method: 'PUT', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify(grant) });
+    expect(put.status).toBe(200);
+
+    const windows = await allPages(api.url, 'cell-load', range, keys.partner);
+    expect(windows.map((w) => [w.windowStart, w.cellId, w.requests])).toEqual([
+      [at(0), `${KT_SITE}-c1`, 7],
+      [at(10), `${KT_SITE}-c1`, 8],
+    ]);
+    expect(Object.keys(windows[0])).not.toContain('tokens');
+    expect(Object.keys(windows[0])).not.toContain('latencyP95Ms');
+    expect(windows[0]).toMatchObject({ operatorId: 'kt', siteId: KT_SITE, prbDlPct: 40.5 });
+    // Narrowed to an operator its grants do not place: nothing, not a refusal.
+    expect(await allPages(api.url, 'cell-load', { ...range, operator: 'skt' }, keys.partner)).toEqual([]);
+
+    expect((await allPages(api.url, 'rollups', { ...range, scope: 'site' }, keys.partner)).map((r) => [r.scopeId, r.requests])).toEqual([
+      [KT_SITE, 7],
+      [KT_SITE, 8],
+    ]);
+    // An operator's totals hold its other sites: a grant of one site never sees them.
+    expect(await allPages(api.url, 'rollups', { ...range, scope: 'operator' }, keys.partner)).toEqual([]);
+    expect((await allPages(api.url, 'cell-samples', {}, keys.partner)).map((r) => r.siteId)).toEqual([KT_SITE, KT_SITE]);
+    expect(await getJson<ErrorBody>(historyUrl(api.url, 'dead-letters'), keys.partner)).toMatchObject({ status: 403, body: { error: { code: 'NO_GRANTS' } } });
+
+    const csv = await fetch(exportUrl(api.url, 'cell-load.csv', range), { headers: { authorization: `Bearer ${keys.partner}` } });
+    expect(csv.status).toBe(200);
+    const [header, ...rows] = parseCsv(await csv.text()).map((row) => row.map((field) => field.value));
+    expect(header).not.toContain('tokens');
+    expect(rows.map((row) => row[header.indexOf('siteId')])).toEqual([KT_SITE, KT_SITE]);
   });
 });

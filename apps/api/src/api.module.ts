@@ -16,6 +16,7 @@ import { GrantRepository } from './grants/grant.repository';
 import { GrantsController } from './grants/grants.controller';
 import { ListGrantsUseCase } from './grants/list-grants.use-case';
 import { PartnerShares } from './grants/partner-shares';
+import { DataScopeResolver } from './history/data-scope.resolver';
 import { DeadLetterRepository } from './history/dead-letter.repository';
 import { DeadLetterRetention } from './history/dead-letter.retention';
 import { DeadLettersConsumer } from './history/dead-letters.consumer';
@@ -74,6 +75,7 @@ export class ApiModule {
         GrantRepository,
         ListGrantsUseCase,
         PartnerShares,
+        DataScopeResolver,
         IssueApiKeyUseCase,
         RevokeApiKeyUseCase,
         AlertReadRepository,

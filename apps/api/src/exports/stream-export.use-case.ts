@@ -7,6 +7,7 @@ import type { ApiConfig } from '../api.config';
 import type { Dataset } from '../history/history.datasets';
 import { buildSelect } from '../history/history.query';
 import type { HistoryRoute } from '../history/history.schemas';
+import { DataScopeResolver } from '../history/data-scope.resolver';
 import { type ParsedSelection, selectionOf } from '../history/history.selection';
 import { CsvEncoder } from './csv.encoder';
 import { ExportCursorRepository, type RowCursor } from './export-cursor.repository';
@@ -37,10 +38,11 @@ export class StreamExportUseCase {
   constructor(
     @Inject(INFRA) private readonly infra: ServiceInfra<ApiConfig>,
     private readonly cursors: ExportCursorRepository,
+    private readonly scopes: DataScopeResolver,
   ) {}
 
   async execute(principal: Principal, route: HistoryRoute, format: ExportFormat, query: ParsedSelection, reply: FastifyReply): Promise<void> {
-    const { selection } = selectionOf(route, query, principal);
+    const { selection } = selectionOf(route, query, await this.scopes.resolve(principal, route, query.operator));
     if (this.running >= this.infra.config.API_EXPORT_MAX_CONCURRENT) {
       exportsEnded.inc({ format, outcome: 'refused' });
       throw new ExportsError('EXPORTS_BUSY', `${this.running} exports are streaming already (API_EXPORT_MAX_CONCURRENT); retry shortly`, undefined, 5);

@@ -18,7 +18,7 @@ describe('whose data a key reads', () => {
     expect(() => scopeOf(key('operator', 'kt'), 'skt')).toThrow(expect.objectContaining({ code: 'OPERATOR_NOT_PERMITTED', details: [expect.objectContaining({ path: 'query.operator' })] }));
   });
 
-  it('a partner: nothing until grants exist', () => {
+  it("a partner: never from here, its scope comes from its grants (DataScopeResolver)", () => {
     expect(() => scopeOf(key('partner', 'etri'), undefined)).toThrow(HistoryError);
     expect(() => scopeOf(key('partner', 'etri'), undefined)).toThrow(expect.objectContaining({ code: 'NO_GRANTS' }));
   });

@@ -1,9 +1,12 @@
 import type { Principal } from '@airan/auth';
 import { HistoryError } from './history.errors';
 
-/** The rows a caller may see: those of these operators, or all. */
+/** The rows a caller may see: those of these operators, or all; for a partner, those its grants place (operators, pilots, sites), without the columns they redact. */
 export interface DataScope {
   readonly operators: 'all' | readonly string[];
+  readonly pilots?: readonly string[];
+  readonly sites?: readonly string[];
+  readonly redact?: readonly string[];
 }
 
 /**
@@ -12,8 +15,8 @@ export interface DataScope {
  * given); an operator key reads its own operator's rows only, and naming another operator is refused
  * rather than answered empty, so a mistyped id is not mistaken for "no data"; its other filters (site,
  * cell, ...) are intersected with its operator, so another operator's site simply yields nothing, without
- * telling whether it exists. Partner keys read nothing until grants exist: partner grants plug in here,
- * turning a grant into the operators (and later pilots and sites) it covers.
+ * telling whether it exists. A partner's scope comes from its grants (PartnerShares.scopeOf, asynchronous:
+ * they are read when it asks), never from here.
  */
 export function scopeOf(principal: Principal, requestedOperator: string | undefined): DataScope {
   switch (principal.role) {
@@ -28,6 +31,6 @@ export function scopeOf(principal: Principal, requestedOperator: string | undefi
       }
       return { operators: [principal.subject] };
     case 'partner':
-      throw new HistoryError('NO_GRANTS', 'partner keys read data through grants, and this partner has none yet');
+      throw new HistoryError('NO_GRANTS', "a partner's data scope comes from its grants");
   }
 }

@@ -30,10 +30,17 @@ export interface Dataset {
   readonly columns: readonly Column[];
   /** Output names of the columns that order the rows and identify one, the time column first. */
   readonly key: readonly string[];
-  /** Query parameter → predicate on `t` (operator excluded: see `operators`). */
+  /** Query parameter → predicate on `t` (operator excluded: see `scoped`). */
   readonly filters: Readonly<Record<string, (bind: Bind, value: string, all: FilterValues) => string>>;
-  /** The predicate keeping rows of these operators only. */
-  readonly operators: (bind: Bind, operatorIds: readonly string[], all: FilterValues) => string;
+  /** The predicate keeping the rows of a scope only: those of any of its operators, pilots or sites. */
+  readonly scoped: (bind: Bind, scope: ScopeIds, all: FilterValues) => string;
+}
+
+/** What a caller may read: rows of any of these operators, pilots or sites (pilots and sites come from a partner's grants). */
+export interface ScopeIds {
+  readonly operators: readonly string[];
+  readonly pilots: readonly string[];
+  readonly sites: readonly string[];
 }
 
 export const DATASET_NAMES = ['cell-load', 'cell-load-revisions', 'rollups', 'cell-samples', 'gpu-samples', 'dead-letters'] as const;
@@ -45,7 +52,23 @@ function columns(spec: Record<string, ColumnType | `${ColumnType}?`>): Column[] 
   return Object.entries(spec).map(([name, t]) => ({ name, column: snake(name), type: t.replace('?', '') as ColumnType, nullable: t.endsWith('?') }));
 }
 const equals = (column: string, cast = 'text') => (bind: Bind, value: string) => `t.${column} = ${bind(value, cast)}`;
-const operatorColumn = (bind: Bind, ids: readonly string[]) => `t.operator_id = ANY(${bind(ids, 'text[]')})`;
+
+/** A predicate per kind of id a dataset can place its rows by; the placeholder is the bound id list. */
+type Placing = Partial<Record<keyof ScopeIds, (ids: string) => string>>;
+
+/**
+ * Rows placed at any of the scope's ids. Only the kinds with ids are written (an operator key's query is
+ * `t.operator_id = ANY($1)`, as its index wants); a scope with none keeps no row.
+ */
+function placedAt(placing: Placing): Dataset['scoped'] {
+  return (bind, scope) => {
+    const terms = (Object.keys(placing) as Array<keyof ScopeIds>).filter((kind) => scope[kind].length > 0).map((kind) => placing[kind]!(bind(scope[kind], 'text[]')));
+    return terms.length === 0 ? 'false' : terms.length === 1 ? terms[0] : `(${terms.join(' OR ')})`;
+  };
+}
+/** Sites of these pilots, from the api's registry. */
+const sitesOfPilots = (ids: string) => `(SELECT r.id FROM api.registry_entities r WHERE r.type = 'site' AND r.body->>'pilotId' = ANY(${ids}))`;
+const byOperatorColumn = (ids: string) => `t.operator_id = ANY(${ids})`;
 
 const CELL_WINDOW_COLUMNS = columns({
   cellId: 'text', windowStart: 'timestamp', windowEnd: 'timestamp', revision: 'int', operatorId: 'text', siteId: 'text', pilotId: 'text?',
@@ -54,6 +77,8 @@ const CELL_WINDOW_COLUMNS = columns({
   prbDlPct: 'double?', prbUlPct: 'double?', thpDlMbps: 'double?', thpUlMbps: 'double?', rrcConnectedUes: 'double?', eventId: 'uuid', closedAt: 'timestamp',
 });
 const CELL_WINDOW_FILTERS = { pilot: equals('pilot_id'), site: equals('site_id'), cell: equals('cell_id') };
+const CELL_WINDOW_PLACING = placedAt({ operators: byOperatorColumn, pilots: (ids) => `t.pilot_id = ANY(${ids})`, sites: (ids) => `t.site_id = ANY(${ids})` });
+const SAMPLE_PLACING = placedAt({ operators: byOperatorColumn, pilots: (ids) => `t.site_id IN ${sitesOfPilots(ids)}`, sites: (ids) => `t.site_id = ANY(${ids})` });
 
 const SAMPLE_TAIL = { operatorId: 'text', siteId: 'text', tooLate: 'boolean', receivedAt: 'timestamp' } as const;
 
@@ -65,7 +90,7 @@ export const DATASETS: Readonly<Record<DatasetName, Dataset>> = {
     columns: CELL_WINDOW_COLUMNS,
     key: ['windowStart', 'cellId'],
     filters: CELL_WINDOW_FILTERS,
-    operators: operatorColumn,
+    scoped: CELL_WINDOW_PLACING,
   },
   /** Every revision of every closed window (`revisions=all`). */
   'cell-load-revisions': {
@@ -74,7 +99,7 @@ export const DATASETS: Readonly<Record<DatasetName, Dataset>> = {
     columns: CELL_WINDOW_COLUMNS,
     key: ['windowStart', 'cellId', 'revision'],
     filters: CELL_WINDOW_FILTERS,
-    operators: operatorColumn,
+    scoped: CELL_WINDOW_PLACING,
   },
   /**
    * Site, pilot and operator sums per window. Rollup rows name no operator: a site's or pilot's belongs to
@@ -86,8 +111,13 @@ export const DATASETS: Readonly<Record<DatasetName, Dataset>> = {
     columns: columns({ scope: 'text', scopeId: 'text', windowStart: 'timestamp', cells: 'int', aiGpuUs: 'bigint', capacityGpuUs: 'bigint', radioGpuUs: 'bigint', requests: 'bigint', tokens: 'bigint', updatedAt: 'timestamp' }),
     key: ['windowStart', 'scopeId'],
     filters: { scope: equals('scope'), id: equals('scope_id') },
-    operators: (bind, ids, all) =>
-      `t.scope_id IN (SELECT r.id FROM api.registry_entities r WHERE r.type = ${bind(all.scope, 'text')} AND r.operator_id = ANY(${bind(ids, 'text[]')}))`,
+    // An operator's or pilot's totals hold every site of it: a grant of sites only never places them.
+    scoped: (bind, scope, all) =>
+      placedAt({
+        operators: (ids) => `t.scope_id IN (SELECT r.id FROM api.registry_entities r WHERE r.type = ${bind(all.scope, 'text')} AND r.operator_id = ANY(${ids}))`,
+        ...(all.scope === 'site' ? { pilots: (ids: string) => `t.scope_id IN ${sitesOfPilots(ids)}`, sites: (ids: string) => `t.scope_id = ANY(${ids})` } : {}),
+        ...(all.scope === 'pilot' ? { pilots: (ids: string) => `t.scope_id = ANY(${ids})` } : {}),
+      })(bind, scope, all),
   },
   /** Raw cell samples as load stored them (each identity once). */
   'cell-samples': {
@@ -99,7 +129,7 @@ export const DATASETS: Readonly<Record<DatasetName, Dataset>> = {
     }),
     key: ['ts', 'cellId'],
     filters: { site: equals('site_id'), cell: equals('cell_id') },
-    operators: operatorColumn,
+    scoped: SAMPLE_PLACING,
   },
   /** Raw GPU samples, per node (the host name DCGM reports) and device. */
   'gpu-samples': {
@@ -110,7 +140,7 @@ export const DATASETS: Readonly<Record<DatasetName, Dataset>> = {
     }),
     key: ['ts', 'node', 'device'],
     filters: { site: equals('site_id'), node: equals('node') },
-    operators: operatorColumn,
+    scoped: SAMPLE_PLACING,
   },
   /** Records ingest rejected, per the operator whose key sent them (api's read model of the dead-letter topic). */
   'dead-letters': {
@@ -121,7 +151,7 @@ export const DATASETS: Readonly<Record<DatasetName, Dataset>> = {
     }),
     key: ['receivedAt', 'eventId'],
     filters: { site: equals('site_id') },
-    operators: operatorColumn,
+    scoped: placedAt({ operators: byOperatorColumn }),
   },
 };
 

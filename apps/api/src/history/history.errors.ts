@@ -15,7 +15,7 @@ export const HISTORY_HTTP_STATUS = {
   UNKNOWN_DATASET: HttpStatus.NOT_FOUND,
   /** An operator key asked for another operator's data. */
   OPERATOR_NOT_PERMITTED: HttpStatus.FORBIDDEN,
-  /** A partner key: partners see data only through grants, which do not exist yet. */
+  /** A partner key without a grant in force for the product (or asking for dead letters, which no grant gives). */
   NO_GRANTS: HttpStatus.FORBIDDEN,
   /** Load has not created its tables in this database yet (it never started against it). */
   HISTORY_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,

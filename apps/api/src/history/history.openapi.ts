@@ -18,7 +18,7 @@ export const HISTORY_SUMMARIES: Readonly<Record<HistoryRoute, string>> = {
 
 export const SCOPE_DESCRIPTION =
   'Scoped by key: ops and admin read every operator (narrowed by `operator`), an operator key its own operator only ' +
-  '(another `operator` is 403 OPERATOR_NOT_PERMITTED), a partner key nothing until it holds grants (403 NO_GRANTS).';
+  '(another `operator` is 403 OPERATOR_NOT_PERMITTED), a partner key what its grants in force give, cut to their operators, pilots and sites and redacted (403 NO_GRANTS for a product none gives; see GET /v1/grants).';
 
 /** The row schema's name of a history route: `CellLoadRow`. */
 export const rowSchemaName = (route: HistoryRoute): string => `${pascalCase(route)}Row`;

@@ -36,8 +36,18 @@ describe('history query building', () => {
   it('scopes rollups through the registry placement of the scope named', () => {
     const { sql, params } = buildSelect({ dataset: DATASETS.rollups, filters: { scope: 'site' }, scope: { operators: ['skt'] } });
     expect(squash(sql)).toContain(
-      'WHERE t.scope = $1::text AND t.scope_id IN (SELECT r.id FROM api.registry_entities r WHERE r.type = $2::text AND r.operator_id = ANY($3::text[]))',
+      'WHERE t.scope = $1::text AND t.scope_id IN (SELECT r.id FROM api.registry_entities r WHERE r.type = $3::text AND r.operator_id = ANY($2::text[]))',
     );
-    expect(params).toEqual(['site', 'site', ['skt']]);
+    expect(params).toEqual(['site', ['skt'], 'site']);
+  });
+
+  it("places a partner's rows at any of its grants' operators, pilots or sites, and never an operator's totals at a site", () => {
+    const partner = { operators: [] as string[], pilots: ['skt-pilot'], sites: ['kt-a'] };
+    expect(squash(buildSelect({ dataset: DATASETS['cell-load'], filters: {}, scope: partner }).sql)).toContain('WHERE (t.pilot_id = ANY($1::text[]) OR t.site_id = ANY($2::text[]))');
+    expect(squash(buildSelect({ dataset: DATASETS['cell-samples'], filters: {}, scope: partner }).sql)).toContain(
+      "WHERE (t.site_id IN (SELECT r.id FROM api.registry_entities r WHERE r.type = 'site' AND r.body->>'pilotId' = ANY($1::text[])) OR t.site_id = ANY($2::text[]))",
+    );
+    expect(squash(buildSelect({ dataset: DATASETS.rollups, filters: { scope: 'pilot' }, scope: { ...partner, pilots: [] } }).sql)).toContain('WHERE t.scope = $1::text AND false');
+    expect(squash(buildSelect({ dataset: DATASETS.rollups, filters: { scope: 'operator' }, scope: partner }).sql)).toContain('WHERE t.scope = $1::text AND false');
   });
 });

@@ -44,7 +44,7 @@ export function buildSelect(selection: Selection, page?: PageRequest): BuiltQuer
     const value = filters[name];
     if (value !== undefined) where.push(predicate(bind, value, filters));
   }
-  if (scope.operators !== 'all') where.push(dataset.operators(bind, scope.operators, filters));
+  if (scope.operators !== 'all') where.push(dataset.scoped(bind, { operators: scope.operators, pilots: scope.pilots ?? [], sites: scope.sites ?? [] }, filters));
   const keyColumns = dataset.key.map((name) => columnOf(dataset, name));
   const time = `t.${keyColumns[0].column}`;
   if (selection.from !== undefined) where.push(`${time} >= ${bind(isoFromMicros(selection.from), 'timestamptz')}`);

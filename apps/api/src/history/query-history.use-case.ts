@@ -5,6 +5,7 @@ import { buildSelect } from './history.query';
 import { HistoryRepository } from './history.repository';
 import { jsonRow, keyOf } from './history.rows';
 import { HISTORY_LIMIT, type HistoryRoute } from './history.schemas';
+import { DataScopeResolver } from './data-scope.resolver';
 import { type ParsedSelection, selectionOf } from './history.selection';
 
 export interface HistoryPage {
@@ -16,10 +17,13 @@ export interface HistoryPage {
 /** One page of a history route, in key order, cut to the caller's scope. */
 @Injectable()
 export class QueryHistoryUseCase {
-  constructor(private readonly history: HistoryRepository) {}
+  constructor(
+    private readonly history: HistoryRepository,
+    private readonly scopes: DataScopeResolver,
+  ) {}
 
   async execute(principal: Principal, route: HistoryRoute, query: ParsedSelection): Promise<HistoryPage> {
-    const { selection, binding } = selectionOf(route, query, principal);
+    const { selection, binding } = selectionOf(route, query, await this.scopes.resolve(principal, route, query.operator));
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, selection.dataset, binding);
     const limit = query.limit ?? HISTORY_LIMIT.default;
     const rows = await this.history.select(buildSelect(selection, { after, limit }));
