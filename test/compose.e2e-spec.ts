@@ -15,6 +15,7 @@ import { alertingConfigSchema } from '../apps/alerting/src/alerting.config';
 import { apiConfigSchema } from '../apps/api/src/api.config';
 import { ingestConfigSchema } from '../apps/ingest/src/ingest.config';
 import { loadConfigSchema } from '../apps/load/src/load.config';
+import { shareConfigSchema } from '../apps/share/src/share.config';
 import { simulatorConfigSchema } from '../apps/simulator/src/main';
 
 const COMPOSE_FILE = join(__dirname, '..', 'docker-compose.yml');
@@ -26,6 +27,7 @@ const APP_SCHEMAS: Record<string, AnyObjectSchema> = {
   load: loadConfigSchema,
   alerting: alertingConfigSchema,
   api: apiConfigSchema,
+  share: shareConfigSchema,
 };
 
 type Service = Record<string, unknown>;
@@ -192,8 +194,8 @@ describe('docker-compose.yml', () => {
   const text = readFileSync(COMPOSE_FILE, 'utf8');
   const doc = loadCompose(text);
 
-  it('has the infrastructure and the four app services', () => {
-    for (const name of ['kafka', 'postgres', 'ingest', 'load', 'alerting', 'api']) expect(Object.keys(doc.services)).toContain(name);
+  it('has the infrastructure and the five app services', () => {
+    for (const name of ['kafka', 'postgres', 'ingest', 'load', 'alerting', 'api', 'share']) expect(Object.keys(doc.services)).toContain(name);
   });
 
   it('configures every app with its own config schema variables, ports, Kafka and Postgres', () => {

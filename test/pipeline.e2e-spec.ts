@@ -6,6 +6,9 @@ import { createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from 
 import { readTopicToEnd } from './support/kafka-test-tools';
 import { startServices } from './support/start-services';
 
+/** The apps this test runs (share is not among them). */
+type PipelineApp = Exclude<AppName, 'share'>;
+
 /**
  * The foundation slice, across four real processes, a real broker and Postgres:
  * POST a native batch → airan.telemetry.v1 → load closes the window → row + airan.cell-load.v1 →
@@ -13,7 +16,7 @@ import { startServices } from './support/start-services';
  */
 describe('one batch end to end', () => {
   const isolation = isolate();
-  let services: Record<AppName, ServiceProcess> | undefined;
+  let services: Record<PipelineApp, ServiceProcess> | undefined;
   let ingest: ServiceProcess;
   let api: ServiceProcess;
 

@@ -4,6 +4,9 @@ import type { AppName, ServiceProcess } from './support/service-process';
 import { createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
 import { startServices } from './support/start-services';
 
+/** The apps this test runs (share is not among them). */
+type PipelineApp = Exclude<AppName, 'share'>;
+
 type LogLine = Record<string, unknown> & { msg?: string; trace_id?: string; span_id?: string };
 
 /** The JSON log lines a process has written so far (a line still being written is left out). */
@@ -23,7 +26,7 @@ const logLines = (service: ServiceProcess): LogLine[] =>
  */
 describe('tracing', () => {
   const isolation = isolate();
-  let services: Record<AppName, ServiceProcess> | undefined;
+  let services: Record<PipelineApp, ServiceProcess> | undefined;
   let receiver: OtlpReceiver;
   let operatorKey: { id: string; key: string };
 
@@ -56,7 +59,7 @@ describe('tracing', () => {
     fetch(`${services!.ingest.url}/v1/telemetry`, { method: 'POST', headers: { authorization: `Bearer ${operatorKey.key}`, 'content-type': contentType }, body });
 
   /** The log lines of `service` matching `predicate`, once `count` of them have come through its stdout. */
-  const logged = (service: AppName, predicate: (l: LogLine) => boolean, count = 1) =>
+  const logged = (service: PipelineApp, predicate: (l: LogLine) => boolean, count = 1) =>
     eventually(async () => {
       const found = logLines(services![service]).filter(predicate);
       if (found.length < count) throw new Error(`${found.length} of ${count} log lines from ${service} so far`);

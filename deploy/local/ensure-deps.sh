@@ -10,14 +10,18 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-# Real peers the tests talk to, from Debian's packages.
-if ! command -v prometheus-alertmanager >/dev/null 2>&1; then
+# Real peers the tests talk to, from Debian's packages: Alertmanager (alerting's push) and kcat
+# (librdkafka: a Kafka client that is not ours, for the partner topics).
+missing=()
+command -v prometheus-alertmanager >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
+command -v kcat >/dev/null 2>&1 || missing+=(kcat)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "[deps] installing prometheus-alertmanager (Debian package)..." >&2
+    echo "[deps] installing ${missing[*]} (Debian packages)..." >&2
     apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus-alertmanager >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   else
-    echo "[deps] prometheus-alertmanager is needed by the tests: apt-get install prometheus-alertmanager" >&2
+    echo "[deps] the tests need: apt-get install ${missing[*]}" >&2
   fi
 fi
 

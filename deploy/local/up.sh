@@ -44,15 +44,15 @@ if ! bash deploy/local/kafka.sh status >/dev/null 2>&1; then
   bash deploy/local/kafka.sh start
 fi
 
-declare -A PORTS=([api]=3000 [ingest]=3001 [load]=3002 [alerting]=3003)
+declare -A PORTS=([api]=3000 [ingest]=3001 [load]=3002 [alerting]=3003 [share]=3004)
 # The api reaches alerting's internal routes (rules, silences, acknowledgements) with a key made for this run.
 export ALERTING_OPS_TOKEN="${ALERTING_OPS_TOKEN:-$(node -e 'process.stdout.write(require("./dist/libs/auth/src").generateApiKey().key)')}"
 export API_ALERTING_URL="${API_ALERTING_URL:-http://127.0.0.1:${PORTS[alerting]}}"
-for app in ingest load alerting api; do
+for app in ingest load alerting api share; do
   PORT="${PORTS[$app]}" node "dist/apps/$app/src/main.js" >"$LOGS/$app.log" 2>&1 &
 done
 
-for app in ingest load alerting api; do
+for app in ingest load alerting api share; do
   url="http://127.0.0.1:${PORTS[$app]}/health/ready"
   for _ in $(seq 1 120); do
     if curl -fsS "$url" >/dev/null 2>&1; then break; fi
@@ -79,9 +79,10 @@ airan is up.
   ingest     http://127.0.0.1:3001   (POST /v1/telemetry)
   load       http://127.0.0.1:3002   (/health/ready, /metrics)
   alerting   http://127.0.0.1:3003   (/health/ready, /metrics)
+  share      http://127.0.0.1:3004   (/health/ready, /metrics): partner topics airan.share.<partnerId>.<product>.v1 on $KAFKA_BROKERS
   kafka      $KAFKA_BROKERS
   postgres   $DATABASE_URL
-  logs       $LOGS/{ingest,load,alerting,api,simulator}.log
+  logs       $LOGS/{ingest,load,alerting,api,share,simulator}.log
 The simulator streams SK Telecom, KT and LG U+ sites; windows close every 60 s of event time.
 Press Ctrl-C to stop everything this command started.
 MSG

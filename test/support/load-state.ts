@@ -12,7 +12,10 @@ import type { TelemetryStream } from './telemetry-stream';
 export interface LoadState {
   /** Every load.cell_windows row, all columns but closed_at (timestamps as ISO strings), ordered by cell and window. */
   readonly windows: ReadonlyArray<Record<string, unknown>>;
-  /** Every load.rollup_windows row (site, pilot, operator), all columns but updated_at; empty if the table does not exist. */
+  /**
+   * Every load.rollup_windows row (site, pilot, operator), all columns but updated_at and version (how many
+   * changes a row saw depends on how batches fell); empty if the table does not exist.
+   */
   readonly rollups: ReadonlyArray<Record<string, unknown>>;
   readonly sampleCount: number;
   /** Rows of load.cell_samples stored too late to revise their window. */
@@ -128,7 +131,7 @@ export class LoadDatabase {
     const exists = async (table: string) => (await this.db.query('SELECT to_regclass($1) IS NOT NULL AS found', [table])).rows[0].found as boolean;
     const windows = (await this.db.query('SELECT * FROM load.cell_windows ORDER BY cell_id, window_start')).rows.map((r) => comparableRow(r, ['closed_at']));
     const rollups = (await exists('load.rollup_windows'))
-      ? (await this.db.query('SELECT * FROM load.rollup_windows ORDER BY scope, scope_id, window_start')).rows.map((r) => comparableRow(r, ['updated_at']))
+      ? (await this.db.query('SELECT * FROM load.rollup_windows ORDER BY scope, scope_id, window_start')).rows.map((r) => comparableRow(r, ['updated_at', 'version']))
       : [];
     const counts = async (table: 'load.cell_samples' | 'load.gpu_samples') => (await this.db.query(`SELECT count(*)::int AS n, (count(*) FILTER (WHERE too_late))::int AS too_late FROM ${table}`)).rows[0] as { n: number; too_late: number };
     const samples = await counts('load.cell_samples');

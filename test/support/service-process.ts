@@ -4,7 +4,7 @@ import { metricTotal } from './metrics';
 import { ROOT, eventually, freePort } from './stack';
 
 /** The apps a test can run as processes (each built by `npm run build` to dist/apps/<app>/src/main.js). */
-export type AppName = 'ingest' | 'load' | 'alerting' | 'api';
+export type AppName = 'ingest' | 'load' | 'alerting' | 'api' | 'share';
 
 /** How long an app gets to answer `/health/ready` (load, busy applying a backlog, is the slowest). */
 const READY_TIMEOUT_MS = 90_000;

@@ -39,7 +39,7 @@ export const TOPIC_MESSAGES: Readonly<Record<TopicKey, TopicMessage>> = {
     key: 'siteId, so all of a site\'s cells and GPU nodes share one partition and its watermark',
     payload: telemetryReportSchema,
     producer: 'ingest, acknowledged by all in-sync replicas before the HTTP answer',
-    consumers: 'load (group airan-load), alerting (group airan-alerting-samples)',
+    consumers: 'load (group airan-load), alerting (group airan-alerting-samples), share (group airan-share), api streams',
   },
   telemetryDlq: {
     name: 'TelemetryDeadLetter',
@@ -55,7 +55,7 @@ export const TOPIC_MESSAGES: Readonly<Record<TopicKey, TopicMessage>> = {
     key: 'cellId',
     payload: cellLoadWindowSchema,
     producer: 'load, through load.outbox and its relay',
-    consumers: 'alerting (group airan-alerting), api streams',
+    consumers: 'alerting (group airan-alerting), share (group airan-share), api streams',
   },
   rollups: {
     name: 'RollupWindow',
@@ -63,7 +63,7 @@ export const TOPIC_MESSAGES: Readonly<Record<TopicKey, TopicMessage>> = {
     key: 'scopeId',
     payload: rollupWindowSchema,
     producer: 'load, through load.outbox and its relay, in the transaction that moves the totals',
-    consumers: 'api streams',
+    consumers: 'share (group airan-share), api streams',
   },
   alerts: {
     name: 'AlertEvent',
@@ -71,7 +71,7 @@ export const TOPIC_MESSAGES: Readonly<Record<TopicKey, TopicMessage>> = {
     key: 'the alert fingerprint',
     payload: alertEventSchema,
     producer: 'alerting, through alerting.outbox and its relay',
-    consumers: 'api (group airan-api: read model, history, streams)',
+    consumers: 'api (group airan-api: read model, history, streams), share (group airan-share)',
   },
   registry: {
     name: 'RegistryEvent',
@@ -81,6 +81,6 @@ export const TOPIC_MESSAGES: Readonly<Record<TopicKey, TopicMessage>> = {
     headers: { [REGISTRY_EVENT_ID_HEADER]: z.string().uuid().describe("the event's id, also on tombstones, which have no value to hold it") },
     tombstone: 'A deleted entity: a null value under its key, compacted away later',
     producer: 'api, through api.outbox and its relay (the key CLI writes the same outbox)',
-    consumers: 'ingest, load, alerting: registry caches, each instance in a throw-away group that commits nothing',
+    consumers: 'ingest, load, alerting, share: registry caches, each instance in a throw-away group that commits nothing',
   },
 };

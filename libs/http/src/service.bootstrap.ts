@@ -25,7 +25,7 @@ import { registerRequestLog } from './request-log.hooks';
 
 export interface ServiceSpec<S extends z.ZodTypeAny> {
   /** Deployable name; also the Postgres schema it owns and the Kafka client id. */
-  readonly name: 'ingest' | 'load' | 'alerting' | 'api';
+  readonly name: 'ingest' | 'load' | 'alerting' | 'api' | 'share';
   readonly configSchema: S;
   readonly migrations: Array<new () => MigrationInterface>;
   /** The app's feature module, built from the prepared infrastructure. */

@@ -11,3 +11,4 @@ export * from './kafka-batch.context';
 export * from './kafka-batch.transport';
 export * from './kafka-error.filter';
 export * from './topic.fetcher';
+export * from './transactional.pipe';

@@ -1,5 +1,5 @@
 import type { Grant } from '@airan/contracts';
-import { grantCovers, shareView } from './share-view';
+import { grantCovers, partnerCopies, shareView } from './share-view';
 
 const NOW = Date.parse('2026-12-05T00:00:00Z');
 const base: Grant = { id: 'g', partnerId: 'etri', products: ['cell-load', 'rollups', 'alerts', 'telemetry'], redact: [], validFrom: '2026-01-01T00:00:00Z' };
@@ -48,5 +48,19 @@ describe('shareView', () => {
     expect([siteRollup, pilotRollup, operatorRollup].map((r) => shareView(pilot, 'rollups', r, NOW, pilotOfSite) !== undefined)).toEqual([true, true, false]);
     // The site's pilot comes from the registry: a telemetry report names only its site.
     expect(shareView(pilot, 'telemetry', report, NOW, pilotOfSite)).toBeDefined();
+  });
+});
+
+describe('partnerCopies', () => {
+  it("gives each partner its own view, from its own grants only", () => {
+    const grants: Grant[] = [
+      { ...base, id: 'e1', partnerId: 'etri', operatorIds: ['skt'], redact: ['tokens'] },
+      { ...base, id: 'y1', partnerId: 'yonsei', siteIds: ['skt-a'] },
+      { ...base, id: 'k1', partnerId: 'kaist', operatorIds: ['kt'] },
+    ];
+    const copies = partnerCopies(grants, 'cell-load', cellLoad, NOW, pilotOfSite);
+    expect(copies.map((c) => c.partnerId)).toEqual(['etri', 'yonsei']);
+    expect(copies[0].view).not.toHaveProperty('tokens');
+    expect(copies[1].view).toMatchObject({ tokens: 5 });
   });
 });

@@ -53,3 +53,23 @@ export function shareView(grants: readonly Grant[], product: ShareProduct, event
   const redacted = new Set([...ALWAYS_REDACTED[product], ...covering[0].redact.filter((field) => covering.every((grant) => grant.redact.includes(field)))]);
   return Object.fromEntries(Object.entries(event).filter(([field]) => !redacted.has(field)));
 }
+
+/** One partner's copy of an event. */
+export interface PartnerCopy {
+  readonly partnerId: string;
+  readonly view: Record<string, unknown>;
+}
+
+/** Every partner's view of one event, from all grants (one partner's grants together; others give nothing). */
+export function partnerCopies(grants: readonly Grant[], product: ShareProduct, event: object, now: number, pilotOfSite: PilotOfSite): PartnerCopy[] {
+  const byPartner = new Map<string, Grant[]>();
+  for (const grant of grants) {
+    const own = byPartner.get(grant.partnerId);
+    if (own) own.push(grant);
+    else byPartner.set(grant.partnerId, [grant]);
+  }
+  return [...byPartner].flatMap(([partnerId, own]) => {
+    const view = shareView(own, product, event, now, pilotOfSite);
+    return view ? [{ partnerId, view }] : [];
+  });
+}
