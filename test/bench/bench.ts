@@ -8,7 +8,7 @@
  *   BENCH_BATCH        records per native batch (default 500)
  *   BENCH_VES_BATCH    events per VES eventBatch (default 100)
  *   BENCH_CELLS        active cells in the load phase, all registered with a GPU node per 10 (default 100000)
- *   BENCH_PHASES       comma-separated phases to run, in this order: ingest, kafka, load, pipeline, alerts, exports
+ *   BENCH_PHASES       comma-separated phases to run, in this order: ingest, kafka, load, pipeline, alerts, exports, share
  *                      (default all; e.g. BENCH_PHASES=alerts runs the alert-latency phase alone)
  *
  * Load service alone (load.bench.ts; docs/performance.md "Load service"): the rate it holds with lag not
@@ -53,6 +53,10 @@
  * Exports (exports.bench.ts; docs/performance.md "Exports"): cell samples seeded by SQL, exported as CSV and
  * as Parquet through the api and read to the end; rows/s and the api's peak RSS.
  *   BENCH_EXPORT_ROWS  rows exported (default 1000000)
+ *
+ * Share (share.bench.ts; docs/performance.md "Share"): cell-load events on the source topic drained by share
+ * to three partners' topics; events/s and share's CPU per million events.
+ *   BENCH_SHARE_EVENTS events (default 200000)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -65,6 +69,7 @@ import { kafkaProducerPerf } from './kafka-perf.bench';
 import { type LoadBenchResult, type LoadRateResult, type RateBenchOptions, benchLoad, benchLoadRate } from './load.bench';
 import { type PipelineBenchOptions, type PipelineResult, benchPipeline } from './pipeline.bench';
 import { type ExportBenchResult, benchExports, exportsTable } from './exports.bench';
+import { type ShareBenchResult, benchShare, shareTable } from './share.bench';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -83,7 +88,8 @@ const LOAD_RATE: RateBenchOptions = {
   maxSteps: Number(process.env.BENCH_LOAD_MAX_STEPS ?? 12),
 };
 const EXPORT_ROWS = Number(process.env.BENCH_EXPORT_ROWS ?? 1_000_000);
-const PHASES = new Set((process.env.BENCH_PHASES ?? 'ingest,kafka,load,pipeline,alerts,exports').split(',').map((p) => p.trim()).filter(Boolean));
+const SHARE_EVENTS = Number(process.env.BENCH_SHARE_EVENTS ?? 200_000);
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'ingest,kafka,load,pipeline,alerts,exports,share').split(',').map((p) => p.trim()).filter(Boolean));
 const ALERTS = {
   crossings: Number(process.env.BENCH_ALERT_CROSSINGS ?? 20),
   gapMs: Number(process.env.BENCH_ALERT_GAP_MS ?? 2000),
@@ -190,8 +196,8 @@ function vesBatch(i: number): string {
 }
 
 async function main(): Promise<void> {
-  const unknown = [...PHASES].filter((p) => !['ingest', 'kafka', 'load', 'pipeline', 'alerts', 'exports'].includes(p));
-  if (unknown.length > 0) throw new Error(`BENCH_PHASES: unknown phase ${unknown.join(', ')} (ingest, kafka, load, pipeline, alerts, exports)`);
+  const unknown = [...PHASES].filter((p) => !['ingest', 'kafka', 'load', 'pipeline', 'alerts', 'exports', 'share'].includes(p));
+  if (unknown.length > 0) throw new Error(`BENCH_PHASES: unknown phase ${unknown.join(', ')} (ingest, kafka, load, pipeline, alerts, exports, share)`);
   if (!['search', 'rate', 'drain'].includes(LOAD_MODE)) throw new Error(`BENCH_LOAD_MODE: unknown mode ${LOAD_MODE} (search, rate, drain)`);
   const results = PHASES.has('ingest') ? await benchIngest() : [];
   // The native records above are ~300 bytes of JSON each once normalised; Kafka's tool sends the same size, acks=all.
@@ -239,7 +245,12 @@ async function main(): Promise<void> {
     exported = await benchExports(EXPORT_ROWS, (format, done) => process.stderr.write(`\r${`export ${format}`.padEnd(22)} [${bar(done)}]`));
     process.stderr.write('\n');
   }
-  report(results, { load, loadRate }, kafka, alerts, pipeline, exported);
+  let shared: ShareBenchResult | undefined;
+  if (PHASES.has('share')) {
+    shared = await benchShare(SHARE_EVENTS, (done) => process.stderr.write(`\r${'share'.padEnd(22)} [${bar(done)}]`));
+    process.stderr.write('\n');
+  }
+  report(results, { load, loadRate }, kafka, alerts, pipeline, exported, shared);
 }
 
 const bar = (done: number) => '#'.repeat(Math.round(Math.min(1, Math.max(0, done)) * 30)).padEnd(30, '.');
@@ -273,12 +284,13 @@ function report(
   alerts: AlertLatencyResult | undefined,
   pipeline?: PipelineResult,
   exported?: ExportBenchResult,
+  shared?: ShareBenchResult,
 ): void {
   const dir = join(__dirname, '../../../bench-results');
   mkdirSync(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const meta = { at: new Date().toISOString(), phases: [...PHASES], seconds: SECONDS, concurrency: CONCURRENCY, batch: BATCH, node: process.version };
-  writeFileSync(join(dir, `bench-${stamp}.json`), JSON.stringify({ meta, results, load, loadRate, kafka, pipeline, alerts, exports: exported }, null, 2));
+  writeFileSync(join(dir, `bench-${stamp}.json`), JSON.stringify({ meta, results, load, loadRate, kafka, pipeline, alerts, exports: exported, share: shared }, null, 2));
   const sections: string[] = [];
   if (results.length > 0) {
     const rows = results.map((r) => `| ${r.phase} | ${r.requests} | ${Math.round(r.recordsPerSec).toLocaleString('en')} | ${r.p50Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} | ${r.failures} |`);
@@ -301,6 +313,7 @@ function report(
   if (pipeline) sections.push(pipelineTable(pipeline, kafka));
   if (alerts) sections.push(alertTable(alerts));
   if (exported) sections.push(exportsTable(exported));
+  if (shared) sections.push(shareTable(shared));
   const table = sections.join('\n\n');
   writeFileSync(join(dir, `bench-${stamp}.md`), `# airan bench ${meta.at}\n\n${JSON.stringify(meta)}\n\n${table}\n`);
   process.stdout.write(`\n${table}\n\nwritten to bench-results/bench-${stamp}.{json,md}\n`);

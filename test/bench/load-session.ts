@@ -8,7 +8,8 @@ import { ServiceProcess } from '../support/service-process';
 import { type Isolation, dropDatabase, isolate } from '../support/stack';
 import { BackendWatch } from './backend-watch';
 import { type BenchSite, CELLS_PER_SITE, GPUS_PER_NODE, type KafkaMessage, SAMPLE_INTERVAL_MS, benchSites, registryMessages, siteReport } from './load-fleet';
-import { CLK_TCK, cpuTicksOf, machineCpuTicks, peakRssMbOf } from './proc-usage';
+import { peakRssMbOf } from '../support/process-stats';
+import { CLK_TCK, cpuTicksOf, machineCpuTicks } from './proc-usage';
 
 export interface LoadBenchOptions {
   /** NODE_OPTIONS of the load process only (e.g. `--require …/profile-preload.js`); default `BENCH_LOAD_NODE_OPTIONS`. */

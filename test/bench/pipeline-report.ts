@@ -6,7 +6,8 @@ import { figures } from './alert-common';
 import type { GeneratorRun } from './pipeline-generator';
 import type { CpuSnapshot, LagReading } from './pipeline-probes';
 import type { ConsumerLag, PipelineBenchOptions, PipelineResult, ServiceUsage } from './pipeline-types';
-import { CLK_TCK, peakRssMbOf } from './proc-usage';
+import { peakRssMbOf } from '../support/process-stats';
+import { CLK_TCK } from './proc-usage';
 
 // The pipeline bench's results, once the run drained: lag trends, window latencies, CPU and memory.
 

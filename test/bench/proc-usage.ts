@@ -22,16 +22,6 @@ export function cpuTicksOf(pid: number): number | undefined {
   }
 }
 
-/** Peak resident set size (VmHWM) of a process in MiB; undefined once it is gone. */
-export function peakRssMbOf(pid: number): number | undefined {
-  try {
-    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return kb === undefined ? undefined : Number(kb) / 1024;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The 1, 5 and 15 minute load averages from /proc/loadavg. */
 export function loadAverage(): [number, number, number] {
   const [a, b, c] = readFileSync('/proc/loadavg', 'utf8').split(' ').map(Number);

@@ -33,8 +33,13 @@ export class TopicWriter {
   }
 
   /** The next offset each partition will write. */
-  async ends(topic: TopicKey): Promise<Map<number, number>> {
-    return new Map((await this.admin.fetchTopicOffsets(this.names[topic])).map((p) => [p.partition, Number(p.high)]));
+  ends(topic: TopicKey): Promise<Map<number, number>> {
+    return this.endsOf(this.names[topic]);
+  }
+
+  /** The same, of any topic by its full name (a partner's topic). */
+  async endsOf(name: string): Promise<Map<number, number>> {
+    return new Map((await this.admin.fetchTopicOffsets(name)).map((p) => [p.partition, Number(p.high)]));
   }
 
   /** Drops a partition's messages before `offset`, as retention does. */
