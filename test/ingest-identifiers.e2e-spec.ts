@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import type { TelemetryDeadLetter, TelemetryReport } from '@airan/contracts';
 import { vesHeader } from './support/ingest-limits.fixture';
 import { readTopicToEnd } from './support/kafka-test-tools';
@@ -148,5 +149,21 @@ describe('ingest: operators’ own names', () => {
       return r;
     })).status).toBe(403);
     expect((await get('nowhere-01', skt)).status).toBe(404);
+  });
+  it('forgets, at start-up and hourly, the names no site has reported for INGEST_UNKNOWN_IDENTIFIER_RETENTION_DAYS', async () => {
+    const db = new Client({ connectionString: isolation.databaseUrl });
+    await db.connect();
+    try {
+      await db.query(
+        `INSERT INTO ingest.unknown_identifiers (site_id, kind, identifier, first_seen, last_seen, count) VALUES ($1, 'gpu-node', 'pod-gone', now() - interval '60 days', now() - interval '31 days', 3)`,
+        [SITE],
+      );
+    } finally {
+      await db.end();
+    }
+    await ingest.stop();
+    ({ ingest } = await startServices({ ingest: isolation.env }));
+    const listed = (await (await fetch(`${ingest.url}/v1/sites/${SITE}/unknown-identifiers`, { headers: { authorization: `Bearer ${skt}` } })).json()) as { identifiers: Array<{ identifier: string }> };
+    expect(listed.identifiers.map((i) => i.identifier).sort()).toEqual(['0FFFFFFF1', 'dgx-nobody']);
   });
 });

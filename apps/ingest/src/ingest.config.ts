@@ -16,6 +16,8 @@ export const ingestConfigSchema = z.object({
   INGEST_MAX_INFLIGHT_RECORDS: z.coerce.number().int().min(1).default(200_000),
   /** Upper bound on waiting for Kafka before answering 503. */
   INGEST_KAFKA_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+  /** Days an unknown cell or node name stays listed after a site last reported it. */
+  INGEST_UNKNOWN_IDENTIFIER_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 });
 
 export type IngestConfig = z.output<typeof ingestConfigSchema>;

@@ -6,6 +6,7 @@ import { IdentifierDirectory } from './access/identifier.directory';
 import { RegistryKeyLookup } from './access/registry-key.lookup';
 import { ListUnknownIdentifiersUseCase } from './identifiers/list-unknown-identifiers.use-case';
 import { UnknownIdentifierRepository } from './identifiers/unknown-identifier.repository';
+import { UnknownIdentifierRetention } from './identifiers/unknown-identifier.retention';
 import { UnknownIdentifiersController } from './identifiers/unknown-identifiers.controller';
 import { SiteLivenessRepository } from './liveness/site-liveness.repository';
 import { IngestNativeBatchUseCase } from './native/ingest-native-batch.use-case';
@@ -36,6 +37,7 @@ export class IngestModule {
         SiteLivenessRepository,
         { provide: IdentifierDirectory, useValue: new IdentifierDirectory(registry) },
         UnknownIdentifierRepository,
+        UnknownIdentifierRetention,
         ListUnknownIdentifiersUseCase,
         InflightGate,
         PublishTelemetryUseCase,

@@ -30,6 +30,7 @@ export class ShareRelay implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly clock: Clock,
   ) {
     for (const [product, key] of Object.entries(SOURCE_TOPIC)) this.productOf.set(this.infra.topics[key], product as ShareProduct);
+    infra.readinessChecks.push({ name: 'share', check: async () => this.readiness() });
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -47,6 +48,12 @@ export class ShareRelay implements OnApplicationBootstrap, OnApplicationShutdown
       logger,
     );
     await this.pipe.start();
+  }
+
+  /** Ready while the pipe runs: one stopped for good (a fenced producer) takes the instance out of service, to be restarted. */
+  readiness(): void {
+    const failure = this.pipe?.failure;
+    if (failure) throw new Error(`share pipe stopped: ${failure.message}`);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -9,3 +9,4 @@ export * from './content-encoding.hook';
 export * from './route-config';
 export * from './rate-limit.errors';
 export * from './rate-limit.plugin';
+export * from './periodic-maintenance';

@@ -37,6 +37,7 @@ export interface TransactionalPipeOptions {
 export class TransactionalPipe {
   private readonly consumer: Consumer;
   private readonly producer: Producer;
+  private stoppedBy?: Error;
 
   constructor(
     kafka: Kafka,
@@ -47,7 +48,17 @@ export class TransactionalPipe {
     this.producer = kafka.producer({ transactionalId: options.transactionalId, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   }
 
+  /** The error that stopped the pipe for good (kafkajs gave up restarting its consumer, e.g. a fenced producer); undefined while it runs. */
+  get failure(): Error | undefined {
+    return this.stoppedBy;
+  }
+
   async start(): Promise<void> {
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart) return;
+      this.stoppedBy = payload.error;
+      this.logger.error({ err: payload.error.message, groupId: payload.groupId }, 'the share pipe stopped: no more events are copied');
+    });
     await this.producer.connect();
     await this.consumer.connect();
     for (const topic of this.options.topics) await this.consumer.subscribe({ topic, fromBeginning: true });

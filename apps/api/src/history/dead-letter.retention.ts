@@ -1,11 +1,10 @@
-import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { INFRA, type ServiceInfra } from '@airan/http';
+import { Inject, Injectable } from '@nestjs/common';
+import { INFRA, PeriodicMaintenance, type ServiceInfra } from '@airan/http';
 import { Clock } from '@airan/system';
 import type { ApiConfig } from '../api.config';
 import { DeadLetterRepository } from './dead-letter.repository';
 
 const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
 
 /**
  * Dead letters are kept API_DEAD_LETTER_RETENTION_DAYS (default 30, the topic's own retention) after ingest
@@ -13,26 +12,16 @@ const HOUR_MS = 3_600_000;
  * pruning at once is harmless.
  */
 @Injectable()
-export class DeadLetterRetention implements OnModuleInit, OnModuleDestroy {
-  private timer?: NodeJS.Timeout;
-
+export class DeadLetterRetention extends PeriodicMaintenance {
   constructor(
     @Inject(INFRA) private readonly infra: ServiceInfra<ApiConfig>,
     private readonly deadLetters: DeadLetterRepository,
     private readonly clock: Clock,
-  ) {}
-
-  async onModuleInit(): Promise<void> {
-    await this.prune();
-    this.timer = setInterval(() => void this.prune().catch((error: Error) => this.infra.logger.warn({ err: error.message }, 'dead-letter pruning failed')), HOUR_MS);
-    this.timer.unref();
+  ) {
+    super(infra.logger, 'dead-letter pruning');
   }
 
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
-  }
-
-  private async prune(): Promise<void> {
+  protected async maintain(): Promise<void> {
     const pruned = await this.deadLetters.pruneBefore(this.clock.now() - this.infra.config.API_DEAD_LETTER_RETENTION_DAYS * DAY_MS);
     if (pruned > 0) this.infra.logger.info({ pruned }, 'dead letters past retention pruned');
   }

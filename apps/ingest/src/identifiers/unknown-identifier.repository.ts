@@ -30,6 +30,13 @@ export class UnknownIdentifierRepository {
     );
   }
 
+  /** Forgets the names no site reported since `before`; returns how many. */
+  async pruneUnseenSince(before: Date): Promise<number> {
+    // TypeORM answers DELETE with [rows, affected].
+    const [, deleted]: [unknown[], number] = await this.infra.dataSource.query('DELETE FROM ingest.unknown_identifiers WHERE last_seen < $1', [before]);
+    return deleted;
+  }
+
   async listForSite(siteId: string, limit: number): Promise<UnknownIdentifierRow[]> {
     const rows: Array<{ kind: IdentifierKind; identifier: string; first_seen: Date; last_seen: Date; count: string }> = await this.infra.dataSource.query(
       `SELECT kind, identifier, first_seen, last_seen, count FROM ingest.unknown_identifiers

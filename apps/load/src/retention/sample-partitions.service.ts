@@ -1,5 +1,5 @@
-import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { INFRA, type ServiceInfra } from '@airan/http';
+import { Inject, Injectable } from '@nestjs/common';
+import { INFRA, PeriodicMaintenance, type ServiceInfra } from '@airan/http';
 import { Clock } from '@airan/system';
 import type { LoadConfig } from '../load.config';
 
@@ -13,25 +13,19 @@ const TABLES = ['cell_samples', 'gpu_samples'] as const;
  * lands in the default partition for want of its day's.
  */
 @Injectable()
-export class SamplePartitions implements OnModuleInit, OnModuleDestroy {
-  private timer?: NodeJS.Timeout;
-
+export class SamplePartitions extends PeriodicMaintenance {
   constructor(
     @Inject(INFRA) private readonly infra: ServiceInfra<LoadConfig>,
     private readonly clock: Clock,
-  ) {}
-
-  async onModuleInit(): Promise<void> {
-    await this.maintain(this.clock.now());
-    this.timer = setInterval(() => void this.maintain(this.clock.now()).catch((error: Error) => this.infra.logger.warn({ err: error.message }, 'sample partition maintenance failed')), 3_600_000);
-    this.timer.unref();
+  ) {
+    super(infra.logger, 'sample partition maintenance');
   }
 
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
+  protected maintain(): Promise<void> {
+    return this.maintainAt(this.clock.now());
   }
 
-  async maintain(now: number): Promise<void> {
+  private async maintainAt(now: number): Promise<void> {
     const retentionDays = this.infra.config.LOAD_SAMPLE_RETENTION_DAYS;
     const today = Math.floor(now / DAY_MS) * DAY_MS;
     const db = this.infra.dataSource;
