@@ -1,11 +1,11 @@
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { DATASETS, type Column, type Dataset } from '../apps/api/src/history/history.datasets';
 import { parseInstant } from '../apps/api/src/history/history.time';
 import { type ErrorBody, type ParquetColumn, exportUrl, getJson, parseCsv, readParquet } from './support/history-http';
-import { SEEDED_QUERIES, seedHistory, seedRegistryPlacement } from './support/history-seed';
+import { SEEDED_QUERIES } from './support/history-seed';
+import { type SeededHistory, startSeededHistory, stopSeededHistory } from './support/seeded-history';
 import { type ServiceProcess } from './support/service-process';
-import { startServices } from './support/start-services';
-import { createApiKey, dropDatabase, isolate } from './support/stack';
+import { isolate } from './support/stack';
 
 const ROWS = 3000;
 const DAY_MS = 86_400_000;
@@ -33,6 +33,7 @@ describe('exports: CSV and Parquet, value for value', () => {
   const isolation = isolate();
   const origin = new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS - 10 * DAY_MS);
   const range = { from: origin.toISOString(), to: new Date(origin.getTime() + 31 * DAY_MS).toISOString() };
+  let seeded: SeededHistory;
   let api: ServiceProcess;
   let db: Client;
   let ops: string;
@@ -40,21 +41,11 @@ describe('exports: CSV and Parquet, value for value', () => {
   let partner: string;
 
   beforeAll(async () => {
-    const services = await startServices({ api: isolation.env, load: isolation.env });
-    api = services.api;
-    await services.load.stop(); // its tables and sample partitions exist: the rows come from the seed
-    db = new Client({ connectionString: isolation.databaseUrl });
-    await db.connect();
-    for (const { table } of CASES) await seedHistory(db, table, ROWS, origin);
-    await seedRegistryPlacement(db);
-    [ops, op1, partner] = (await Promise.all([createApiKey(isolation, 'ops', 'ops-team'), createApiKey(isolation, 'operator', 'op1'), createApiKey(isolation, 'partner', 'etri')])).map((k) => k.key);
+    seeded = await startSeededHistory(isolation, origin, () => ROWS);
+    ({ api, db, ops, op1, partner } = seeded);
   });
 
-  afterAll(async () => {
-    await db?.end();
-    await api?.stop();
-    await dropDatabase(isolation);
-  });
+  afterAll(() => stopSeededHistory(isolation, seeded));
 
   /** The dataset's rows straight from its table in key order: instants as µs text, int8 as text, jsonb parsed. */
   async function stored(dataset: Dataset, where = 'true', params: unknown[] = []): Promise<Array<Record<string, unknown>>> {

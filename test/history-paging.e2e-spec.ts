@@ -1,10 +1,10 @@
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { DATASETS } from '../apps/api/src/history/history.datasets';
 import { isoFromMicros } from '../apps/api/src/history/history.time';
 import { type ErrorBody, type HistoryPage, allPages, getJson, historyUrl } from './support/history-http';
-import { SEEDED_QUERIES, seedHistory, seedRegistryPlacement } from './support/history-seed';
+import { SEEDED_QUERIES, seedHistory } from './support/history-seed';
+import { type SeededHistory, startSeededHistory, stopSeededHistory } from './support/seeded-history';
 import { ServiceProcess } from './support/service-process';
-import { startServices } from './support/start-services';
 import { createApiKey, dropDatabase, isolate } from './support/stack';
 
 const DAY_MS = 86_400_000;
@@ -20,6 +20,7 @@ const CASES = SEEDED_QUERIES;
 describe('history: paging under concurrent writes, and refusals', () => {
   const isolation = isolate();
   const origin = new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS - 10 * DAY_MS);
+  let seeded: SeededHistory;
   let api: ServiceProcess;
   let db: Client;
   let ops: string;
@@ -27,21 +28,11 @@ describe('history: paging under concurrent writes, and refusals', () => {
   let partner: string;
 
   beforeAll(async () => {
-    const services = await startServices({ api: isolation.env, load: isolation.env });
-    api = services.api;
-    await services.load.stop();
-    db = new Client({ connectionString: isolation.databaseUrl });
-    await db.connect();
-    for (const { table } of CASES) await seedHistory(db, table, table === 'cell_samples' ? 2500 : 300, origin);
-    await seedRegistryPlacement(db);
-    [ops, op1, partner] = (await Promise.all([createApiKey(isolation, 'ops', 'ops-team'), createApiKey(isolation, 'operator', 'op1'), createApiKey(isolation, 'partner', 'etri')])).map((k) => k.key);
+    seeded = await startSeededHistory(isolation, origin, (table) => (table === 'cell_samples' ? 2500 : 300));
+    ({ api, db, ops, op1, partner } = seeded);
   });
 
-  afterAll(async () => {
-    await db?.end();
-    await api?.stop();
-    await dropDatabase(isolation);
-  });
+  afterAll(() => stopSeededHistory(isolation, seeded));
 
   /** A row's key as the api writes it (instants as ISO 8601), from the item or from the table. */
   const keyText = (values: unknown[]) => values.join('|');

@@ -28,7 +28,8 @@ export class PartnerShares {
   /** The partner's view of `product` event by event (streams), or 403 NO_GRANTS when no grant in force gives it. */
   async viewOf(partnerId: string, product: ShareProduct): Promise<ShareViewOf> {
     const grants = await this.activeGrants(partnerId, product);
-    const { pilotOfSite } = await this.placements();
+    const sites = await this.sites();
+    const pilotOfSite = new Map(sites.flatMap(({ entity }) => (entity.pilotId ? [[entity.id, entity.pilotId] as const] : [])));
     return (event) => shareView(grants, product, event, this.clock.now(), (siteId) => pilotOfSite.get(siteId));
   }
 
@@ -39,7 +40,9 @@ export class PartnerShares {
    */
   async scopeOf(partnerId: string, product: ShareProduct, operator: string | undefined): Promise<DataScope> {
     const grants = await this.activeGrants(partnerId, product);
-    const { operatorOfPilot, operatorOfSite } = await this.placements();
+    const [sites, pilots] = await Promise.all([this.sites(), this.registry.list(this.infra.dataSource, 'pilot', { limit: 100_000 })]);
+    const operatorOfSite = new Map(sites.map(({ entity }) => [entity.id, entity.operatorId]));
+    const operatorOfPilot = new Map(pilots.map(({ entity }) => [entity.id, entity.operatorId]));
     const named = (pick: (grant: Grant) => readonly string[] | undefined, operatorOf: (id: string) => string | undefined) =>
       [...new Set(grants.flatMap((grant) => pick(grant) ?? []))].filter((id) => operator === undefined || operatorOf(id) === operator);
     return {
@@ -57,16 +60,8 @@ export class PartnerShares {
     return grants;
   }
 
-  /** Where pilots and sites belong, from the registry as it stands now (reports and site rollups name their site only). */
-  private async placements() {
-    const [sites, pilots] = await Promise.all([
-      this.registry.list(this.infra.dataSource, 'site', { limit: 100_000 }),
-      this.registry.list(this.infra.dataSource, 'pilot', { limit: 100_000 }),
-    ]);
-    return {
-      pilotOfSite: new Map(sites.flatMap(({ entity }) => (entity.pilotId ? [[entity.id, entity.pilotId] as const] : []))),
-      operatorOfSite: new Map(sites.map(({ entity }) => [entity.id, entity.operatorId])),
-      operatorOfPilot: new Map(pilots.map(({ entity }) => [entity.id, entity.operatorId])),
-    };
+  /** The registry's sites as they stand now: reports and site rollups name their site only. */
+  private sites() {
+    return this.registry.list(this.infra.dataSource, 'site', { limit: 100_000 });
   }
 }
