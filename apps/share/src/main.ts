@@ -5,7 +5,7 @@ import { ShareModule } from './share.module';
 void runService({
   name: 'share',
   configSchema: shareConfigSchema,
-  // Share keeps nothing in Postgres: its state is its consumer group's offsets, committed in its transactions.
+  // Share keeps no state in Postgres (it reads load's and the api's history to backfill): its state is consumer-group offsets, committed in its transactions.
   migrations: [],
   module: (infra) => ShareModule.forRoot(infra),
 });

@@ -1,2 +1,3 @@
 export * from './grant-validity';
 export * from './share-view';
+export * from './share-backfill';

@@ -1,4 +1,4 @@
-import { ALWAYS_REDACTED, type AlertEvent, type CellLoadWindow, type Grant, type RollupWindow, type ShareProduct, type TelemetryReport } from '@airan/contracts';
+import { ALWAYS_REDACTED, type AlertEvent, SHARE_PRODUCTS, SHARE_PRODUCT_NAMES, type CellLoadWindow, type Grant, type RollupWindow, type ShareProduct, type TelemetryReport } from '@airan/contracts';
 import { isGrantActive } from './grant-validity';
 
 /** Where an event belongs, as far as it says: a grant covers it through any of them. */
@@ -51,7 +51,31 @@ export function shareView(grants: readonly Grant[], product: ShareProduct, event
   const covering = grants.filter((grant) => isGrantActive(grant, now) && grantCovers(grant, product, placement));
   if (covering.length === 0) return undefined;
   const redacted = new Set([...ALWAYS_REDACTED[product], ...covering[0].redact.filter((field) => covering.every((grant) => grant.redact.includes(field)))]);
-  return Object.fromEntries(Object.entries(event).filter(([field]) => !redacted.has(field)));
+  return canonicalForm(product, Object.fromEntries(Object.entries(event).filter(([field]) => !redacted.has(field))));
+}
+
+/** Each product's fields, ranked in the order its contract lists them (read once: every copy is put in this order). */
+const CONTRACT_ORDER: ReadonlyMap<ShareProduct, ReadonlyMap<string, number>> = new Map(
+  SHARE_PRODUCT_NAMES.map((product) => [product, new Map(Object.keys((SHARE_PRODUCTS[product].source.unwrap() as { shape: object }).shape).map((field, i) => [field, i]))]),
+);
+
+/**
+ * A view in one byte form whatever its event was read from: top-level fields in the order of the product's
+ * contract (the order producers build events in), fields of nested objects (an alert's labels and
+ * annotations) sorted, others after the contract's. An event rebuilt from Postgres (a jsonb payload keeps
+ * no key order) is then written exactly as the live copy of the same event.
+ */
+export function canonicalForm(product: ShareProduct, view: Record<string, unknown>): Record<string, unknown> {
+  const order = CONTRACT_ORDER.get(product)!;
+  const rank = (field: string) => order.get(field) ?? order.size;
+  const fields = Object.keys(view).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(fields.map((field) => [field, sortedKeys(view[field])]));
+}
+
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortedKeys((value as Record<string, unknown>)[k])]));
 }
 
 /** One partner's copy of an event. */

@@ -1,0 +1,58 @@
+import type { Grant } from '@airan/contracts';
+import { backfillView, backfilledProductsOf, reachedSeam } from './share-backfill';
+import { canonicalForm, shareView } from './share-view';
+
+const grant: Grant = { id: 'late', partnerId: 'kaist', products: ['cell-load', 'alerts', 'telemetry'], operatorIds: ['skt'], redact: ['tokens'], validFrom: '2026-12-01T00:00:00Z', validUntil: '2026-12-10T00:00:00Z' };
+const pilotOfSite = () => undefined;
+const cellLoad = (id: string, windowStart: string) => ({ schema: 'airan.cell-load/1', id, operatorId: 'skt', siteId: 'skt-a', cellId: 'skt-a-c1', pilotId: null, windowStart, tokens: 5, requests: 2, sourceTraceIds: [] });
+const at = (iso: string) => Date.parse(iso);
+const history = (id: string, windowStart: string) => ({ key: 'skt-a-c1', event: cellLoad(id, windowStart), at: at(windowStart) });
+const NONE = new Set<string>();
+
+describe('backfillView', () => {
+  it("gives what the grant covers within its window, redacted as the live path redacts it", () => {
+    const view = backfillView(grant, [], 'cell-load', history('e1', '2026-12-02T00:00:00.000Z'), NONE, pilotOfSite);
+    expect(view).toEqual({ schema: 'airan.cell-load/1', id: 'e1', operatorId: 'skt', siteId: 'skt-a', cellId: 'skt-a-c1', pilotId: null, windowStart: '2026-12-02T00:00:00.000Z', requests: 2 });
+    // The same bytes as the live copy of the event while the grant is in force.
+    expect(JSON.stringify(view)).toBe(JSON.stringify(shareView([grant], 'cell-load', cellLoad('e1', '2026-12-02T00:00:00.000Z'), at('2026-12-05T00:00:00Z'), pilotOfSite)));
+  });
+
+  it('gives nothing before validFrom, from validUntil on, or outside its operators, pilots and sites', () => {
+    expect(backfillView(grant, [], 'cell-load', history('e0', '2026-11-30T23:59:00.000Z'), NONE, pilotOfSite)).toBeUndefined();
+    expect(backfillView(grant, [], 'cell-load', history('e9', '2026-12-10T00:00:00.000Z'), NONE, pilotOfSite)).toBeUndefined();
+    expect(backfillView({ ...grant, operatorIds: ['kt'] }, [], 'cell-load', history('e1', '2026-12-02T00:00:00.000Z'), NONE, pilotOfSite)).toBeUndefined();
+  });
+
+  it('leaves to the live path the events it reads from the seam on', () => {
+    expect(backfillView(grant, [], 'cell-load', history('e1', '2026-12-02T00:00:00.000Z'), new Set(['e1']), pilotOfSite)).toBeUndefined();
+  });
+
+  it("does not copy again what another of the partner's grants gives; another partner's grants do not matter", () => {
+    const other: Grant = { ...grant, id: 'earlier', siteIds: ['skt-a'], operatorIds: [] };
+    expect(backfillView(grant, [other], 'cell-load', history('e1', '2026-12-02T00:00:00.000Z'), NONE, pilotOfSite)).toBeUndefined();
+    expect(backfillView(grant, [{ ...other, partnerId: 'etri' }], 'cell-load', history('e1', '2026-12-02T00:00:00.000Z'), NONE, pilotOfSite)).toBeDefined();
+  });
+
+  it('backfills cell-load and alerts only: rollups keep their latest version alone, telemetry its samples, not its reports', () => {
+    expect(backfilledProductsOf({ ...grant, products: ['rollups', 'alerts', 'telemetry', 'cell-load'] })).toEqual(['alerts', 'cell-load']);
+  });
+});
+
+describe('canonicalForm', () => {
+  it('writes an event read back from jsonb (keys reordered) byte for byte as the event itself', () => {
+    const alert = { schema: 'airan.alert/1', id: 'a1', fingerprint: '0123456789abcdef', ruleId: 'r', status: 'firing', change: 'state', labels: { site: 's', operator: 'skt', alertname: 'X' }, annotations: { summary: 's', description: 'd' }, value: 0.3 };
+    const jsonbOrder = { id: 'a1', value: 0.3, labels: { site: 's', operator: 'skt', alertname: 'X' }, change: 'state', ruleId: 'r', schema: 'airan.alert/1', status: 'firing', annotations: { description: 'd', summary: 's' }, fingerprint: '0123456789abcdef' };
+    expect(JSON.stringify(canonicalForm('alerts', jsonbOrder))).toBe(JSON.stringify(canonicalForm('alerts', alert)));
+    expect(Object.keys(canonicalForm('alerts', jsonbOrder))).toEqual(Object.keys(alert));
+    expect(Object.keys(canonicalForm('alerts', alert).labels as object)).toEqual(['alertname', 'operator', 'site']);
+  });
+});
+
+describe('reachedSeam', () => {
+  it('holds once every partition is read up to the seam; one the seam places at 0 needs nothing', () => {
+    const seam = new Map([[0, 5], [1, 0], [2, 3]]);
+    expect(reachedSeam(new Map([[0, 5n], [2, 4n]]), seam)).toBe(true);
+    expect(reachedSeam(new Map([[0, 4n], [2, 4n]]), seam)).toBe(false);
+    expect(reachedSeam(new Map([[0, 5n]]), seam)).toBe(false);
+  });
+});
