@@ -11,10 +11,14 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 # Real peers the tests talk to, from Debian's packages: Alertmanager (alerting's push) and kcat
-# (librdkafka: a Kafka client that is not ours, for the partner topics).
+# (librdkafka: a Kafka client that is not ours, for the partner topics), with what deploy/local/kcat.sh
+# needs to build the newer librdkafka it runs on (a C compiler, OpenSSL's and zlib's headers).
 missing=()
 command -v prometheus-alertmanager >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
 command -v kcat >/dev/null 2>&1 || missing+=(kcat)
+command -v make >/dev/null 2>&1 && command -v gcc >/dev/null 2>&1 || missing+=(build-essential)
+[ -f /usr/include/openssl/ssl.h ] || missing+=(libssl-dev)
+[ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "[deps] installing ${missing[*]} (Debian packages)..." >&2
@@ -46,3 +50,5 @@ if ! uses_containers && ! pg_answers; then
   fi
   pg_answers || { echo "[deps] PostgreSQL 15 is required on 127.0.0.1:5432 (user postgres, trust auth), or set TEST_POSTGRES_URL / DATABASE_URL" >&2; exit 1; }
 fi
+
+bash deploy/local/kcat.sh ensure

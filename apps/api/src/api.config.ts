@@ -22,6 +22,8 @@ export const apiConfigSchema = z.object({
   API_STREAM_CUT_GRACE_MS: z.coerce.number().int().min(100).default(30_000),
   /** Open live streams per API key on one api instance (beyond: 429 TOO_MANY_STREAMS). */
   API_STREAM_MAX_PER_KEY: z.coerce.number().int().min(1).default(8),
+  /** The authenticated listener partners are told to connect to (host:port[,…]); unset, KAFKA_BROKERS. */
+  API_PARTNER_KAFKA_BOOTSTRAP: z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}(,[A-Za-z0-9.-]+:\d{1,5})*$/, 'expected a comma-separated host:port list').optional(),
 });
 
 export type ApiConfig = z.output<typeof apiConfigSchema>;

@@ -178,4 +178,27 @@ class DeadLetters1764321200000 implements MigrationInterface {
   }
 }
 
-export const API_MIGRATIONS = [apiKeysMigration('api'), AlertsReadModel1764320500000, Registry1764320600000, AlertStreamAndFilters1764320700000, RegistryVersions1764320800000, DeadLetters1764321200000];
+/** Partners' Kafka credentials as issued: who and when, never the password (the broker keeps a salted SCRAM hash). */
+class PartnerCredentials1764321300000 implements MigrationInterface {
+  name = 'PartnerCredentials1764321300000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE api.partner_credentials (
+        id          text PRIMARY KEY,
+        partner_id  text NOT NULL,
+        username    text NOT NULL UNIQUE,
+        created_at  timestamptz NOT NULL DEFAULT now(),
+        created_by  text NOT NULL,
+        revoked_at  timestamptz,
+        revoked_by  text
+      )`);
+    await q.query('CREATE INDEX partner_credentials_by_partner ON api.partner_credentials (partner_id, created_at, id)');
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE api.partner_credentials');
+  }
+}
+
+export const API_MIGRATIONS = [apiKeysMigration('api'), AlertsReadModel1764320500000, Registry1764320600000, AlertStreamAndFilters1764320700000, RegistryVersions1764320800000, DeadLetters1764321200000, PartnerCredentials1764321300000];

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ApiKeyRepository, apiKeyAuthProviders } from '@airan/auth';
 import type { ServiceInfra } from '@airan/http';
-import { outboxProviders } from '@airan/kafka';
+import { PartnerAccessAdmin, outboxProviders } from '@airan/kafka';
 import { Clock } from '@airan/system';
 import type { ApiConfig } from './api.config';
 import { AlertEventsConsumer } from './alerts/alert-events.consumer';
@@ -27,6 +27,11 @@ import { IssueApiKeyUseCase } from './keys/issue-api-key.use-case';
 import { KeysController } from './keys/keys.controller';
 import { RevokeApiKeyUseCase } from './keys/revoke-api-key.use-case';
 import { OpenApiController } from './openapi/openapi.controller';
+import { IssuePartnerCredentialUseCase } from './partner-credentials/issue-partner-credential.use-case';
+import { ListPartnerCredentialsUseCase } from './partner-credentials/list-partner-credentials.use-case';
+import { PartnerCredentialRepository } from './partner-credentials/partner-credential.repository';
+import { PartnerCredentialsController } from './partner-credentials/partner-credentials.controller';
+import { RevokePartnerCredentialUseCase } from './partner-credentials/revoke-partner-credential.use-case';
 import { PublicAlertActionsController } from './ops/public-alert-actions.controller';
 import { ALERTING_CLIENT } from './ops/alerting.client';
 import { AlertingForwarder } from './ops/alerting.forwarder';
@@ -60,6 +65,7 @@ export class ApiModule {
         PublicSilencesController,
         RegistryController,
         GrantsController,
+        PartnerCredentialsController,
         KeysController,
         OpenApiController,
         DashboardController,
@@ -78,6 +84,11 @@ export class ApiModule {
         DataScopeResolver,
         IssueApiKeyUseCase,
         RevokeApiKeyUseCase,
+        { provide: PartnerAccessAdmin, useValue: new PartnerAccessAdmin(infra.kafka) },
+        PartnerCredentialRepository,
+        IssuePartnerCredentialUseCase,
+        ListPartnerCredentialsUseCase,
+        RevokePartnerCredentialUseCase,
         AlertReadRepository,
         GetAlertHistoryUseCase,
         Clock,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfigError } from './config.loader';
 
 /** Variables shared by every airan app; each app extends this with its own. */
 
@@ -13,6 +14,10 @@ export const kafkaEnv = {
   KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, dot, underscore, dash').default(''),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).default(1),
   KAFKA_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+  /** The internal principal on the broker's SASL listener (deploy/local/kafka.sh gives PLAIN); unset, the app connects without SASL. */
+  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-512', 'scram-sha-256']).default('scram-sha-512'),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
 };
 
 export const databaseEnv = {
@@ -44,6 +49,9 @@ export interface CommonConfig {
   readonly KAFKA_TOPIC_PREFIX: string;
   readonly KAFKA_REPLICATION_FACTOR: number;
   readonly KAFKA_CONNECT_TIMEOUT_MS: number;
+  readonly KAFKA_SASL_MECHANISM: 'plain' | 'scram-sha-512' | 'scram-sha-256';
+  readonly KAFKA_SASL_USERNAME?: string;
+  readonly KAFKA_SASL_PASSWORD?: string;
   readonly DATABASE_URL: string;
   readonly HTTP_HOST: string;
   readonly PORT: number;
@@ -51,4 +59,24 @@ export interface CommonConfig {
   readonly RATE_LIMIT_WINDOW_MS: number;
   readonly LOG_LEVEL: string;
   readonly OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+}
+
+/** SASL credentials of a Kafka client, as kafkajs takes them. */
+export interface KafkaSasl {
+  readonly mechanism: 'plain' | 'scram-sha-512' | 'scram-sha-256';
+  readonly username: string;
+  readonly password: string;
+}
+
+/**
+ * The SASL settings the KAFKA_SASL_* variables give: none when neither user nor password is set, a
+ * ConfigError when only one is (a half-configured principal would fail later, at the broker, less clearly).
+ */
+export function kafkaSaslOf(config: Pick<CommonConfig, 'KAFKA_SASL_MECHANISM' | 'KAFKA_SASL_USERNAME' | 'KAFKA_SASL_PASSWORD'>): KafkaSasl | undefined {
+  const { KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password } = config;
+  if (username === undefined && password === undefined) return undefined;
+  if (username === undefined || password === undefined) {
+    throw new ConfigError([`${username === undefined ? 'KAFKA_SASL_USERNAME' : 'KAFKA_SASL_PASSWORD'} is missing: KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are set together`]);
+  }
+  return { mechanism, username, password };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { kafkaEnv } from './config.env';
+import { kafkaEnv, kafkaSaslOf } from './config.env';
 import { ConfigError, loadConfig } from './config.loader';
 
 // An app-like schema: shared Kafka variables (all defaulted) plus one variable without a default.
@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       KAFKA_TOPIC_PREFIX: '',
       KAFKA_REPLICATION_FACTOR: 1,
       KAFKA_CONNECT_TIMEOUT_MS: 5000,
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
       SOME_TIMEOUT_MS: 250,
     });
   });
@@ -64,5 +65,14 @@ describe('loadConfig', () => {
       expect.stringMatching(/^DATABASE_URL is "postgres:\/\/app:\*\*\*@elsewhere\/airan": /),
     ]);
     expect(problems.join('\n')).not.toMatch(/hunter2|airan_abc|s3cret/);
+  });
+
+  describe('kafkaSaslOf', () => {
+    it('gives no SASL without a user, the principal with both, and names the one missing', () => {
+      expect(kafkaSaslOf({ KAFKA_SASL_MECHANISM: 'scram-sha-512' })).toBeUndefined();
+      expect(kafkaSaslOf({ KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'airan', KAFKA_SASL_PASSWORD: 'pw' })).toEqual({ mechanism: 'scram-sha-512', username: 'airan', password: 'pw' });
+      expect(() => kafkaSaslOf({ KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'airan' })).toThrow(/KAFKA_SASL_PASSWORD is missing/);
+      expect(() => kafkaSaslOf({ KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_PASSWORD: 'pw' })).toThrow(/KAFKA_SASL_USERNAME is missing/);
+    });
   });
 });

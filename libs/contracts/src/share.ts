@@ -41,8 +41,18 @@ export function redactableFields(product: ShareProduct): string[] {
 /** The topic address with its parameters, as the AsyncAPI document names it. */
 export const SHARE_TOPIC_ADDRESS = 'airan.share.{partnerId}.{product}.v1';
 
+/** Every topic of one partner starts with this (the dot ends the id: `etri` never matches `etri2`'s topics); its ACLs are on it. */
+export function shareTopicPrefix(partnerId: string): string {
+  return `airan.share.${partnerId}.`;
+}
+
 export function shareTopicName(partnerId: string, product: ShareProduct): string {
-  return `airan.share.${partnerId}.${product}.v1`;
+  return `${shareTopicPrefix(partnerId)}${product}.v1`;
+}
+
+/** A partner's consumer groups start with its id and a dot: the only groups its ACLs let it use. */
+export function partnerGroupPrefix(partnerId: string): string {
+  return `${partnerId}.`;
 }
 
 /** What a partner receives of product P: its envelope always, any other field only if the grant keeps it. */

@@ -8,7 +8,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { MigrationInterface } from 'typeorm';
 import type { z } from 'zod';
 import { API_KEY_REPOSITORY, type PrincipalLookup } from '@airan/auth';
-import { type CommonConfig, ConfigError, loadConfig } from '@airan/config';
+import { type CommonConfig, ConfigError, kafkaSaslOf, loadConfig } from '@airan/config';
 import { topicNames } from '@airan/contracts';
 import { DatabaseUnavailableError, infrastructureMigration, openServiceDatabase } from '@airan/database';
 import { KafkaBatchTransport, KafkaErrorFilter, KafkaUnavailableError, TopicDriftError, connectAndProvision, createKafka } from '@airan/kafka';
@@ -73,7 +73,7 @@ export async function startService<S extends z.ZodTypeAny>(spec: ServiceSpec<S>)
   initTracing(`airan-${spec.name}`, config.OTEL_EXPORTER_OTLP_ENDPOINT);
   const logger = createLogger(spec.name, config.LOG_LEVEL);
   const dataSource = await openServiceDatabase({ url: config.DATABASE_URL, schema: spec.name, migrations: [infrastructureMigration(spec.name), ...spec.migrations] });
-  const kafka = createKafka({ clientId: `airan-${spec.name}`, brokers: config.KAFKA_BROKERS, connectTimeoutMs: config.KAFKA_CONNECT_TIMEOUT_MS }, logger);
+  const kafka = createKafka({ clientId: `airan-${spec.name}`, brokers: config.KAFKA_BROKERS, connectTimeoutMs: config.KAFKA_CONNECT_TIMEOUT_MS, sasl: kafkaSaslOf(config) }, logger);
   await connectAndProvision(kafka, config.KAFKA_BROKERS, config.KAFKA_TOPIC_PREFIX, config.KAFKA_REPLICATION_FACTOR, logger);
 
   const admin = kafka.admin();

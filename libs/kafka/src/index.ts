@@ -12,3 +12,5 @@ export * from './kafka-batch.transport';
 export * from './kafka-error.filter';
 export * from './topic.fetcher';
 export * from './transactional.pipe';
+export * from './scram.admin';
+export * from './partner-access.admin';

@@ -1,10 +1,13 @@
-import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel, type LogEntry, type SASLOptions } from 'kafkajs';
+import type { KafkaSasl } from '@airan/config';
 import type { Logger } from '@airan/observability';
 
 export interface KafkaSettings {
   readonly clientId: string;
   readonly brokers: readonly string[];
   readonly connectTimeoutMs: number;
+  /** The principal on the broker's SASL listener; none for a broker without authentication. */
+  readonly sasl?: KafkaSasl;
 }
 
 /** Raised when no broker answers at start-up; names the addresses tried. */
@@ -49,6 +52,7 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
   return new Kafka({
     clientId: settings.clientId,
     brokers: [...settings.brokers],
+    ...(settings.sasl ? { sasl: settings.sasl as SASLOptions } : {}),
     connectionTimeout: settings.connectTimeoutMs,
     requestTimeout: 30_000,
     retry: { initialRetryTime: 100, retries: 8 },

@@ -1,4 +1,5 @@
 import type { Kafka } from 'kafkajs';
+import { Batch, type KafkajsCluster, type RawPartition, createCluster } from './kafkajs.internals';
 
 /** One message as a fetch returned it; offsets are plain numbers (Kafka's int64 stays far below 2^53 in practice). */
 export interface FetchedMessage {
@@ -33,37 +34,6 @@ export class OffsetOutOfRangeError extends Error {
     super(`${topic}: ${cause.message}`);
     this.name = 'OffsetOutOfRangeError';
   }
-}
-
-// kafkajs 2.2.4 (pinned) internals: its consumer always joins a group, so plain "assign and seek" reads
-// go through its cluster client and the consumer's own Batch filter (control records, aborted transactions).
-interface RawPartition {
-  readonly partition: number;
-  readonly messages: Array<{ offset: string }>;
-}
-interface KafkajsBatch {
-  readonly messages: Array<{ offset: string; value: Buffer | null }>;
-  readonly messagesWithinOffset: Array<{ offset: string }>;
-}
-interface KafkajsBroker {
-  fetch(request: object): Promise<{ responses: Array<{ topicName: string; partitions: RawPartition[] }> }>;
-}
-interface KafkajsCluster {
-  connect(): Promise<void>;
-  disconnect(): Promise<void>;
-  addTargetTopic(topic: string): Promise<void>;
-  refreshMetadata(): Promise<void>;
-  findTopicPartitionMetadata(topic: string): Array<{ partitionId: number }>;
-  findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
-  findBroker(request: { nodeId: string }): Promise<KafkajsBroker>;
-  fetchTopicsOffset(request: Array<{ topic: string; partitions: Array<{ partition: number }>; fromBeginning: boolean }>): Promise<Array<{ partitions: Array<{ partition: number; offset: string }> }>>;
-}
-const Batch = require('kafkajs/src/consumer/batch') as new (topic: string, fetchedOffset: string, partition: RawPartition) => KafkajsBatch;
-
-function createCluster(kafka: Kafka): KafkajsCluster {
-  const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
-  if (!symbol) throw new Error('kafkajs internals changed: no private:Kafka:createCluster (TopicFetcher needs updating)');
-  return (kafka as unknown as Record<symbol, (options: object) => KafkajsCluster>)[symbol]({ metadataMaxAge: 300_000, allowAutoTopicCreation: false });
 }
 
 /**

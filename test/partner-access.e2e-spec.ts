@@ -1,0 +1,173 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, type Kafka, ResourcePatternTypes } from 'kafkajs';
+import { shareTopicName } from '@airan/contracts';
+import { createKafka, principalOf } from '@airan/kafka';
+import { createLogger } from '@airan/observability';
+import { deleteTopics } from './support/kafka-test-tools';
+import { kcatRead, kcatRun } from './support/kcat';
+import { ServiceProcess } from './support/service-process';
+import { createApiKey, dropDatabase, isolate } from './support/stack';
+
+interface IssuedCredential {
+  id: string;
+  username: string;
+  password: string;
+  bootstrapServers: string;
+  topicPrefix: string;
+  groupPrefix: string;
+}
+
+/**
+ * Partner credentials on a broker with the SASL listener and StandardAuthorizer (deploy/local/kafka.sh with
+ * KAFKA_AUTH=sasl, on a port of its own), issued and revoked through the api, which itself connects as the
+ * internal principal. Proved with kcat (librdkafka, not our client): ETRI reads its own topic and nothing
+ * else, cannot write, and once its credential is revoked cannot even connect.
+ */
+describe('partner credentials: SCRAM principals and ACLs on the broker', () => {
+  const port = 9192;
+  const brokers = `127.0.0.1:${port}`;
+  const script = join(__dirname, '../deploy/local/kafka.sh');
+  const broker = (...args: string[]) => execFileSync('bash', [script, ...args], { env: { ...process.env, KAFKA_PORT: String(port), KAFKA_AUTH: 'sasl' }, encoding: 'utf8' });
+  const isolation = isolate();
+  const etriTopic = `${isolation.topicPrefix}${shareTopicName('etri', 'cell-load')}`;
+  const yonseiTopic = `${isolation.topicPrefix}${shareTopicName('yonsei', 'cell-load')}`;
+  const internalTopic = `${isolation.topicPrefix}airan.cell-load.v1`;
+  const events = Array.from({ length: 20 }, (_, i) => ({ key: `cell-${i % 4}`, value: JSON.stringify({ n: i }) }));
+  const as = (credential: { username: string }, password: string) => ({ 'security.protocol': 'SASL_PLAINTEXT', 'sasl.mechanisms': 'SCRAM-SHA-512', 'sasl.username': credential.username, 'sasl.password': password });
+  let kafka: Kafka;
+  let api: ServiceProcess;
+  let startedHere = false;
+  let admin: string;
+  let etri: IssuedCredential;
+
+  const call = (method: string, path: string, key: string) => fetch(`${api.url}${path}`, { method, headers: { authorization: `Bearer ${key}` } });
+  const refusal = async (response: Response) => [response.status, ((await response.json()) as { error: { code: string } }).error.code];
+
+  beforeAll(async () => {
+    try {
+      broker('status');
+    } catch {
+      startedHere = true;
+    }
+    broker('start');
+    const internal = Object.fromEntries(broker('credentials').trim().split('\n').map((line) => line.split('=', 2) as [string, string]));
+    kafka = createKafka({ clientId: 'airan-test-partner-access', brokers: [brokers], connectTimeoutMs: 5000, sasl: { mechanism: internal.KAFKA_SASL_MECHANISM as 'plain', username: internal.KAFKA_SASL_USERNAME, password: internal.KAFKA_SASL_PASSWORD } }, createLogger('test', 'silent'));
+    const kafkaAdmin = kafka.admin();
+    await kafkaAdmin.connect();
+    await kafkaAdmin.createTopics({ waitForLeaders: true, topics: [etriTopic, yonseiTopic, internalTopic].map((topic) => ({ topic, numPartitions: 2 })) });
+    await kafkaAdmin.disconnect();
+    const producer = kafka.producer({ idempotent: true });
+    await producer.connect();
+    for (const topic of [etriTopic, yonseiTopic, internalTopic]) await producer.send({ topic, messages: events });
+    await producer.disconnect();
+    // The api on the SASL listener, as the internal principal (it provisions its topics and creates partner principals).
+    api = await ServiceProcess.start('api', { ...isolation.env, ...internal, KAFKA_BROKERS: brokers });
+    admin = (await createApiKey(isolation, 'admin', 'root')).key;
+    const issued = await call('POST', '/v1/partners/etri/kafka-credentials', admin);
+    expect(issued.status).toBe(201);
+    etri = (await issued.json()) as IssuedCredential;
+  }, 180_000);
+
+  afterAll(async () => {
+    await api?.stop();
+    await dropDatabase(isolation);
+    const kafkaAdmin = kafka.admin();
+    await kafkaAdmin.connect();
+    const mine = (await kafkaAdmin.listTopics()).filter((topic) => topic.startsWith(isolation.topicPrefix));
+    await kafkaAdmin.deleteTopics({ topics: mine });
+    await kafkaAdmin.disconnect();
+    if (startedHere) broker('stop');
+  });
+
+  it('issues a credential once, with what a client needs, and lists it without the password', async () => {
+    expect(etri).toMatchObject({ username: `etri.${etri.id}`, bootstrapServers: brokers, topicPrefix: `${isolation.topicPrefix}airan.share.etri.`, groupPrefix: `${isolation.topicPrefix}etri.` });
+    expect(etri.password.length).toBeGreaterThanOrEqual(32);
+    const listed = (await (await call('GET', '/v1/partners/etri/kafka-credentials', admin)).json()) as { credentials: Array<Record<string, unknown>> };
+    expect(listed.credentials).toEqual([expect.objectContaining({ id: etri.id, username: etri.username, revokedAt: null })]);
+    expect(JSON.stringify(listed)).not.toContain(etri.password);
+    expect(api.logs).not.toContain(etri.password);
+  });
+
+  it('reads exactly the events of its own topic', async () => {
+    const read = await kcatRead(etriTopic, as(etri, etri.password), 'read_committed', brokers);
+    const lines = (list: ReadonlyArray<{ key: string; value: string }>) => list.map((m) => `${m.key} ${m.value}`).sort();
+    expect(lines(read)).toEqual(lines(events));
+  });
+
+  it("is refused on another partner's topic and on internal topics", async () => {
+    for (const topic of [yonseiTopic, internalTopic]) {
+      const outcome = await kcatRun(['-b', brokers, '-C', '-t', topic, '-o', 'beginning', '-e', '-q'], as(etri, etri.password));
+      expect(outcome.code).not.toBe(0);
+      expect(outcome.stderr).toContain(`Topic ${topic} error: Broker: Topic authorization failed`);
+      expect(outcome.stdout).toBe('');
+    }
+  });
+
+  it('cannot write, not even to its own topic', async () => {
+    const outcome = await kcatRun(['-b', brokers, '-P', '-t', etriTopic, '-k', 'cell-0'], as(etri, etri.password), 'forged\n');
+    expect(outcome.stderr).toMatch(/Topic authorization failed/);
+    expect(await kcatRead(etriTopic, as(etri, etri.password), 'read_committed', brokers)).toHaveLength(events.length);
+  });
+
+  it('cannot connect with a wrong password', async () => {
+    const outcome = await kcatRun(['-b', brokers, '-L', '-m', '5'], as(etri, 'not-the-password'));
+    expect(outcome.stderr).toMatch(/Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512/);
+    expect(outcome.stdout).not.toContain(etriTopic);
+  });
+
+  it('answers each refusal with its code, and issues nothing on one', async () => {
+    const yonseiKey = (await createApiKey(isolation, 'partner', 'yonsei')).key;
+    const etriKey = (await createApiKey(isolation, 'partner', 'etri')).key;
+    const opsKey = (await createApiKey(isolation, 'ops', 'noc')).key;
+    const unknown = await call('POST', '/v1/partners/nobody/kafka-credentials', admin);
+    expect(await refusal(unknown)).toEqual([404, 'PARTNER_NOT_FOUND']);
+    const byOthers = await call('GET', '/v1/partners/etri/kafka-credentials', yonseiKey);
+    expect(await refusal(byOthers)).toEqual([403, 'PARTNER_NOT_PERMITTED']);
+    expect((await call('POST', '/v1/partners/etri/kafka-credentials', opsKey)).status).toBe(403);
+    expect((await call('POST', '/v1/partners/etri/kafka-credentials', etriKey)).status).toBe(403);
+    const own = (await (await call('GET', '/v1/partners/etri/kafka-credentials', etriKey)).json()) as { credentials: unknown[] };
+    expect(own.credentials).toHaveLength(1);
+    expect((await (await call('GET', '/v1/partners/nobody/kafka-credentials', admin)).json()) as object).toEqual({ credentials: [] });
+  });
+
+  it('once revoked, cannot connect, its ACLs are gone, and it is listed as revoked', async () => {
+    expect((await call('DELETE', `/v1/partners/etri/kafka-credentials/${etri.id}`, admin)).status).toBe(204);
+    const outcome = await kcatRun(['-b', brokers, '-L', '-m', '5'], as(etri, etri.password));
+    expect(outcome.stderr).toMatch(/Authentication failed during authentication due to invalid credentials/);
+    expect(outcome.stdout).not.toContain(etriTopic);
+    const kafkaAdmin = kafka.admin();
+    await kafkaAdmin.connect();
+    const acls = await kafkaAdmin.describeAcls({ resourceType: AclResourceTypes.ANY, resourcePatternType: ResourcePatternTypes.ANY, principal: principalOf(etri.username), host: '*', operation: AclOperationTypes.ANY, permissionType: AclPermissionTypes.ANY });
+    await kafkaAdmin.disconnect();
+    expect(acls.resources).toEqual([]);
+    const listed = (await (await call('GET', '/v1/partners/etri/kafka-credentials', admin)).json()) as { credentials: Array<{ revokedAt: string | null }> };
+    expect(listed.credentials).toEqual([expect.objectContaining({ id: etri.id, revokedAt: expect.any(String) })]);
+    const again = await call('DELETE', `/v1/partners/etri/kafka-credentials/${etri.id}`, admin);
+    expect(await refusal(again)).toEqual([404, 'CREDENTIAL_NOT_FOUND']);
+  });
+});
+
+/** On a broker without an authorizer (the PLAINTEXT listener) there are no ACLs to limit a partner: nothing is issued. */
+describe('partner credentials: a broker that cannot limit them', () => {
+  const isolation = isolate();
+  let api: ServiceProcess;
+
+  beforeAll(async () => {
+    api = await ServiceProcess.start('api', isolation.env);
+  }, 120_000);
+
+  afterAll(async () => {
+    await api?.stop();
+    await dropDatabase(isolation);
+    await deleteTopics(isolation);
+  });
+
+  it('answers 503 BROKER_UNAVAILABLE and lists nothing', async () => {
+    const admin = (await createApiKey(isolation, 'admin', 'root')).key;
+    const headers = { authorization: `Bearer ${admin}` };
+    const issued = await fetch(`${api.url}/v1/partners/etri/kafka-credentials`, { method: 'POST', headers });
+    expect([issued.status, ((await issued.json()) as { error: { code: string } }).error.code]).toEqual([503, 'BROKER_UNAVAILABLE']);
+    expect(await (await fetch(`${api.url}/v1/partners/etri/kafka-credentials`, { headers })).json()).toEqual({ credentials: [] });
+  });
+});
