@@ -1,4 +1,5 @@
-import { Kafka, Partitioners, logLevel, type Producer } from 'kafkajs';
+import { Partitioners, type Producer } from 'kafkajs';
+import { testKafka } from './support/test-kafka';
 import { CELL_LOAD_SCHEMA, type CellLoadWindow, type CellSample, type GpuSample, TELEMETRY_SCHEMA, type TelemetryReport, stableEventId, topicNames } from '@airan/contracts';
 import { fingerprint } from '@airan/rule-engine';
 import { AlertingRun, type AlertingState, lifecycleViolations } from './support/alerting-run';
@@ -139,7 +140,7 @@ describe('alerting: evidence applied once, forward in event time', () => {
   }
 
   beforeAll(async () => {
-    const kafka = new Kafka({ clientId: 'alerting-order-test', brokers: once.env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+    const kafka = testKafka('alerting-order-test', once.env.KAFKA_BROKERS.split(','));
     producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     const duplicated = withDuplicates(windows);

@@ -1,5 +1,6 @@
 import { type IncomingMessage, type Server, createServer } from 'node:http';
-import { Kafka, Partitioners, logLevel, type Producer } from 'kafkajs';
+import { Partitioners, type Producer } from 'kafkajs';
+import { testKafka } from './support/test-kafka';
 import { CELL_LOAD_SCHEMA, type CellLoadWindow, stableEventId } from '@airan/contracts';
 import { fingerprint } from '@airan/rule-engine';
 import { ServiceProcess } from './support/service-process';
@@ -50,7 +51,7 @@ describe('alerting: webhook notifications', () => {
     hookUrl = `http://127.0.0.1:${port}/hook`;
     env = { ...isolation.env, ALERTING_WEBHOOKS: `ops-team=${hookUrl}`, ALERTING_EXTERNAL_URL: 'http://airan.example:3000', ALERTING_NOTIFY_MAX_BACKOFF_MS: '500' };
     alerting = await ServiceProcess.start('alerting', env);
-    const kafka = new Kafka({ clientId: 'alerting-test', brokers: isolation.env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+    const kafka = testKafka('alerting-test', isolation.env.KAFKA_BROKERS.split(','));
     producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
   });

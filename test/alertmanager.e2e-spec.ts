@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, Partitioners, logLevel, type Producer } from 'kafkajs';
+import { Partitioners, type Producer } from 'kafkajs';
+import { testKafka } from './support/test-kafka';
 import { CELL_LOAD_SCHEMA, type CellLoadWindow, stableEventId } from '@airan/contracts';
 import { fingerprint } from '@airan/rule-engine';
 import { ServiceProcess } from './support/service-process';
@@ -38,7 +39,7 @@ describe('alerting: pushing to a real Alertmanager', () => {
       if ((await fetch(`${amUrl}/-/ready`)).status !== 200) throw new Error('alertmanager not ready');
     });
     alerting = await ServiceProcess.start('alerting', { ...isolation.env, ALERTING_ALERTMANAGER_URL: amUrl });
-    const kafka = new Kafka({ clientId: 'am-test', brokers: isolation.env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+    const kafka = testKafka('am-test', isolation.env.KAFKA_BROKERS.split(','));
     producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
   });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { testKafka } from './support/test-kafka';
 import { Client } from 'pg';
 import { TELEMETRY_DLQ_SCHEMA, type TelemetryDeadLetter, topicNames } from '@airan/contracts';
 import { type HistoryPage, getJson, historyUrl } from './support/history-http';
@@ -16,7 +16,7 @@ const DAY_MS = 86_400_000;
  */
 describe('history: the dead-letter read model', () => {
   const isolation = isolate();
-  const kafka = new Kafka({ clientId: 'airan-test-dlq', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), logLevel: logLevel.NOTHING });
+  const kafka = testKafka('airan-test-dlq');
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   let api: ServiceProcess;
   let db: Client;

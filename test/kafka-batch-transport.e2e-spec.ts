@@ -2,7 +2,8 @@ import { Controller, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Ctx, type CustomStrategy, EventPattern, Payload } from '@nestjs/microservices';
 import type { INestMicroservice } from '@nestjs/common';
-import { Kafka, Partitioners, logLevel } from 'kafkajs';
+import { Kafka, Partitioners } from 'kafkajs';
+import { testKafka } from './support/test-kafka';
 import type { DataSource } from 'typeorm';
 import { infrastructureMigration, openServiceDatabase } from '@airan/database';
 import { FeatureError } from '@airan/errors';
@@ -51,7 +52,7 @@ describe('Kafka batch transport', () => {
   const isolation = isolate();
   const logged: Array<Record<string, unknown>> = [];
   const logger = createLogger('transport-test', 'error', { write: (line: string) => void logged.push(JSON.parse(line)) });
-  const kafka = new Kafka({ clientId: 'transport-test', brokers: isolation.env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+  const kafka = testKafka('transport-test', isolation.env.KAFKA_BROKERS.split(','));
   let dataSource: DataSource;
   let app: INestMicroservice;
   const values = Array.from({ length: 20 }, (_, i) => `m-${i}`);

@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, type Kafka, ResourcePatternTypes } from 'kafkajs';
+import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } from 'kafkajs';
 import { shareTopicName } from '@airan/contracts';
-import { createKafka, principalOf } from '@airan/kafka';
-import { createLogger } from '@airan/observability';
+import { principalOf } from '@airan/kafka';
 import { deleteTopics } from './support/kafka-test-tools';
 import { kcatRead, kcatRun } from './support/kcat';
 import { ServiceProcess } from './support/service-process';
 import { createApiKey, dropDatabase, isolate } from './support/stack';
+import { testKafka } from './support/test-kafka';
 
 interface IssuedCredential {
   id: string;
@@ -19,25 +19,20 @@ interface IssuedCredential {
 }
 
 /**
- * Partner credentials on a broker with the SASL listener and StandardAuthorizer (deploy/local/kafka.sh with
- * KAFKA_AUTH=sasl, on a port of its own), issued and revoked through the api, which itself connects as the
- * internal principal. Proved with kcat (librdkafka, not our client): ETRI reads its own topic and nothing
+ * Partner credentials on the broker's SASL listener with StandardAuthorizer (deploy/local/kafka.sh), issued
+ * and revoked through the api, which connects as the internal principal like every service. Proved with kcat (librdkafka, not our client): ETRI reads its own topic and nothing
  * else, cannot write, and once its credential is revoked cannot even connect.
  */
 describe('partner credentials: SCRAM principals and ACLs on the broker', () => {
-  const port = 9192;
-  const brokers = `127.0.0.1:${port}`;
-  const script = join(__dirname, '../deploy/local/kafka.sh');
-  const broker = (...args: string[]) => execFileSync('bash', [script, ...args], { env: { ...process.env, KAFKA_PORT: String(port), KAFKA_AUTH: 'sasl' }, encoding: 'utf8' });
   const isolation = isolate();
+  const brokers = isolation.env.KAFKA_BROKERS;
   const etriTopic = `${isolation.topicPrefix}${shareTopicName('etri', 'cell-load')}`;
   const yonseiTopic = `${isolation.topicPrefix}${shareTopicName('yonsei', 'cell-load')}`;
   const internalTopic = `${isolation.topicPrefix}airan.cell-load.v1`;
   const events = Array.from({ length: 20 }, (_, i) => ({ key: `cell-${i % 4}`, value: JSON.stringify({ n: i }) }));
   const as = (credential: { username: string }, password: string) => ({ 'security.protocol': 'SASL_PLAINTEXT', 'sasl.mechanisms': 'SCRAM-SHA-512', 'sasl.username': credential.username, 'sasl.password': password });
-  let kafka: Kafka;
+  const kafka = testKafka('airan-test-partner-access');
   let api: ServiceProcess;
-  let startedHere = false;
   let admin: string;
   let etri: IssuedCredential;
 
@@ -45,14 +40,6 @@ describe('partner credentials: SCRAM principals and ACLs on the broker', () => {
   const refusal = async (response: Response) => [response.status, ((await response.json()) as { error: { code: string } }).error.code];
 
   beforeAll(async () => {
-    try {
-      broker('status');
-    } catch {
-      startedHere = true;
-    }
-    broker('start');
-    const internal = Object.fromEntries(broker('credentials').trim().split('\n').map((line) => line.split('=', 2) as [string, string]));
-    kafka = createKafka({ clientId: 'airan-test-partner-access', brokers: [brokers], connectTimeoutMs: 5000, sasl: { mechanism: internal.KAFKA_SASL_MECHANISM as 'plain', username: internal.KAFKA_SASL_USERNAME, password: internal.KAFKA_SASL_PASSWORD } }, createLogger('test', 'silent'));
     const kafkaAdmin = kafka.admin();
     await kafkaAdmin.connect();
     await kafkaAdmin.createTopics({ waitForLeaders: true, topics: [etriTopic, yonseiTopic, internalTopic].map((topic) => ({ topic, numPartitions: 2 })) });
@@ -61,8 +48,7 @@ describe('partner credentials: SCRAM principals and ACLs on the broker', () => {
     await producer.connect();
     for (const topic of [etriTopic, yonseiTopic, internalTopic]) await producer.send({ topic, messages: events });
     await producer.disconnect();
-    // The api on the SASL listener, as the internal principal (it provisions its topics and creates partner principals).
-    api = await ServiceProcess.start('api', { ...isolation.env, ...internal, KAFKA_BROKERS: brokers });
+    api = await ServiceProcess.start('api', isolation.env);
     admin = (await createApiKey(isolation, 'admin', 'root')).key;
     const issued = await call('POST', '/v1/partners/etri/kafka-credentials', admin);
     expect(issued.status).toBe(201);
@@ -72,12 +58,7 @@ describe('partner credentials: SCRAM principals and ACLs on the broker', () => {
   afterAll(async () => {
     await api?.stop();
     await dropDatabase(isolation);
-    const kafkaAdmin = kafka.admin();
-    await kafkaAdmin.connect();
-    const mine = (await kafkaAdmin.listTopics()).filter((topic) => topic.startsWith(isolation.topicPrefix));
-    await kafkaAdmin.deleteTopics({ topics: mine });
-    await kafkaAdmin.disconnect();
-    if (startedHere) broker('stop');
+    await deleteTopics(isolation);
   });
 
   it('issues a credential once, with what a client needs, and lists it without the password', async () => {
@@ -148,19 +129,26 @@ describe('partner credentials: SCRAM principals and ACLs on the broker', () => {
   });
 });
 
-/** On a broker without an authorizer (the PLAINTEXT listener) there are no ACLs to limit a partner: nothing is issued. */
+/**
+ * On a broker without an authorizer (KAFKA_AUTH=none: a PLAINTEXT listener, here on a port of its own)
+ * there are no ACLs to limit a partner: nothing is issued.
+ */
 describe('partner credentials: a broker that cannot limit them', () => {
+  const port = 9192;
+  const script = join(__dirname, '../deploy/local/kafka.sh');
+  const broker = (command: string) => execFileSync('bash', [script, command], { env: { ...process.env, KAFKA_PORT: String(port), KAFKA_AUTH: 'none' }, stdio: 'inherit' });
   const isolation = isolate();
   let api: ServiceProcess;
 
   beforeAll(async () => {
-    api = await ServiceProcess.start('api', isolation.env);
+    broker('start');
+    api = await ServiceProcess.start('api', { ...isolation.env, KAFKA_BROKERS: `127.0.0.1:${port}`, KAFKA_SASL_USERNAME: '', KAFKA_SASL_PASSWORD: '' });
   }, 120_000);
 
   afterAll(async () => {
     await api?.stop();
     await dropDatabase(isolation);
-    await deleteTopics(isolation);
+    broker('stop');
   });
 
   it('answers 503 BROKER_UNAVAILABLE and lists nothing', async () => {

@@ -1,4 +1,5 @@
-import { type Admin, ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
+import { type Admin, ConfigResourceTypes } from 'kafkajs';
+import { testKafka } from './support/test-kafka';
 import { TOPICS, type TopicSpec } from '@airan/contracts';
 import { TopicDriftError, connectAndProvision } from '@airan/kafka';
 import { createLogger } from '@airan/observability';
@@ -18,7 +19,7 @@ function capturingLogger() {
 describe('kafka: topics as the contract defines them', () => {
   const isolation = isolate();
   const brokers = isolation.env.KAFKA_BROKERS.split(',');
-  const kafka = new Kafka({ clientId: 'airan-test-topics', brokers, logLevel: logLevel.NOTHING });
+  const kafka = testKafka('airan-test-topics', brokers);
   const specs: readonly TopicSpec[] = Object.values(TOPICS);
   const deployed = (spec: TopicSpec) => `${isolation.topicPrefix}${spec.name}`;
   let admin: Admin;
@@ -66,7 +67,7 @@ describe('kafka: topics as the contract defines them', () => {
 describe('kafka: topics that differ from their contract', () => {
   const isolation = isolate();
   const brokers = isolation.env.KAFKA_BROKERS.split(',');
-  const kafka = new Kafka({ clientId: 'airan-test-topic-drift', brokers, logLevel: logLevel.NOTHING });
+  const kafka = testKafka('airan-test-topic-drift', brokers);
   const registry = `${isolation.topicPrefix}${TOPICS.registry.name}`;
   const telemetry = `${isolation.topicPrefix}${TOPICS.telemetry.name}`;
   let admin: Admin;

@@ -17,4 +17,6 @@ fi
 
 npm run --silent build
 bash deploy/local/kafka.sh start
+# The bench's clients and the services it starts connect as the broker's internal principal.
+while IFS= read -r line; do export "${line?}"; done < <(bash deploy/local/kafka.sh credentials)
 exec node dist/test/bench/bench.js "$@"

@@ -3,15 +3,15 @@
 #
 # Usage: deploy/local/kafka.sh start|stop|status|credentials|ensure-jars|perf-producer ARGS...|topics ARGS...
 #
-# KAFKA_AUTH=sasl makes the client listener SASL_PLAINTEXT with KRaft's StandardAuthorizer. The services
+# KAFKA_AUTH=sasl (the default) makes the client listener SASL_PLAINTEXT with KRaft's StandardAuthorizer. The services
 # connect as the internal principal `airan` (a super user) with PLAIN, its password in the broker's own
 # configuration: it never depends on the metadata log (a SCRAM credential bootstrapped at format time was
 # seen lost on restart after another user's credential was deleted). Research partners connect with
 # SCRAM-SHA-512 credentials the api creates at run time; they get only what ACLs allow, and must
 # authenticate again every minute, so a deleted credential ends their open connections too. The
 # controller listener takes PLAIN for the broker itself only. Both passwords are generated once per data
-# directory and kept in it (mode 600), never in the repo. KAFKA_AUTH=none (the default for now) is a plain
-# PLAINTEXT listener without an authorizer.
+# directory and kept in it (mode 600), never in the repo. KAFKA_AUTH=none is a plain PLAINTEXT listener
+# without an authorizer (what partner principals cannot be limited on).
 #
 #   start          start the broker (idempotent: reuses a broker already answering on the port)
 #   stop           stop the broker started by this script (SIGTERM, up to 20 s, then SIGKILL)
@@ -27,7 +27,7 @@
 # Environment:
 #   AIRAN_HOME              cache/data root outside the repo (default $HOME/.cache/airan)
 #   KAFKA_PORT              client listener port (default 9092)
-#   KAFKA_AUTH              none (PLAINTEXT, the default) or sasl (SCRAM-SHA-512 and ACLs)
+#   KAFKA_AUTH              sasl (the default: SASL and ACLs) or none (PLAINTEXT)
 #   KAFKA_CONTROLLER_PORT   KRaft controller port (default KAFKA_PORT+1)
 #   KAFKA_HEAP_OPTS         broker heap (default "-Xms256m -Xmx768m")
 #   KAFKA_START_TIMEOUT     seconds to wait for the broker to become ready (default 90)
@@ -50,7 +50,7 @@ LOG4J_CONFIG="$SCRIPT_DIR/kafka/log4j2.properties"
 
 AIRAN_HOME="${AIRAN_HOME:-$HOME/.cache/airan}"
 PORT="${KAFKA_PORT:-9092}"
-AUTH="${KAFKA_AUTH:-none}"
+AUTH="${KAFKA_AUTH:-sasl}"
 CPORT="${KAFKA_CONTROLLER_PORT:-$((PORT + 1))}"
 HOST=127.0.0.1
 HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx768m}"
@@ -214,6 +214,10 @@ EOF
   )
 }
 
+listener_protocol() {
+  if [ "$AUTH" = none ]; then echo PLAINTEXT; else echo SASL_PLAINTEXT; fi
+}
+
 listener_properties() {
   if [ "$AUTH" = none ]; then
     cat <<EOF
@@ -331,6 +335,10 @@ wait_ready() { # pid log_offset
 
 do_start() {
   local pid t0=$SECONDS
+  if pid="$(our_pid)" && ! grep -q "^listeners=$(listener_protocol)://" "$SERVER_PROPS"; then
+    log "broker on $HOST:$PORT (pid $pid) runs another listener than KAFKA_AUTH=$AUTH asks: restarting it"
+    do_stop
+  fi
   if pid="$(our_pid)"; then
     if port_open "$PORT"; then
       log "broker already running on $HOST:$PORT (pid $pid), reusing it"

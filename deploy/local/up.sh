@@ -43,6 +43,8 @@ if ! bash deploy/local/kafka.sh status >/dev/null 2>&1; then
   started_broker=true
   bash deploy/local/kafka.sh start
 fi
+# Every service connects to the broker's SASL listener as the internal principal.
+while IFS= read -r line; do export "${line?}"; done < <(bash deploy/local/kafka.sh credentials)
 
 declare -A PORTS=([api]=3000 [ingest]=3001 [load]=3002 [alerting]=3003 [share]=3004)
 # The api reaches alerting's internal routes (rules, silences, acknowledgements) with a key made for this run.
@@ -80,7 +82,8 @@ airan is up.
   load       http://127.0.0.1:3002   (/health/ready, /metrics)
   alerting   http://127.0.0.1:3003   (/health/ready, /metrics)
   share      http://127.0.0.1:3004   (/health/ready, /metrics): partner topics airan.share.<partnerId>.<product>.v1 on $KAFKA_BROKERS
-  kafka      $KAFKA_BROKERS
+  kafka      $KAFKA_BROKERS   (SASL_PLAINTEXT: services as the internal principal, partners with SCRAM-SHA-512
+             credentials from POST /v1/partners/<partnerId>/kafka-credentials, docs/partners.md)
   postgres   $DATABASE_URL
   logs       $LOGS/{ingest,load,alerting,api,share,simulator}.log
 The simulator streams SK Telecom, KT and LG U+ sites; windows close every 60 s of event time.

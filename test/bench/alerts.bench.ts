@@ -12,7 +12,8 @@
  * warm-up crossing that proves the path works end to end.
  */
 import { randomBytes } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka } from 'kafkajs';
+import { testKafka } from '../support/test-kafka';
 import { Client } from 'pg';
 import { FLEET } from '@airan/demo-fleet';
 import { ServiceProcess } from '../support/service-process';
@@ -112,7 +113,7 @@ async function windowPhase(stack: AiranStack, options: AlertBenchOptions, progre
   let nextWindow = Math.floor((Date.now() - 3_600_000) / windowMs) * windowMs;
   const expectations = new AlertExpectations(stack.server);
   const kafkaTimes = new Map<string, number>();
-  const kafka = new Kafka({ clientId: 'airan-bench-alerts', brokers: stack.isolation.env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+  const kafka = testKafka('airan-bench-alerts', stack.isolation.env.KAFKA_BROKERS.split(','));
   const consumer = kafka.consumer({ groupId: `bench-alerts-${randomBytes(4).toString('hex')}` });
   const db = new Client({ connectionString: stack.isolation.databaseUrl });
   const state = { sent: 0, received: 0 };

@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { type Admin, Kafka, Partitioners, type Producer, logLevel } from 'kafkajs';
+import { type Admin, Kafka, Partitioners, type Producer } from 'kafkajs';
+import { testKafka } from '../support/test-kafka';
 import { Client } from 'pg';
 import { type TopicNames, topicNames } from '@airan/contracts';
 import { ensureTopics } from '@airan/kafka';
@@ -91,7 +92,7 @@ export class LoadBenchSession {
       ...options.env,
       ...(nodeOptions ? { NODE_OPTIONS: [process.env.NODE_OPTIONS, options.env?.NODE_OPTIONS, nodeOptions].filter(Boolean).join(' ') } : {}),
     };
-    const kafka = new Kafka({ clientId: 'airan-bench', brokers: env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+    const kafka = testKafka('airan-bench', env.KAFKA_BROKERS.split(','));
     const admin = kafka.admin();
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     const db = new Client({ connectionString: isolation.databaseUrl });

@@ -21,7 +21,8 @@
  *   last tick, load and alerting have applied everything (stored offsets = topic end offsets on both
  *   consumed topics, load's outbox relayed).
  */
-import { type Admin, Kafka, logLevel } from 'kafkajs';
+import { type Admin } from 'kafkajs';
+import { testKafka } from '../support/test-kafka';
 import { Client } from 'pg';
 import { topicNames } from '@airan/contracts';
 import { deleteTopics } from '../support/kafka-test-tools';
@@ -51,7 +52,7 @@ export async function benchPipeline(options: PipelineBenchOptions, progress: Pip
   const topics = topicNames(isolation.topicPrefix);
   const env = { ...isolation.env, LOG_LEVEL: 'error' };
   const services: ServiceProcess[] = [];
-  const kafka = new Kafka({ clientId: 'airan-bench-pipeline', brokers: env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+  const kafka = testKafka('airan-bench-pipeline', env.KAFKA_BROKERS.split(','));
   let admin: Admin | undefined;
   const db = new Client({ connectionString: isolation.databaseUrl });
   let dbOpen = false;

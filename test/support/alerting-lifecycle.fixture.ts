@@ -1,5 +1,6 @@
 import { type IncomingMessage, type Server, createServer } from 'node:http';
-import { Kafka, Partitioners, logLevel, type Producer } from 'kafkajs';
+import { Partitioners, type Producer } from 'kafkajs';
+import { testKafka } from './test-kafka';
 import { Client } from 'pg';
 import { type AlertEvent, CELL_LOAD_SCHEMA, type CellLoadWindow, type CellSample, type GpuSample, TELEMETRY_SCHEMA, type TelemetryReport, stableEventId } from '@airan/contracts';
 import type { AlertmanagerWebhook } from '@airan/rule-engine';
@@ -141,7 +142,7 @@ export function alertingLifecycle() {
       ALERTING_TICK_MS: '200',
       ALERTING_NOTIFY_MAX_BACKOFF_MS: '500',
     });
-    const kafka = new Kafka({ clientId: 'alerting-lifecycle-test', brokers: isolation.env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+    const kafka = testKafka('alerting-lifecycle-test', isolation.env.KAFKA_BROKERS.split(','));
     producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     alertTopic = await TopicReader.open<AlertEvent>(`${isolation.topicPrefix}airan.alerts.v1`, isolation.env.KAFKA_BROKERS.split(','));

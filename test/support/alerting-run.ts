@@ -1,5 +1,5 @@
 import { type IncomingMessage, type Server, createServer } from 'node:http';
-import { Kafka, logLevel } from 'kafkajs';
+import { testKafka } from './test-kafka';
 import { Client } from 'pg';
 import { type AlertEvent, topicNames } from '@airan/contracts';
 import type { AlertmanagerWebhook } from '@airan/rule-engine';
@@ -90,7 +90,7 @@ export class AlertingRun {
    */
   async waitSettled(timeoutMs = 120_000): Promise<void> {
     const topics = topicNames(this.isolation.topicPrefix);
-    const kafka = new Kafka({ clientId: 'airan-test-settled', brokers: this.isolation.env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+    const kafka = testKafka('airan-test-settled', this.isolation.env.KAFKA_BROKERS.split(','));
     const admin = kafka.admin();
     await admin.connect();
     try {

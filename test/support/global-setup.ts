@@ -12,7 +12,8 @@ import { keepStartedInfra, selectTestInfra, takeStartedInfra } from './test-infr
  *               so test workers and the service processes they spawn inherit them. global-teardown.ts
  *               stops them.
  *   local       the project's own broker (started by deploy/local/kafka.sh, or the one already
- *               running) and the Postgres at TEST_POSTGRES_URL.
+ *               running), reached as its internal principal (KAFKA_SASL_*, which the services inherit
+ *               too), and the Postgres at TEST_POSTGRES_URL.
  * Each test file then isolates itself with its own database and topic prefix (see stack.ts).
  */
 export default async function globalSetup(): Promise<void> {
@@ -27,7 +28,13 @@ export default async function globalSetup(): Promise<void> {
     process.env.TEST_POSTGRES_URL = infra.postgresUrl;
     process.stderr.write(`[test-infra] Kafka at ${infra.kafkaBrokers}, Postgres at ${redacted(infra.postgresUrl)}\n`);
   } else {
-    execFileSync('bash', [join(__dirname, '../../deploy/local/kafka.sh'), 'start'], { stdio: 'inherit' });
+    const script = join(__dirname, '../../deploy/local/kafka.sh');
+    execFileSync('bash', [script, 'start'], { stdio: 'inherit' });
+    // The internal principal on its SASL listener, for test clients and (inherited) the services they start.
+    for (const line of execFileSync('bash', [script, 'credentials'], { encoding: 'utf8' }).split('\n').filter(Boolean)) {
+      const [name, value] = [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)];
+      process.env[name] ??= value;
+    }
   }
   const client = new Client({ connectionString: adminDatabaseUrl(), connectionTimeoutMillis: 5000 });
   try {

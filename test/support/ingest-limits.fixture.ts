@@ -1,4 +1,5 @@
-import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
+import { ConfigResourceTypes } from 'kafkajs';
+import { testKafka } from './test-kafka';
 import { TOPICS } from '@airan/contracts';
 import { ensureTopics } from '@airan/kafka';
 import type { Isolation } from './stack';
@@ -8,7 +9,6 @@ import type { Isolation } from './stack';
  * and INGEST_MAX_BODY_BYTES whose reports or dead letters pass a topic's `max.message.bytes`.
  */
 
-const brokers = () => (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 
 /** Every KPI a native cell record can carry: about 300 bytes a record, 280 a sample. */
 export function fullCellRecord(siteId: string, cellId: string, ts: number) {
@@ -80,7 +80,7 @@ export function faultEvent(siteId: string, ts: number, bytes: number) {
  * whole set of overrides, so the contract's retention and cleanup policy are given again.
  */
 export async function lowerMessageLimits(isolation: Isolation, maxMessageBytes: number): Promise<void> {
-  const admin = new Kafka({ clientId: 'airan-test-limits', brokers: brokers(), logLevel: logLevel.NOTHING }).admin();
+  const admin = testKafka('airan-test-limits').admin();
   await admin.connect();
   try {
     await ensureTopics(admin, isolation.topicPrefix, 1);
@@ -103,7 +103,7 @@ export async function lowerMessageLimits(isolation: Isolation, maxMessageBytes: 
 
 /** A topic's `max.message.bytes` as the broker has it (the topic's own, or the broker default it inherits). */
 export async function maxMessageBytes(topic: string): Promise<number> {
-  const admin = new Kafka({ clientId: 'airan-test-limits', brokers: brokers(), logLevel: logLevel.NOTHING }).admin();
+  const admin = testKafka('airan-test-limits').admin();
   await admin.connect();
   try {
     const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['max.message.bytes'] }] });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { type Admin, AssignerProtocol, Kafka, Partitioners, logLevel, type Producer } from 'kafkajs';
+import { type Admin, AssignerProtocol, Kafka, Partitioners, type Producer } from 'kafkajs';
+import { testKafka } from './test-kafka';
 import { topicNames } from '@airan/contracts';
 import { decodeHeaders, ensureTopics } from '@airan/kafka';
 import { type Isolation, eventually } from './stack';
@@ -11,7 +12,6 @@ import type { StreamMessage } from './telemetry-stream';
  * state of a consumer group (and the eviction of a SIGKILLed member), and clean-up of an isolation's topics.
  */
 
-const brokers = () => (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 
 /** Writes stream messages to an isolation's telemetry topic the way ingest does (idempotent, acks=all, key = siteId). */
 export class StreamProducer {
@@ -23,7 +23,7 @@ export class StreamProducer {
 
   /** Creates the isolation's topics first (the same idempotent provisioning every service runs at start-up). */
   static async open(isolation: Isolation): Promise<StreamProducer> {
-    const kafka = new Kafka({ clientId: 'airan-test-stream', brokers: brokers(), logLevel: logLevel.NOTHING });
+    const kafka = testKafka('airan-test-stream');
     const admin = kafka.admin();
     await admin.connect();
     try {
@@ -73,7 +73,7 @@ async function topicEndOffsets(kafka: Kafka, topic: string): Promise<Map<number,
  * not sit out a 5 s long poll.)
  */
 export async function readTopicToEnd<T>(topic: string, timeoutMs = 60_000): Promise<Array<{ key: string | null; value: T; headers: Record<string, string>; partition: number; offset: string }>> {
-  const kafka = new Kafka({ clientId: 'airan-test-reader', brokers: brokers(), logLevel: logLevel.NOTHING });
+  const kafka = testKafka('airan-test-reader');
   const ends = await topicEndOffsets(kafka, topic);
   const messages: Array<{ key: string | null; value: T; headers: Record<string, string>; partition: number; offset: string }> = [];
   const next = new Map<number, bigint>();
@@ -106,7 +106,7 @@ export class TopicEnd {
   ) {}
 
   static async open(topic: string): Promise<TopicEnd> {
-    const admin = new Kafka({ clientId: 'airan-test-topic-end', brokers: brokers(), logLevel: logLevel.NOTHING }).admin();
+    const admin = testKafka('airan-test-topic-end').admin();
     await admin.connect();
     return new TopicEnd(admin, topic);
   }
@@ -129,7 +129,7 @@ export class TopicEnd {
  * kafkajs has no public call for this, so it uses its (pinned, 2.2.4) internal cluster client.
  */
 export async function evictGroupMembers(groupId: string): Promise<string[]> {
-  const kafka = new Kafka({ clientId: 'airan-test-evict', brokers: brokers(), logLevel: logLevel.NOTHING });
+  const kafka = testKafka('airan-test-evict');
   const admin = kafka.admin();
   await admin.connect();
   const { groups } = await admin.describeGroups([groupId]).finally(() => admin.disconnect());
@@ -152,7 +152,7 @@ export async function evictGroupMembers(groupId: string): Promise<string[]> {
 
 /** A consumer group's state and how many members hold partitions, as the group coordinator sees it. */
 export async function describeGroup(groupId: string): Promise<{ state: string; membersWithPartitions: number }> {
-  const kafka = new Kafka({ clientId: 'airan-test-groups', brokers: brokers(), logLevel: logLevel.NOTHING });
+  const kafka = testKafka('airan-test-groups');
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -168,7 +168,7 @@ export async function describeGroup(groupId: string): Promise<{ state: string; m
 
 /** Offsets the group committed to Kafka (which load commits after Postgres, for lag monitoring only). */
 export async function kafkaCommittedOffsets(groupId: string, topic: string): Promise<Map<number, bigint>> {
-  const kafka = new Kafka({ clientId: 'airan-test-offsets', brokers: brokers(), logLevel: logLevel.NOTHING });
+  const kafka = testKafka('airan-test-offsets');
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -181,7 +181,7 @@ export async function kafkaCommittedOffsets(groupId: string, topic: string): Pro
 
 /** Deletes an isolation's topics (the load tests write tens of MB; the broker keeps them for days otherwise). */
 export async function deleteTopics(isolation: Isolation): Promise<void> {
-  const kafka = new Kafka({ clientId: 'airan-test-cleanup', brokers: brokers(), logLevel: logLevel.NOTHING });
+  const kafka = testKafka('airan-test-cleanup');
   const admin = kafka.admin();
   await admin.connect();
   try {

@@ -17,6 +17,13 @@ const KCAT = join(__dirname, '../../deploy/local/kcat.sh');
 
 const settingsArgs = (settings: Record<string, string>) => Object.entries(settings).flatMap(([k, v]) => ['-X', `${k}=${v}`]);
 
+/** The internal principal (KAFKA_SASL_*, as global-setup sets them), which a read uses unless given other credentials. */
+function internalPrincipal(): Record<string, string> {
+  const { KAFKA_SASL_MECHANISM: mechanism = 'plain', KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password } = process.env;
+  if (!username || !password) return {};
+  return { 'security.protocol': 'SASL_PLAINTEXT', 'sasl.mechanisms': mechanism.toUpperCase(), 'sasl.username': username, 'sasl.password': password };
+}
+
 /** Runs kcat with the given arguments and librdkafka settings; resolves with its exit code and output, whatever they are. */
 export function kcatRun(args: readonly string[], settings: Record<string, string> = {}, input?: string): Promise<KcatOutcome> {
   return new Promise((resolve) => {
@@ -29,9 +36,9 @@ export function kcatRun(args: readonly string[], settings: Record<string, string
 
 /**
  * Every message of a topic as kcat (librdkafka, not our client) reads it from the beginning to the end,
- * `read_committed` unless told otherwise, with the given extra librdkafka settings (credentials).
+ * `read_committed` unless told otherwise, as the internal principal unless given other librdkafka settings (credentials).
  */
-export async function kcatRead(topic: string, settings: Record<string, string> = {}, isolation: 'read_committed' | 'read_uncommitted' = 'read_committed', brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092'): Promise<KcatMessage[]> {
+export async function kcatRead(topic: string, settings: Record<string, string> = internalPrincipal(), isolation: 'read_committed' | 'read_uncommitted' = 'read_committed', brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092'): Promise<KcatMessage[]> {
   const { code, stdout, stderr } = await kcatRun(['-b', brokers, '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%k\t%s\n', '-X', `isolation.level=${isolation}`], settings);
   if (code !== 0) throw new Error(`kcat ${topic}: ${stderr}`);
   return stdout.split('\n').filter(Boolean).map((line) => ({ key: line.slice(0, line.indexOf('\t')), value: line.slice(line.indexOf('\t') + 1) }));

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { type Consumer } from 'kafkajs';
+import { testKafka } from './test-kafka';
 import { decodeHeaders } from '@airan/kafka';
 
 export interface ReadMessage<T> {
@@ -16,7 +17,7 @@ export class TopicReader<T> {
   private constructor(private readonly consumer: Consumer) {}
 
   static async open<T>(topic: string, brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',')): Promise<TopicReader<T>> {
-    const kafka = new Kafka({ clientId: 'airan-test-reader', brokers, logLevel: logLevel.NOTHING });
+    const kafka = testKafka('airan-test-reader', brokers);
     const consumer = kafka.consumer({ groupId: `test-reader-${randomBytes(4).toString('hex')}` });
     const reader = new TopicReader<T>(consumer);
     await consumer.connect();

@@ -1,4 +1,5 @@
-import { type Admin, Kafka, Partitioners, type Producer, logLevel } from 'kafkajs';
+import { type Admin, Kafka, Partitioners, type Producer } from 'kafkajs';
+import { testKafka } from './test-kafka';
 import { type TopicKey, topicNames } from '@airan/contracts';
 import { ensureTopics } from '@airan/kafka';
 import type { Isolation } from './stack';
@@ -17,7 +18,7 @@ export class TopicWriter {
 
   /** Creates the isolation's topics first (the same idempotent provisioning every service runs at start-up). */
   static async open(isolation: Isolation): Promise<TopicWriter> {
-    const kafka = new Kafka({ clientId: 'airan-test-topic-writer', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), logLevel: logLevel.NOTHING });
+    const kafka = testKafka('airan-test-topic-writer');
     const admin = kafka.admin();
     await admin.connect();
     await ensureTopics(admin, isolation.topicPrefix, 1);

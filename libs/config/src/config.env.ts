@@ -16,8 +16,9 @@ export const kafkaEnv = {
   KAFKA_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   /** The internal principal on the broker's SASL listener (deploy/local/kafka.sh gives PLAIN); unset, the app connects without SASL. */
   KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-512', 'scram-sha-256']).default('scram-sha-512'),
-  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
-  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+  // Set but empty counts as unset, so an app can be told to connect without SASL even where its parent's env has it.
+  KAFKA_SASL_USERNAME: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
+  KAFKA_SASL_PASSWORD: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
 };
 
 export const databaseEnv = {
