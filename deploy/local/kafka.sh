@@ -200,7 +200,7 @@ ensure_jars() {
 # start
 
 # The two generated passwords (hex, so they need no quoting in JAAS) and the Java tools' client config,
-# created once per data directory.
+# created once per machine.
 ensure_secrets() {
   mkdir -p "$SASL_DIR"
   chmod 700 "$SASL_DIR"
