@@ -3,9 +3,12 @@
  * key of that app's zod config schema (a renamed variable would otherwise be silently ignored and
  * the default used), PORT is the app's default and is published as host=container, KAFKA_BROKERS
  * points at the kafka service's advertised listener and DATABASE_URL at the postgres service, and
- * api and alerting share one ALERTING_OPS_TOKEN. Reads the file only, interpolating `${…}` as
+ * api and alerting share one ALERTING_OPS_TOKEN. The broker authenticates and authorises every
+ * listener, the apps log in as a super user the internal listener's JAAS knows with their password, and
+ * partners have a published SCRAM-only listener that the api hands out. Reads the file only, interpolating `${…}` as
  * compose does: no Docker, no running services.
  */
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -35,8 +38,12 @@ interface ComposeDoc {
   services: Record<string, Service>;
 }
 
-/** The environment `docker compose` is run in: the ops token the header tells the user to make. */
-const COMPOSE_VARIABLES = { ALERTING_OPS_TOKEN: generateApiKey().key };
+/** The environment `docker compose` is run in: the secrets the header tells the user to make. */
+const COMPOSE_VARIABLES = {
+  ALERTING_OPS_TOKEN: generateApiKey().key,
+  AIRAN_KAFKA_PASSWORD: randomBytes(24).toString('hex'),
+  AIRAN_KAFKA_CONTROLLER_PASSWORD: randomBytes(24).toString('hex'),
+};
 
 /**
  * Compose's interpolation of every string value: `$$`, `$VAR`, `${VAR}`, `${VAR:-default}`,
@@ -108,6 +115,101 @@ function kafkaAdvertised(kafka: Service): string[] {
     .map((l) => /^([A-Za-z0-9_]+):\/\/(.+)$/.exec(l))
     .filter((m): m is RegExpExecArray => m !== null && !controllers.includes(m[1]))
     .map((m) => m[2]);
+}
+
+/**
+ * The broker properties the apache/kafka image makes of its KAFKA_* variables: the prefix dropped,
+ * lower case, "___" read as "-", "__" as "_" and "_" as ".".
+ */
+function brokerProperties(kafka: Service): Record<string, string> {
+  const properties: Record<string, string> = {};
+  for (const [name, value] of Object.entries(environmentOf(kafka))) {
+    if (!name.startsWith('KAFKA_')) continue;
+    const key = name
+      .slice('KAFKA_'.length)
+      .toLowerCase()
+      .split('___')
+      .map((part) => part.split('__').map((word) => word.replace(/_/g, '.')).join('_'))
+      .join('-');
+    properties[key] = value;
+  }
+  return properties;
+}
+
+/** listener name -> its entry in a Kafka "NAME://host:port,…" or "NAME:VALUE,…" list. */
+function listenerMap(list: string | undefined, separator: string): Map<string, string> {
+  const entries = (list ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return new Map(entries.map((entry) => [entry.slice(0, entry.indexOf(separator)), entry.slice(entry.indexOf(separator) + separator.length)]));
+}
+
+/** The username, password and `user_<name>` passwords in a PLAIN JAAS line. */
+function plainJaas(jaas: string | undefined): { username?: string; password?: string; users: Record<string, string> } {
+  const field = (name: string) => new RegExp(`(?:^|\\s)${name}="([^"]*)"`).exec(jaas ?? '')?.[1];
+  const users = Object.fromEntries([...(jaas ?? '').matchAll(/\buser_([\w.-]+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+  return { username: field('username'), password: field('password'), users };
+}
+
+/** Every way the broker's listeners would let a client in unauthenticated, or refuse the apps or partners. */
+function kafkaSecurityProblems(doc: ComposeDoc): string[] {
+  const problems: string[] = [];
+  const kafka = doc.services.kafka;
+  if (!kafka) return ['no kafka service'];
+  const props = brokerProperties(kafka);
+  const protocols = listenerMap(props['listener.security.protocol.map'], ':');
+  const advertised = listenerMap(props['advertised.listeners'], '://');
+  const mechanisms = (listener: string) => (props[`listener.name.${listener.toLowerCase()}.sasl.enabled.mechanisms`] ?? props['sasl.enabled.mechanisms'] ?? 'GSSAPI').split(',').map((m) => m.trim());
+  const jaasOf = (listener: string, mechanism: string) => props[`listener.name.${listener.toLowerCase()}.${mechanism.toLowerCase()}.sasl.jaas.config`];
+
+  if (props['authorizer.class.name'] !== 'org.apache.kafka.metadata.authorizer.StandardAuthorizer') problems.push('kafka: authorizer.class.name is not StandardAuthorizer');
+  for (const listener of listenerMap(props.listeners, '://').keys()) {
+    if (!/^SASL_/.test(protocols.get(listener) ?? '')) problems.push(`kafka: listener ${listener} is ${protocols.get(listener) ?? 'unmapped'}, not SASL`);
+  }
+  const superUsers = (props['super.users'] ?? '').split(';').map((s) => s.trim());
+
+  // The broker's own logins: to itself between brokers, and to its controller.
+  for (const [listener, mechanism] of [
+    [props['inter.broker.listener.name'], props['sasl.mechanism.inter.broker.protocol']],
+    [props['controller.listener.names'], props['sasl.mechanism.controller.protocol']],
+  ]) {
+    if (!listener || !mechanism) {
+      problems.push(`kafka: the broker's own login on ${listener ?? '?'} has no mechanism`);
+      continue;
+    }
+    if (!mechanisms(listener).includes(mechanism)) problems.push(`kafka: listener ${listener} does not enable ${mechanism}, its own login`);
+    const jaas = plainJaas(jaasOf(listener, mechanism));
+    if (!jaas.username || jaas.users[jaas.username] !== jaas.password) problems.push(`kafka: listener ${listener}'s JAAS does not accept its own login`);
+    if (!superUsers.includes(`User:${jaas.username}`)) problems.push(`kafka: ${jaas.username} (the broker's own login on ${listener}) is not a super user`);
+  }
+
+  const partnerBootstrap = doc.services.api ? environmentOf(doc.services.api).API_PARTNER_KAFKA_BOOTSTRAP : undefined;
+  for (const name of Object.keys(APP_SCHEMAS)) {
+    const service = doc.services[name];
+    if (!service) continue;
+    const env = environmentOf(service);
+    const listener = [...advertised].find(([, address]) => address === env.KAFKA_BROKERS)?.[0];
+    if (!listener) continue; // composeProblems reports a broker that is not advertised
+    const mechanism = (env.KAFKA_SASL_MECHANISM ?? '').toUpperCase();
+    if (!mechanisms(listener).includes(mechanism)) problems.push(`${name}: KAFKA_SASL_MECHANISM ${mechanism || 'unset'} is not enabled on listener ${listener}`);
+    if (mechanism === 'PLAIN' && plainJaas(jaasOf(listener, 'PLAIN')).users[env.KAFKA_SASL_USERNAME] !== env.KAFKA_SASL_PASSWORD) {
+      problems.push(`${name}: listener ${listener} does not know ${env.KAFKA_SASL_USERNAME} with its KAFKA_SASL_PASSWORD`);
+    }
+    if (!superUsers.includes(`User:${env.KAFKA_SASL_USERNAME}`)) problems.push(`${name}: ${env.KAFKA_SASL_USERNAME} is not a super user, so ACLs would refuse it`);
+    if (partnerBootstrap === env.KAFKA_BROKERS) problems.push(`api: API_PARTNER_KAFKA_BOOTSTRAP is the services' listener`);
+  }
+
+  // Partners: the address the api hands out is a published listener that takes SCRAM only.
+  const partner = [...advertised].find(([, address]) => address === partnerBootstrap)?.[0];
+  if (!partner) problems.push(`api: API_PARTNER_KAFKA_BOOTSTRAP ${partnerBootstrap ?? 'unset'} is not an advertised kafka listener`);
+  else {
+    if (mechanisms(partner).join(',') !== 'SCRAM-SHA-512') problems.push(`kafka: the partner listener ${partner} enables ${mechanisms(partner).join(',')}, not SCRAM-SHA-512 only`);
+    if (!/ScramLoginModule required/.test(jaasOf(partner, 'SCRAM-SHA-512') ?? '')) problems.push(`kafka: the partner listener ${partner} has no SCRAM JAAS`);
+    const port = Number(partnerBootstrap!.split(':').pop());
+    if (!portsOf(kafka).some((p) => p.container === port && p.host === port)) problems.push(`kafka: the partner listener's port ${port} is not published`);
+  }
+
+  const healthcheck = JSON.stringify((kafka.healthcheck as { test?: unknown } | undefined)?.test ?? '');
+  if (!healthcheck.includes('--command-config')) problems.push('kafka: the healthcheck does not log in (--command-config)');
+  return problems;
 }
 
 function defaultPort(schema: AnyObjectSchema): number {
@@ -206,7 +308,22 @@ describe('docker-compose.yml', () => {
     const env = environmentOf(doc.services.kafka);
     expect(env.KAFKA_PROCESS_ROLES.split(',').sort()).toEqual(['broker', 'controller']);
     expect(env.KAFKA_AUTO_CREATE_TOPICS_ENABLE).toBe('false');
-    expect(kafkaAdvertised(doc.services.kafka)).toEqual(['kafka:9092']);
+    expect(kafkaAdvertised(doc.services.kafka)).toEqual(['kafka:9092', 'localhost:9094']);
+  });
+
+  it('authenticates and authorises every Kafka listener, with the apps as super users and partners on SCRAM', () => {
+    expect(kafkaSecurityProblems(doc)).toEqual([]);
+    expect(environmentOf(doc.services.api).API_PARTNER_KAFKA_BOOTSTRAP).toBe('localhost:9094');
+    const elsewhere = loadCompose(text, { ...COMPOSE_VARIABLES, AIRAN_PARTNER_KAFKA_HOST: 'kafka.example.kr' });
+    expect(kafkaAdvertised(elsewhere.services.kafka)).toContain('kafka.example.kr:9094');
+    expect(kafkaSecurityProblems(elsewhere)).toEqual([]);
+  });
+
+  it('requires the Kafka passwords', () => {
+    const { AIRAN_KAFKA_PASSWORD: _internal, ...withoutInternal } = COMPOSE_VARIABLES;
+    expect(() => loadCompose(text, withoutInternal)).toThrow('required variable AIRAN_KAFKA_PASSWORD is missing a value');
+    const { AIRAN_KAFKA_CONTROLLER_PASSWORD: _controller, ...withoutController } = COMPOSE_VARIABLES;
+    expect(() => loadCompose(text, withoutController)).toThrow('required variable AIRAN_KAFKA_CONTROLLER_PASSWORD is missing a value');
   });
 
   it('has a simulator in the sim profile, configured by its own schema and pointed at ingest', () => {
@@ -222,8 +339,7 @@ describe('docker-compose.yml', () => {
 
   it('gives api and alerting the one ALERTING_OPS_TOKEN of its environment, and requires it', () => {
     for (const name of ['api', 'alerting']) expect(environmentOf(doc.services[name]).ALERTING_OPS_TOKEN).toBe(COMPOSE_VARIABLES.ALERTING_OPS_TOKEN);
-    expect(() => loadCompose(text, {})).toThrow('required variable ALERTING_OPS_TOKEN is missing a value');
-    expect(() => loadCompose(text, { ALERTING_OPS_TOKEN: '' })).toThrow('required variable ALERTING_OPS_TOKEN is missing a value');
+    expect(() => loadCompose(text, { ...COMPOSE_VARIABLES, ALERTING_OPS_TOKEN: '' })).toThrow('required variable ALERTING_OPS_TOKEN is missing a value');
   });
 
   describe('catches drift', () => {
@@ -268,6 +384,54 @@ describe('docker-compose.yml', () => {
       expect(mutated((d) => (env(d, 'api').ALERTING_OPS_TOKEN = generateApiKey().key))).toEqual([
         'api and alerting have different ALERTING_OPS_TOKEN values: alerting answers the api 401',
       ]);
+    });
+
+    describe('in the broker security', () => {
+      const kafkaSecurity = (edit: (doc: ComposeDoc) => void): string[] => {
+        const copy = loadCompose(text);
+        edit(copy);
+        return kafkaSecurityProblems(copy);
+      };
+
+      it('a misspelt property (an underscore doubled) leaves the broker without its own login', () => {
+        expect(
+          kafkaSecurity((d) => {
+            const e = env(d, 'kafka');
+            e.KAFKA_SASL_MECHANISM_INTER__BROKER_PROTOCOL = e.KAFKA_SASL_MECHANISM_INTER_BROKER_PROTOCOL;
+            delete e.KAFKA_SASL_MECHANISM_INTER_BROKER_PROTOCOL;
+          }),
+        ).toEqual(["kafka: the broker's own login on INTERNAL has no mechanism"]);
+      });
+
+      it('no authorizer, or a PLAINTEXT listener', () => {
+        expect(kafkaSecurity((d) => delete env(d, 'kafka').KAFKA_AUTHORIZER_CLASS_NAME)).toEqual(['kafka: authorizer.class.name is not StandardAuthorizer']);
+        expect(kafkaSecurity((d) => (env(d, 'kafka').KAFKA_LISTENER_SECURITY_PROTOCOL_MAP = 'INTERNAL:SASL_PLAINTEXT,PARTNER:PLAINTEXT,CONTROLLER:SASL_PLAINTEXT'))).toContain(
+          'kafka: listener PARTNER is PLAINTEXT, not SASL',
+        );
+      });
+
+      it('an app password the broker does not know, or an app that is not a super user', () => {
+        expect(kafkaSecurity((d) => (env(d, 'share').KAFKA_SASL_PASSWORD = 'stale'))).toEqual(['share: listener INTERNAL does not know airan with its KAFKA_SASL_PASSWORD']);
+        expect(kafkaSecurity((d) => (env(d, 'kafka').KAFKA_SUPER_USERS = 'User:controller'))).toEqual(
+          expect.arrayContaining(["kafka: airan (the broker's own login on INTERNAL) is not a super user", 'load: airan is not a super user, so ACLs would refuse it']),
+        );
+      });
+
+      it('a partner listener that takes PLAIN too, or is not published', () => {
+        expect(kafkaSecurity((d) => (env(d, 'kafka').KAFKA_LISTENER_NAME_PARTNER_SASL_ENABLED_MECHANISMS = 'SCRAM-SHA-512,PLAIN'))).toEqual([
+          'kafka: the partner listener PARTNER enables SCRAM-SHA-512,PLAIN, not SCRAM-SHA-512 only',
+        ]);
+        expect(kafkaSecurity((d) => (d.services.kafka.ports = []))).toEqual(["kafka: the partner listener's port 9094 is not published"]);
+        expect(kafkaSecurity((d) => (env(d, 'api').API_PARTNER_KAFKA_BOOTSTRAP = 'kafka:9092'))).toEqual(
+          expect.arrayContaining(['api: API_PARTNER_KAFKA_BOOTSTRAP is the services\' listener']),
+        );
+      });
+
+      it('a healthcheck that does not log in', () => {
+        expect(
+          kafkaSecurity((d) => ((d.services.kafka.healthcheck as { test: unknown }).test = ['CMD-SHELL', '/opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server kafka:9092'])),
+        ).toEqual(['kafka: the healthcheck does not log in (--command-config)']);
+      });
     });
 
     it('a missing app service', () => {
