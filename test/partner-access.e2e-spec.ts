@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } from 'kafkajs';
+import { Client } from 'pg';
 import { shareTopicName } from '@airan/contracts';
 import { principalOf } from '@airan/kafka';
 import { deleteTopics } from './support/kafka-test-tools';
@@ -131,7 +132,8 @@ describe('partner credentials: SCRAM principals and ACLs on the broker', () => {
 
 /**
  * On a broker without an authorizer (KAFKA_AUTH=none: a PLAINTEXT listener, here on a port of its own)
- * there are no ACLs to limit a partner: nothing is issued.
+ * there are no ACLs to limit a partner: nothing is issued, and a credential issued before cannot be
+ * taken back there, so its revocation is refused and left undone rather than recorded.
  */
 describe('partner credentials: a broker that cannot limit them', () => {
   const port = 9192;
@@ -157,5 +159,20 @@ describe('partner credentials: a broker that cannot limit them', () => {
     const issued = await fetch(`${api.url}/v1/partners/etri/kafka-credentials`, { method: 'POST', headers });
     expect([issued.status, ((await issued.json()) as { error: { code: string } }).error.code]).toEqual([503, 'BROKER_UNAVAILABLE']);
     expect(await (await fetch(`${api.url}/v1/partners/etri/kafka-credentials`, { headers })).json()).toEqual({ credentials: [] });
+  });
+
+  it('refuses a revocation the broker does not take (503 BROKER_UNAVAILABLE) and keeps the credential in force', async () => {
+    const admin = (await createApiKey(isolation, 'admin', 'root')).key;
+    const headers = { authorization: `Bearer ${admin}` };
+    // A credential issued while the listener had an authorizer: its row is all this broker knows of it.
+    const db = new Client({ connectionString: isolation.databaseUrl });
+    await db.connect();
+    await db.query(`INSERT INTO api.partner_credentials (id, partner_id, username, created_by) VALUES ('00000000c0de', 'etri', 'etri.00000000c0de', 'root')`).finally(() => db.end());
+
+    const revoked = await fetch(`${api.url}/v1/partners/etri/kafka-credentials/00000000c0de`, { method: 'DELETE', headers });
+    expect([revoked.status, ((await revoked.json()) as { error: { code: string } }).error.code]).toEqual([503, 'BROKER_UNAVAILABLE']);
+    expect(await (await fetch(`${api.url}/v1/partners/etri/kafka-credentials`, { headers })).json()).toEqual({
+      credentials: [expect.objectContaining({ id: '00000000c0de', username: 'etri.00000000c0de', revokedAt: null, revokedBy: null })],
+    });
   });
 });
