@@ -1,5 +1,6 @@
 import { deleteTopics, evictGroupMembers, kafkaCommittedOffsets } from './support/kafka-test-tools';
 import { kcatRead } from './support/kcat';
+import { shareCaughtUp } from './support/share-caught-up';
 import { ServiceProcess } from './support/service-process';
 import { createApiKey, dropDatabase, eventually, isolate } from './support/stack';
 import { alertEvent, cellLoadEvent } from './support/stream-events';
@@ -24,12 +25,7 @@ describe('share: partner topics', () => {
   };
   const ids = async (partner: string, product: string) => (await kcatRead(topic(partner, product))).map((m) => (JSON.parse(m.value) as { id: string }).id);
   /** Resolves once share's group has committed every source partition to its end (everything written so far is shared). */
-  const caughtUp = (source: 'cellLoad' | 'alerts') =>
-    eventually(async () => {
-      const ends = await writer.ends(source);
-      const committed = await kafkaCommittedOffsets(`${isolation.topicPrefix}airan-share`, `${isolation.topicPrefix}${source === 'cellLoad' ? 'airan.cell-load.v1' : 'airan.alerts.v1'}`);
-      for (const [partition, end] of ends) if ((committed.get(partition) ?? -1n) < BigInt(end) && end > 0) throw new Error(`partition ${partition} at ${committed.get(partition)} of ${end}`);
-    }, 60_000);
+  const caughtUp = (source: 'cellLoad' | 'alerts') => shareCaughtUp(isolation, writer, source);
 
   beforeAll(async () => {
     writer = await TopicWriter.open(isolation);

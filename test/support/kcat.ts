@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { internalSasl } from './test-kafka';
 
 export interface KcatMessage {
   readonly key: string;
@@ -19,9 +20,9 @@ const settingsArgs = (settings: Record<string, string>) => Object.entries(settin
 
 /** The internal principal (KAFKA_SASL_*, as global-setup sets them), which a read uses unless given other credentials. */
 function internalPrincipal(): Record<string, string> {
-  const { KAFKA_SASL_MECHANISM: mechanism = 'plain', KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password } = process.env;
-  if (!username || !password) return {};
-  return { 'security.protocol': 'SASL_PLAINTEXT', 'sasl.mechanisms': mechanism.toUpperCase(), 'sasl.username': username, 'sasl.password': password };
+  const sasl = internalSasl();
+  if (!sasl) return {};
+  return { 'security.protocol': 'SASL_PLAINTEXT', 'sasl.mechanisms': sasl.mechanism.toUpperCase(), 'sasl.username': sasl.username, 'sasl.password': sasl.password };
 }
 
 /** Runs kcat with the given arguments and librdkafka settings; resolves with its exit code and output, whatever they are. */
