@@ -1,5 +1,5 @@
 import { deleteTopics, evictGroupMembers, kafkaCommittedOffsets } from './support/kafka-test-tools';
-import { kcatRead } from './support/kcat';
+import { kcatRead, kcatRun } from './support/kcat';
 import { shareCaughtUp } from './support/share-caught-up';
 import { ServiceProcess } from './support/service-process';
 import { createApiKey, dropDatabase, eventually, isolate } from './support/stack';
@@ -9,7 +9,8 @@ import { TopicWriter } from './support/topic-writer';
 /**
  * The share service against the real broker: each partner's granted, redacted view of the source topics on
  * topics of its own, read with kcat (librdkafka, `read_committed`); exactly once while share is killed with
- * SIGKILL again and again; a grant deleted stops the data within seconds.
+ * SIGKILL again and again, as ETRI reads it with its own credential (the api's SCRAM principal, which its
+ * ACLs keep off Yonsei's topics); a grant deleted stops the data within seconds.
  */
 describe('share: partner topics', () => {
   const isolation = isolate();
@@ -18,12 +19,15 @@ describe('share: partner topics', () => {
   let share: ServiceProcess;
   let writer: TopicWriter;
   let admin: string;
+  /** librdkafka settings of ETRI's own credential, issued by the api. */
+  let asEtri: Record<string, string>;
   const topic = (partner: string, product: string) => `${isolation.topicPrefix}airan.share.${partner}.${product}.v1`;
   const putGrant = async (id: string, grant: object) => {
     const response = await fetch(`${api.url}/v1/registry/grant/${id}`, { method: 'PUT', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify(grant) });
     expect(response.status).toBe(200);
   };
-  const ids = async (partner: string, product: string) => (await kcatRead(topic(partner, product))).map((m) => (JSON.parse(m.value) as { id: string }).id);
+  const ids = async (partner: string, product: string, login?: Record<string, string>) =>
+    (await kcatRead(topic(partner, product), login)).map((m) => (JSON.parse(m.value) as { id: string }).id);
   /** Resolves once share's group has committed every source partition to its end (everything written so far is shared). */
   const caughtUp = (source: 'cellLoad' | 'alerts') => shareCaughtUp(isolation, writer, source);
 
@@ -35,6 +39,10 @@ describe('share: partner topics', () => {
     await putGrant('etri-skt', { partnerId: 'etri', products: ['cell-load'], operatorIds: ['skt'], redact: ['tokens'], validFrom: '2026-01-01T00:00:00Z' });
     await putGrant('yonsei-kt', { partnerId: 'yonsei', products: ['alerts', 'cell-load'], siteIds: ['kt-daejeon-etri-01'], validFrom: '2026-01-01T00:00:00Z' });
     share = await ServiceProcess.start('share', env);
+    const issued = await fetch(`${api.url}/v1/partners/etri/kafka-credentials`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } });
+    expect(issued.status).toBe(201);
+    const etri = (await issued.json()) as { username: string; password: string };
+    asEtri = { 'security.protocol': 'SASL_PLAINTEXT', 'sasl.mechanisms': 'SCRAM-SHA-512', 'sasl.username': etri.username, 'sasl.password': etri.password };
   });
 
   afterAll(async () => {
@@ -57,14 +65,18 @@ describe('share: partner topics', () => {
 
     const { tokens: _t, sourceTraceIds: _s, ...etriView } = cells[0];
     expect((await kcatRead(topic('etri', 'cell-load'))).map((m) => [m.key, JSON.parse(m.value)])).toEqual([[cells[0].cellId, etriView]]);
+    expect(await ids('etri', 'cell-load', asEtri)).toEqual([cells[0].id]);
+    const refused = await kcatRun(['-b', isolation.env.KAFKA_BROKERS, '-C', '-t', topic('yonsei', 'cell-load'), '-o', 'beginning', '-e', '-q'], asEtri);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain(`Topic ${topic('yonsei', 'cell-load')} error: Broker: Topic authorization failed`);
     const { sourceTraceIds: _y, ...yonseiView } = cells[1];
     expect((await kcatRead(topic('yonsei', 'cell-load'))).map((m) => JSON.parse(m.value))).toEqual([yonseiView]);
     const { trace: _a, ...alertView } = alerts[0];
     expect((await kcatRead(topic('yonsei', 'alerts'))).map((m) => [m.key, JSON.parse(m.value)])).toEqual([[alerts[0].fingerprint, alertView]]);
   });
 
-  it('leaves every event on the partner topic exactly once while share is killed with SIGKILL again and again', async () => {
-    const before = new Set(await ids('etri', 'cell-load'));
+  it('leaves every event on the partner topic exactly once, as ETRI reads it with its own credential, while share is killed with SIGKILL again and again', async () => {
+    const before = new Set(await ids('etri', 'cell-load', asEtri));
     const committedSum = async () => [...(await kafkaCommittedOffsets(`${isolation.topicPrefix}airan-share`, `${isolation.topicPrefix}airan.cell-load.v1`)).values()].reduce((a, b) => a + (b > 0n ? b : 0n), 0n);
     const baseline = await committedSum();
     const events = Array.from({ length: 3000 }, (_, i) => cellLoadEvent({ operatorId: i % 3 === 0 ? 'kt' : 'skt', siteId: 'skt-pangyo-01', cellId: `skt-pangyo-01-c${(i % 3) + 1}` }));
@@ -82,7 +94,7 @@ describe('share: partner topics', () => {
     }
     await caughtUp('cellLoad');
     const expected = events.filter((e) => e.operatorId === 'skt').map((e) => e.id);
-    const shared = (await ids('etri', 'cell-load')).filter((id) => !before.has(id));
+    const shared = (await ids('etri', 'cell-load', asEtri)).filter((id) => !before.has(id));
     expect(shared.length).toBe(expected.length);
     expect(new Set(shared).size).toBe(shared.length);
     expect([...shared].sort()).toEqual([...expected].sort());
