@@ -104,19 +104,6 @@ function portsOf(service: Service): Array<{ host: number | undefined; container:
   });
 }
 
-/** `host:port` of each advertised Kafka listener except the controller's. */
-function kafkaAdvertised(kafka: Service): string[] {
-  const env = environmentOf(kafka);
-  const controllers = (env.KAFKA_CONTROLLER_LISTENER_NAMES ?? '').split(',').map((s) => s.trim());
-  return (env.KAFKA_ADVERTISED_LISTENERS ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((l) => /^([A-Za-z0-9_]+):\/\/(.+)$/.exec(l))
-    .filter((m): m is RegExpExecArray => m !== null && !controllers.includes(m[1]))
-    .map((m) => m[2]);
-}
-
 /**
  * The broker properties the apache/kafka image makes of its KAFKA_* variables: the prefix dropped,
  * lower case, "___" read as "-", "__" as "_" and "_" as ".".
@@ -140,6 +127,13 @@ function brokerProperties(kafka: Service): Record<string, string> {
 function listenerMap(list: string | undefined, separator: string): Map<string, string> {
   const entries = (list ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   return new Map(entries.map((entry) => [entry.slice(0, entry.indexOf(separator)), entry.slice(entry.indexOf(separator) + separator.length)]));
+}
+
+/** `host:port` of each advertised Kafka listener except the controller's. */
+function kafkaAdvertised(kafka: Service): string[] {
+  const props = brokerProperties(kafka);
+  const controllers = (props['controller.listener.names'] ?? '').split(',').map((s) => s.trim());
+  return [...listenerMap(props['advertised.listeners'], '://')].filter(([name]) => !controllers.includes(name)).map(([, address]) => address);
 }
 
 /** The username, password and `user_<name>` passwords in a PLAIN JAAS line. */
@@ -194,7 +188,9 @@ function kafkaSecurityProblems(doc: ComposeDoc): string[] {
       problems.push(`${name}: listener ${listener} does not know ${env.KAFKA_SASL_USERNAME} with its KAFKA_SASL_PASSWORD`);
     }
     if (!superUsers.includes(`User:${env.KAFKA_SASL_USERNAME}`)) problems.push(`${name}: ${env.KAFKA_SASL_USERNAME} is not a super user, so ACLs would refuse it`);
-    if (partnerBootstrap === env.KAFKA_BROKERS) problems.push(`api: API_PARTNER_KAFKA_BOOTSTRAP is the services' listener`);
+  }
+  if (Object.keys(APP_SCHEMAS).some((name) => doc.services[name] && environmentOf(doc.services[name]).KAFKA_BROKERS === partnerBootstrap)) {
+    problems.push(`api: API_PARTNER_KAFKA_BOOTSTRAP is the services' listener`);
   }
 
   // Partners: the address the api hands out is a published listener that takes SCRAM only.
@@ -343,10 +339,10 @@ describe('docker-compose.yml', () => {
   });
 
   describe('catches drift', () => {
-    const mutated = (edit: (doc: ComposeDoc) => void): string[] => {
+    const mutated = (edit: (doc: ComposeDoc) => void, check: (doc: ComposeDoc) => string[] = composeProblems): string[] => {
       const copy = loadCompose(text);
       edit(copy);
-      return composeProblems(copy);
+      return check(copy);
     };
     const env = (d: ComposeDoc, service: string) => d.services[service].environment as Record<string, unknown>;
 
@@ -387,11 +383,7 @@ describe('docker-compose.yml', () => {
     });
 
     describe('in the broker security', () => {
-      const kafkaSecurity = (edit: (doc: ComposeDoc) => void): string[] => {
-        const copy = loadCompose(text);
-        edit(copy);
-        return kafkaSecurityProblems(copy);
-      };
+      const kafkaSecurity = (edit: (doc: ComposeDoc) => void) => mutated(edit, kafkaSecurityProblems);
 
       it('a misspelt property (an underscore doubled) leaves the broker without its own login', () => {
         expect(

@@ -5,7 +5,7 @@ import { Client } from 'pg';
 import { shareTopicName } from '@airan/contracts';
 import { principalOf } from '@airan/kafka';
 import { deleteTopics } from './support/kafka-test-tools';
-import { kcatRead, kcatRun } from './support/kcat';
+import { kcatLogin, kcatRead, kcatRun } from './support/kcat';
 import { ServiceProcess } from './support/service-process';
 import { createApiKey, dropDatabase, isolate } from './support/stack';
 import { testKafka } from './support/test-kafka';
@@ -31,7 +31,7 @@ describe('partner credentials: SCRAM principals and ACLs on the broker', () => {
   const yonseiTopic = `${isolation.topicPrefix}${shareTopicName('yonsei', 'cell-load')}`;
   const internalTopic = `${isolation.topicPrefix}airan.cell-load.v1`;
   const events = Array.from({ length: 20 }, (_, i) => ({ key: `cell-${i % 4}`, value: JSON.stringify({ n: i }) }));
-  const as = (credential: { username: string }, password: string) => ({ 'security.protocol': 'SASL_PLAINTEXT', 'sasl.mechanisms': 'SCRAM-SHA-512', 'sasl.username': credential.username, 'sasl.password': password });
+  const as = (credential: { username: string }, password: string) => kcatLogin(credential.username, password);
   const kafka = testKafka('airan-test-partner-access');
   let api: ServiceProcess;
   let admin: string;

@@ -1,5 +1,5 @@
 import { deleteTopics, evictGroupMembers, kafkaCommittedOffsets } from './support/kafka-test-tools';
-import { kcatRead, kcatRun } from './support/kcat';
+import { kcatLogin, kcatRead, kcatRun } from './support/kcat';
 import { shareCaughtUp } from './support/share-caught-up';
 import { ServiceProcess } from './support/service-process';
 import { createApiKey, dropDatabase, eventually, isolate } from './support/stack';
@@ -42,7 +42,7 @@ describe('share: partner topics', () => {
     const issued = await fetch(`${api.url}/v1/partners/etri/kafka-credentials`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } });
     expect(issued.status).toBe(201);
     const etri = (await issued.json()) as { username: string; password: string };
-    asEtri = { 'security.protocol': 'SASL_PLAINTEXT', 'sasl.mechanisms': 'SCRAM-SHA-512', 'sasl.username': etri.username, 'sasl.password': etri.password };
+    asEtri = kcatLogin(etri.username, etri.password);
   });
 
   afterAll(async () => {

@@ -18,11 +18,15 @@ const KCAT = join(__dirname, '../../deploy/local/kcat.sh');
 
 const settingsArgs = (settings: Record<string, string>) => Object.entries(settings).flatMap(([k, v]) => ['-X', `${k}=${v}`]);
 
+/** librdkafka settings that log in on the SASL listener: a partner's credential (SCRAM-SHA-512 unless told) or the internal principal. */
+export function kcatLogin(username: string, password: string, mechanism = 'SCRAM-SHA-512'): Record<string, string> {
+  return { 'security.protocol': 'SASL_PLAINTEXT', 'sasl.mechanisms': mechanism.toUpperCase(), 'sasl.username': username, 'sasl.password': password };
+}
+
 /** The internal principal (KAFKA_SASL_*, as global-setup sets them), which a read uses unless given other credentials. */
 function internalPrincipal(): Record<string, string> {
   const sasl = internalSasl();
-  if (!sasl) return {};
-  return { 'security.protocol': 'SASL_PLAINTEXT', 'sasl.mechanisms': sasl.mechanism.toUpperCase(), 'sasl.username': sasl.username, 'sasl.password': sasl.password };
+  return sasl ? kcatLogin(sasl.username, sasl.password, sasl.mechanism) : {};
 }
 
 /** Runs kcat with the given arguments and librdkafka settings; resolves with its exit code and output, whatever they are. */
