@@ -27,7 +27,8 @@ const EXEMPT: Readonly<Record<string, string>> = {
   'GET /openapi.json': 'the documents themselves',
   'GET /asyncapi.json': 'the documents themselves',
   'GET /docs': 'the documents themselves',
-  'GET /': 'the dashboard page, for people',
+  'GET /': 'the ops console page, for people',
+  'GET /assets/:name': "the ops console's built assets",
 };
 /** `/v1/alerts/:fingerprint` (router) against `/v1/alerts/{fingerprint}` or a variant's `/v1/registry/cell/{id}` (document). */
 function sameRoute(route: Route, operation: Operation): boolean {

@@ -10,12 +10,14 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-# Real peers the tests talk to, from Debian's packages: Alertmanager (alerting's push) and kcat
+# Real peers the tests talk to, from Debian's packages: Alertmanager (alerting's push), kcat
 # (librdkafka: a Kafka client that is not ours, for the partner topics), with what deploy/local/kcat.sh
-# needs to build the newer librdkafka it runs on (a C compiler, OpenSSL's and zlib's headers).
+# needs to build the newer librdkafka it runs on (a C compiler, OpenSSL's and zlib's headers), and
+# Chromium, the browser the console's tests drive with playwright-core (browsers are not downloaded).
 missing=()
 command -v prometheus-alertmanager >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
 command -v kcat >/dev/null 2>&1 || missing+=(kcat)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v make >/dev/null 2>&1 && command -v gcc >/dev/null 2>&1 || missing+=(build-essential)
 [ -f /usr/include/openssl/ssl.h ] || missing+=(libssl-dev)
 [ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)

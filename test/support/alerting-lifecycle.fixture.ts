@@ -26,6 +26,14 @@ export interface HistoryRow {
 
 export type AlertingLifecycle = ReturnType<typeof alertingLifecycle>;
 
+export interface AlertingLifecycleOptions {
+  /**
+   * More webhook receivers, by name, each answering every request with its status: 500 for a broken
+   * receiver (retried), 400 for one that refuses (given up). Their bodies land in `answered`, not `webhooks`.
+   */
+  readonly answeringReceivers?: Readonly<Record<string, number>>;
+}
+
 /**
  * The alert lifecycle's fixture, shared by the test/alerting-lifecycle-*.e2e-spec.ts files: one alerting
  * process in its own isolation (database, topics, groups), a real broker and Postgres. Windows and raw
@@ -34,9 +42,11 @@ export type AlertingLifecycle = ReturnType<typeof alertingLifecycle>;
  * and `db` exist once started. Every test has its own sites and cells, so alerts and notification
  * groups never mix.
  */
-export function alertingLifecycle() {
+export function alertingLifecycle(options: AlertingLifecycleOptions = {}) {
   const isolation = isolate();
   const webhooks: Webhook[] = [];
+  const answering = options.answeringReceivers ?? {};
+  const answered: Array<{ receiver: string; status: number; body: Webhook }> = [];
   const pagerDuty: PagerDutyEvent[] = [];
   const EXTERNAL = 'http://airan.example:3000';
   const ZERO = '0001-01-01T00:00:00Z';
@@ -126,6 +136,12 @@ export function alertingLifecycle() {
       request.on('data', (chunk: Buffer) => (raw += chunk.toString()));
       request.on('end', () => {
         const body = JSON.parse(raw);
+        const answeringAs = request.url?.startsWith('/answer/') ? request.url.slice('/answer/'.length) : undefined;
+        if (answeringAs !== undefined) {
+          answered.push({ receiver: answeringAs, status: answering[answeringAs], body });
+          response.writeHead(answering[answeringAs]).end('{"error":"as the test says"}');
+          return;
+        }
         if (request.url === '/pd') pagerDuty.push(body);
         else webhooks.push(body);
         response.writeHead(request.url === '/pd' ? 202 : 200).end();
@@ -135,7 +151,7 @@ export function alertingLifecycle() {
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     alerting = await ServiceProcess.start('alerting', {
       ...isolation.env,
-      ALERTING_WEBHOOKS: `ops-team=http://127.0.0.1:${port}/hook`,
+      ALERTING_WEBHOOKS: [`ops-team=http://127.0.0.1:${port}/hook`, ...Object.keys(answering).map((name) => `${name}=http://127.0.0.1:${port}/answer/${name}`)].join(','),
       ALERTING_PAGERDUTY_URL: `http://127.0.0.1:${port}/pd`,
       ALERTING_PAGERDUTY_ROUTING_KEY: 'test-key',
       ALERTING_EXTERNAL_URL: EXTERNAL,
@@ -161,7 +177,7 @@ export function alertingLifecycle() {
   };
 
   return {
-    isolation, webhooks, pagerDuty, EXTERNAL, ZERO, T0, at, iso,
+    isolation, webhooks, pagerDuty, answered, EXTERNAL, ZERO, T0, at, iso,
     window, sendWindows, report, sendReport, ops, until,
     hooksOf, hooksMentioning, pdOf, eventsOf, history, changes, queued, allDelivered, loadHighLabels,
     start, stop,

@@ -9,7 +9,8 @@ export type AlertingErrorCode =
   | 'SILENCE_NOT_FOUND'
   | 'INVALID_ACTION'
   | 'ALERT_NOT_FOUND'
-  | 'ALERT_NOT_ACTIVE';
+  | 'ALERT_NOT_ACTIVE'
+  | 'INVALID_NOTIFICATIONS_REQUEST';
 
 export class AlertingError extends FeatureError<AlertingErrorCode> {
   readonly feature = 'alerting';
@@ -24,4 +25,5 @@ export const ALERTING_HTTP_STATUS = {
   INVALID_ACTION: HttpStatus.UNPROCESSABLE_ENTITY,
   ALERT_NOT_FOUND: HttpStatus.NOT_FOUND,
   ALERT_NOT_ACTIVE: HttpStatus.CONFLICT,
+  INVALID_NOTIFICATIONS_REQUEST: HttpStatus.UNPROCESSABLE_ENTITY,
 } as const satisfies Record<AlertingErrorCode, HttpStatus>;

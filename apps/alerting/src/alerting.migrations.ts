@@ -241,4 +241,24 @@ class EvidenceOrder1764800000000 implements MigrationInterface {
   }
 }
 
-export const ALERTING_MIGRATIONS = [AlertingCore1764320400000, Notifications1764320700000, AlertLifecycle1764338400000, NotificationOrder1764400000000, EvidenceOrder1764800000000];
+/** An alert's notifications, newest first, for people reading its detail (the other indexes cover undelivered ones only). */
+class NotificationsByAlert1796500800000 implements MigrationInterface {
+  name = 'NotificationsByAlert1796500800000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query('CREATE INDEX notifications_by_alert ON alerting.notifications (fingerprint, seq)');
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP INDEX alerting.notifications_by_alert');
+  }
+}
+
+export const ALERTING_MIGRATIONS = [
+  AlertingCore1764320400000,
+  Notifications1764320700000,
+  AlertLifecycle1764338400000,
+  NotificationOrder1764400000000,
+  EvidenceOrder1764800000000,
+  NotificationsByAlert1796500800000,
+];

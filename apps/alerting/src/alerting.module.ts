@@ -15,6 +15,8 @@ import { EvaluateWindowUseCase } from './evaluation/evaluate-window.use-case';
 import { EvidenceConsumer } from './evaluation/evidence.consumer';
 import { LastSeenRepository } from './evaluation/last-seen.repository';
 import { AlertNotifier, RECEIVERS } from './notifications/alert.notifier';
+import { InternalAlertNotificationsController } from './notifications/internal-alert-notifications.controller';
+import { ListAlertNotificationsUseCase } from './notifications/list-alert-notifications.use-case';
 import { NotificationDispatcher } from './notifications/notification.dispatcher';
 import { NotificationRepository } from './notifications/notification.repository';
 import { NotifyUnmutedUseCase } from './notifications/notify-unmuted.use-case';
@@ -38,7 +40,7 @@ export class AlertingModule {
   static forRoot(infra: ServiceInfra<AlertingConfig>): DynamicModule {
     return {
       module: AlertingModule,
-      controllers: [EvidenceConsumer, InternalRulesController, InternalSilencesController, InternalAlertActionsController],
+      controllers: [EvidenceConsumer, InternalRulesController, InternalSilencesController, InternalAlertActionsController, InternalAlertNotificationsController],
       providers: [
         ...registryCacheProviders(infra, createRegistryCache(infra)),
         ...apiKeyAuthProviders(new OpsTokenLookup(infra.config.ALERTING_OPS_TOKEN)),
@@ -60,6 +62,7 @@ export class AlertingModule {
         NotificationDispatcher,
         AlertNotifier,
         NotifyUnmutedUseCase,
+        ListAlertNotificationsUseCase,
         // rules, silences, people acting on alerts
         RuleRepository,
         ManageRulesUseCase,

@@ -8,7 +8,7 @@ import { AlertEventsConsumer } from './alerts/alert-events.consumer';
 import { AlertReadRepository } from './alerts/alert-read.repository';
 import { AlertsController } from './alerts/alerts.controller';
 import { GetAlertHistoryUseCase } from './alerts/get-alert-history.use-case';
-import { DashboardController } from './dashboard/dashboard.controller';
+import { ConsoleController } from './console/console.controller';
 import { ExportCursorRepository } from './exports/export-cursor.repository';
 import { ExportsController } from './exports/exports.controller';
 import { StreamExportUseCase } from './exports/stream-export.use-case';
@@ -23,6 +23,9 @@ import { DeadLettersConsumer } from './history/dead-letters.consumer';
 import { HistoryController } from './history/history.controller';
 import { HistoryRepository } from './history/history.repository';
 import { QueryHistoryUseCase } from './history/query-history.use-case';
+import { GetIngestHealthUseCase } from './ingest-health/get-ingest-health.use-case';
+import { IngestHealthController } from './ingest-health/ingest-health.controller';
+import { IngestHealthRepository } from './ingest-health/ingest-health.repository';
 import { IssueApiKeyUseCase } from './keys/issue-api-key.use-case';
 import { KeysController } from './keys/keys.controller';
 import { RevokeApiKeyUseCase } from './keys/revoke-api-key.use-case';
@@ -58,6 +61,7 @@ export class ApiModule {
         DeadLettersConsumer,
         HistoryController,
         ExportsController,
+        IngestHealthController,
         AlertsController,
         StreamsController,
         PublicAlertActionsController,
@@ -68,7 +72,7 @@ export class ApiModule {
         PartnerCredentialsController,
         KeysController,
         OpenApiController,
-        DashboardController,
+        ConsoleController,
       ],
       providers: [
         { provide: ApiKeyRepository, useValue: keys },
@@ -94,6 +98,8 @@ export class ApiModule {
         Clock,
         HistoryRepository,
         QueryHistoryUseCase,
+        IngestHealthRepository,
+        GetIngestHealthUseCase,
         DeadLetterRepository,
         DeadLetterRetention,
         ExportCursorRepository,

@@ -7,10 +7,10 @@ export interface IssuePath {
 }
 
 /**
- * zod's findings as field errors rooted at `root` (`$` for a body, `query` for query parameters):
- * one per issue, and one per unknown key, so every offending field is named.
+ * zod's findings as field errors rooted at `root` (`$` for a body, `path` for path parameters, `query`
+ * for query parameters): one per issue, and one per unknown key, so every offending field is named.
  */
-export function zodIssuePaths(issues: readonly ZodIssue[], root: '$' | 'query'): IssuePath[] {
+export function zodIssuePaths(issues: readonly ZodIssue[], root: '$' | 'path' | 'query'): IssuePath[] {
   const join = (path: ReadonlyArray<string | number>) => root + path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('');
   return issues.flatMap((issue) =>
     issue.code === 'unrecognized_keys'

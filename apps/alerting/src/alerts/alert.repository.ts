@@ -97,6 +97,12 @@ const SELECT = 'SELECT * FROM alerting.alert_instances';
 /** Alert instances and their history in the alerting schema; every method runs in the caller's transaction. */
 @Injectable()
 export class AlertRepository {
+  /** Whether alerting has an instance of this fingerprint, in any phase. */
+  async exists(db: EntityManager, fingerprint: string): Promise<boolean> {
+    const rows: Array<{ found: boolean }> = await db.query('SELECT EXISTS (SELECT 1 FROM alerting.alert_instances WHERE fingerprint = $1) AS found', [fingerprint]);
+    return rows[0].found;
+  }
+
   /** The given instances, locked for this transaction. */
   async lock(tx: EntityManager, fingerprints: readonly string[]): Promise<Map<string, AlertInstance>> {
     const rows: InstanceRow[] = await tx.query(`${SELECT} WHERE fingerprint = ANY($1) ORDER BY fingerprint FOR UPDATE`, [fingerprints]);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { AlertNotification } from '@airan/rule-engine';
 import type { ReceiverKind } from './receivers';
 
 export interface PendingNotification {
@@ -15,6 +16,20 @@ export interface NewNotification extends Omit<PendingNotification, 'attempts'> {
   readonly fingerprint: string;
   readonly status: string;
 }
+
+interface NotificationRow {
+  id: string;
+  receiver: string;
+  kind: ReceiverKind;
+  status: string;
+  created_at: Date;
+  delivered_at: Date | null;
+  failed_at: Date | null;
+  attempts: number;
+  last_error: string | null;
+}
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 export const NOTIFY_CHANNEL = 'airan_notify_alerting';
 
@@ -64,6 +79,29 @@ export class NotificationRepository {
 
   async markFailed(tx: EntityManager, id: string, error: string): Promise<void> {
     await tx.query('UPDATE alerting.notifications SET attempts = attempts + 1, failed_at = now(), last_error = $2 WHERE id = $1', [id, error]);
+  }
+
+  /**
+   * An alert's newest notifications, newest first, as people read them: never the URL or the body (a
+   * webhook URL can hold a secret), and the URL masked in the last error should an error quote it.
+   */
+  async listOfAlert(db: EntityManager, fingerprint: string, limit: number): Promise<AlertNotification[]> {
+    const rows: NotificationRow[] = await db.query(
+      `SELECT id, receiver, kind, status, created_at, delivered_at, failed_at, attempts, replace(last_error, url, '<receiver url>') AS last_error
+       FROM alerting.notifications WHERE fingerprint = $1 ORDER BY seq DESC LIMIT $2`,
+      [fingerprint, limit],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      receiver: r.receiver,
+      kind: r.kind,
+      status: r.status,
+      createdAt: r.created_at.toISOString(),
+      deliveredAt: iso(r.delivered_at),
+      failedAt: iso(r.failed_at),
+      attempts: r.attempts,
+      lastError: r.last_error,
+    }));
   }
 
   /** Milliseconds until the next retry is due, if any is waiting. */

@@ -5,7 +5,7 @@ import type { BuiltQuery } from './history.query';
 import type { StoredRow } from './history.rows';
 
 /** Postgres' codes for a table or schema that does not exist. */
-const MISSING_RELATION = new Set(['42P01', '3F000']);
+export const MISSING_RELATION = new Set(['42P01', '3F000']);
 
 /**
  * Runs history SELECTs on the api's pool. They read load's tables (`load.*`, created and indexed by load's

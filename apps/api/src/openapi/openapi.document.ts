@@ -5,6 +5,7 @@ import { EXPORTS_OPENAPI } from '../exports/exports.openapi';
 import { GRANTS_OPENAPI } from '../grants/grants.openapi';
 import { PARTNER_CREDENTIALS_OPENAPI } from '../partner-credentials/partner-credentials.openapi';
 import { HISTORY_OPENAPI } from '../history/history.openapi';
+import { INGEST_HEALTH_OPENAPI } from '../ingest-health/ingest-health.openapi';
 import { KEYS_OPENAPI } from '../keys/keys.openapi';
 import { OPS_OPENAPI } from '../ops/ops.openapi';
 import { REGISTRY_OPENAPI } from '../registry/registry.openapi';
@@ -13,7 +14,7 @@ import { operationsOf } from './openapi.operation';
 import type { OpenApiFragment } from './route.declaration';
 
 /** Every feature's fragment (`<feature>/<feature>.openapi.ts`): a new feature adds its own here. */
-export const OPENAPI_FRAGMENTS: readonly OpenApiFragment[] = [ALERTS_OPENAPI, STREAMS_OPENAPI, HISTORY_OPENAPI, EXPORTS_OPENAPI, OPS_OPENAPI, REGISTRY_OPENAPI, GRANTS_OPENAPI, PARTNER_CREDENTIALS_OPENAPI, KEYS_OPENAPI];
+export const OPENAPI_FRAGMENTS: readonly OpenApiFragment[] = [ALERTS_OPENAPI, STREAMS_OPENAPI, HISTORY_OPENAPI, EXPORTS_OPENAPI, INGEST_HEALTH_OPENAPI, OPS_OPENAPI, REGISTRY_OPENAPI, GRANTS_OPENAPI, PARTNER_CREDENTIALS_OPENAPI, KEYS_OPENAPI];
 
 const ERROR_SCHEMA = {
   type: 'object',

@@ -79,6 +79,7 @@ describe('ops endpoints forwarded to alerting', () => {
     ['GET', '/v1/silences?expired=true', '/internal/v1/silences', 'expired=true'],
     ['DELETE', '/v1/silences/6f1c1c5e-3b7a-4d4e-9a51-2f0a8f1d2c3b', '/internal/v1/silences/6f1c1c5e-3b7a-4d4e-9a51-2f0a8f1d2c3b', ''],
     ['POST', '/v1/alerts/00ff00ff00ff00ff/unack', '/internal/v1/alerts/00ff00ff00ff00ff/unack', ''],
+    ['GET', '/v1/alerts/00ff00ff00ff00ff/notifications?limit=5', '/internal/v1/alerts/00ff00ff00ff00ff/notifications', 'limit=5'],
   ] as const)('%s %s goes to %s as the caller', async (method, url, path, query) => {
     const response = await call(method, url);
     expect(response.statusCode).toBe(200);
@@ -142,6 +143,7 @@ describe('ops endpoints forwarded to alerting', () => {
     ['DELETE', '/v1/silences/not-a-uuid', 'path.id'],
     ['POST', '/v1/alerts/00FF00FF00FF00FF/ack', 'path.fingerprint'],
     ['POST', '/v1/alerts/00ff00ff/assign', 'path.fingerprint'],
+    ['GET', '/v1/alerts/NOT-HEX/notifications', 'path.fingerprint'],
   ] as const)('%s %s: 400 naming %s, nothing forwarded', async (method, url, path) => {
     const response = await call(method, url, method === 'GET' || method === 'DELETE' ? {} : { body: '{}', contentType: 'application/json' });
     expect(response.statusCode).toBe(400);
@@ -154,6 +156,8 @@ describe('ops endpoints forwarded to alerting', () => {
     ['GET', '/v1/silences?expired=yes', 'query.expired', 'INVALID_VALUE'],
     ['POST', '/v1/rules/import?replace=1', 'query.replace', 'INVALID_VALUE'],
     ['GET', '/v1/rules?page=2', 'query.page', 'UNKNOWN_FIELD'],
+    ['GET', '/v1/alerts/00ff00ff00ff00ff/notifications?limit=0', 'query.limit', 'INVALID_VALUE'],
+    ['GET', '/v1/alerts/00ff00ff00ff00ff/notifications?limit=201', 'query.limit', 'INVALID_VALUE'],
   ] as const)('%s %s: 400 naming %s, nothing forwarded', async (method, url, path, code) => {
     const response = await call(method, url, method === 'POST' ? { body: 'rules: []\n', contentType: 'application/yaml' } : {});
     expect(response.statusCode).toBe(400);

@@ -1,5 +1,13 @@
 import { alertFingerprintSchema } from '@airan/contracts';
-import { acknowledgeRequestSchema, assignRequestSchema, ruleIdSchema, ruleSchema, silenceRequestSchema } from '@airan/rule-engine';
+import {
+  acknowledgeRequestSchema,
+  alertNotificationSchema,
+  alertNotificationsQuerySchema,
+  assignRequestSchema,
+  ruleIdSchema,
+  ruleSchema,
+  silenceRequestSchema,
+} from '@airan/rule-engine';
 import { z } from 'zod';
 import { type ErrorSpec, type OpenApiFragment, type RouteSpec, type RouteSpecs, errorsOf, schemaRef } from '../openapi/route.declaration';
 import { OPS_HTTP_STATUS } from './ops.errors';
@@ -36,11 +44,28 @@ const alertAction = (action: string, summary: string, passedBody?: RouteSpec['pa
 const ruleParams = z.object({ id: ruleIdSchema }).strict();
 const rule = { description: 'the rule, defaults applied', schema: schemaRef('AlertRule') };
 
-/** Alerting's rules, silences and alert actions, forwarded with the caller named as actor. */
+/** Alerting's rules, silences, alert actions and alert notifications, forwarded with the caller named as actor. */
 export const OPS_ROUTES = {
   ack: alertAction('ack', 'Acknowledge an alert', json(acknowledgeRequestSchema, false)),
   unack: alertAction('unack', 'Withdraw the acknowledgement of an alert'),
   assign: alertAction('assign', 'Assign an alert to someone (null: unassign)', json(assignRequestSchema, true)),
+  alertNotifications: {
+    method: 'GET',
+    path: '/v1/alerts/{fingerprint}/notifications',
+    summary: 'The notifications sent for one alert, newest first',
+    description:
+      'Each notification alerting queued for a receiver about this alert: the receiver, what it announced, when it was queued, delivered or given up, the attempts and the last error. Never the receiver URL or the body.',
+    access: OPS_ROLES,
+    params: z.object({ fingerprint: alertFingerprintSchema }).strict(),
+    query: alertNotificationsQuerySchema,
+    responses: {
+      200: {
+        description: 'the newest `limit` notifications; an alert no receiver heard of has none',
+        schema: { type: 'object', required: ['notifications'], properties: { notifications: { type: 'array', items: schemaRef('AlertNotification') } } },
+      },
+    },
+    errors: forwarded(ALERT_NOT_FOUND),
+  },
   listRules: {
     method: 'GET',
     path: '/v1/rules',
@@ -132,7 +157,7 @@ export const OPS_ROUTES = {
 export const OPS_OPENAPI: OpenApiFragment = {
   tag: 'ops',
   description:
-    "Alerting's rules, silences and alert actions, forwarded to alerting's internal API with the caller as actor; alerting's answers are relayed as they are. Without ALERTING_OPS_TOKEN these answer 503.",
+    "Alerting's rules, silences, alert actions and the notifications sent for an alert, forwarded to alerting's internal API with the caller as actor; alerting's answers are relayed as they are. Without ALERTING_OPS_TOKEN these answer 503.",
   routes: OPS_ROUTES,
-  schemas: { AlertRule: ruleSchema },
+  schemas: { AlertRule: ruleSchema, AlertNotification: alertNotificationSchema },
 };

@@ -8,6 +8,7 @@ import { OPS_ROUTES } from './ops.openapi';
 /**
  * People acting on an alert: acknowledge (`{comment?}`), take the acknowledgement back, assign
  * (`{assignee}`). Alerting owns the lifecycle; each action comes back as an event on `airan.alerts.v1`.
+ * And what alerting sent receivers about an alert (`GET .../notifications?limit=`), for its detail.
  */
 @Controller()
 export class PublicAlertActionsController {
@@ -26,5 +27,10 @@ export class PublicAlertActionsController {
   @Route(OPS_ROUTES.assign)
   assign(@Input() { params }: RouteInput<typeof OPS_ROUTES.assign>, @Req() request: ForwardableRequest, @Res() reply: FastifyReply) {
     return this.forwarder.forward(request, reply, `/internal/v1/alerts/${params.fingerprint}/assign`);
+  }
+
+  @Route(OPS_ROUTES.alertNotifications)
+  notifications(@Input() { params }: RouteInput<typeof OPS_ROUTES.alertNotifications>, @Req() request: ForwardableRequest, @Res() reply: FastifyReply) {
+    return this.forwarder.forward(request, reply, `/internal/v1/alerts/${params.fingerprint}/notifications`);
   }
 }

@@ -1,0 +1,26 @@
+import { registryEntities } from './api-client';
+
+export interface Operator { readonly id: string; readonly name: string }
+export interface Pilot { readonly id: string; readonly name: string; readonly operatorId: string }
+export interface Site { readonly id: string; readonly name: string; readonly operatorId: string; readonly pilotId?: string; readonly latitude: number; readonly longitude: number }
+export interface GpuNode { readonly id: string; readonly siteId: string; readonly hostname: string; readonly model: string; readonly gpuCount: number; readonly migLayout?: readonly string[] }
+export interface Cell { readonly id: string; readonly siteId: string; readonly gpuNodeId?: string }
+
+export interface Registry {
+  readonly operators: readonly Operator[];
+  readonly pilots: readonly Pilot[];
+  readonly sites: readonly Site[];
+}
+
+let cached: { at: number; registry: Promise<Registry> } | undefined;
+const REGISTRY_TTL_MS = 60_000;
+
+/** Operators, pilots and sites, shared by the views and refreshed at most once a minute. */
+export function loadRegistry(): Promise<Registry> {
+  if (!cached || Date.now() - cached.at > REGISTRY_TTL_MS) {
+    const registry = Promise.all([registryEntities<Operator>('operator'), registryEntities<Pilot>('pilot'), registryEntities<Site>('site')]).then(([operators, pilots, sites]) => ({ operators, pilots, sites }));
+    cached = { at: Date.now(), registry };
+    registry.catch(() => (cached = undefined));
+  }
+  return cached.registry;
+}
