@@ -1,19 +1,7 @@
-import { fingerprint } from '@airan/rule-engine';
+import { type AlertNotification, fingerprint } from '@airan/rule-engine';
 import { alertingLifecycle } from './support/alerting-lifecycle.fixture';
 import { ServiceProcess } from './support/service-process';
 import { createApiKey } from './support/stack';
-
-interface Notification {
-  readonly id: string;
-  readonly receiver: string;
-  readonly kind: string;
-  readonly status: string;
-  readonly createdAt: string;
-  readonly deliveredAt: string | null;
-  readonly failedAt: string | null;
-  readonly attempts: number;
-  readonly lastError: string | null;
-}
 
 const FIELDS = ['attempts', 'createdAt', 'deliveredAt', 'failedAt', 'id', 'kind', 'lastError', 'receiver', 'status'];
 
@@ -54,7 +42,7 @@ describe('alerting: the notifications sent for an alert, through the api', () =>
   const notificationsOf = async (fp: string, query = '') => {
     const response = await get(`/v1/alerts/${fp}/notifications${query}`);
     expect(response.status).toBe(200);
-    return (response.body as { notifications: Notification[] }).notifications;
+    return (response.body as { notifications: AlertNotification[] }).notifications;
   };
   const answeredBy = (receiver: string, fp: string) => answered.filter((a) => a.receiver === receiver && a.body.alerts[0].fingerprint === fp);
 
@@ -69,7 +57,7 @@ describe('alerting: the notifications sent for an alert, through the api', () =>
     await until(() => hooksOf(fp).length === 2 && pdOf(fp).length === 2 && answeredBy('refusing', fp).length === 2, 'the resolve at every receiver but the broken one');
 
     // Delivery is recorded once the receiver answered: wait for the record of what the receivers got.
-    const settled = (ns: Notification[]) => ns.filter((n) => n.deliveredAt !== null || n.failedAt !== null).length === 6;
+    const settled = (ns: AlertNotification[]) => ns.filter((n) => n.deliveredAt !== null || n.failedAt !== null).length === 6;
     const notifications = await until(async () => {
       const ns = await notificationsOf(fp);
       return settled(ns) && ns;
@@ -129,9 +117,9 @@ describe('alerting: the notifications sent for an alert, through the api', () =>
     // `limit` keeps the newest; admin reads too; alerting's own route answers the same.
     expect((await notificationsOf(fp, '?limit=2')).map((n) => `${n.receiver}:${n.status}`)).toEqual(['pagerduty:resolved', 'refusing:resolved']);
     const asAdmin = await get(`/v1/alerts/${fp}/notifications?limit=3`, adminKey);
-    expect([asAdmin.status, asAdmin.body.notifications.map((n: Notification) => n.id)]).toEqual([200, notifications.slice(0, 3).map((n) => n.id)]);
+    expect([asAdmin.status, asAdmin.body.notifications.map((n: AlertNotification) => n.id)]).toEqual([200, notifications.slice(0, 3).map((n) => n.id)]);
     const internal = await ops('GET', `/internal/v1/alerts/${fp}/notifications?limit=200`);
-    expect([internal.status, internal.body.notifications.map((n: Notification) => n.id)]).toEqual([200, notifications.map((n) => n.id)]);
+    expect([internal.status, internal.body.notifications.map((n: AlertNotification) => n.id)]).toEqual([200, notifications.map((n) => n.id)]);
   });
 
   it('an alert no receiver heard of (silenced) has none; an alert alerting does not know is 404', async () => {

@@ -1,24 +1,12 @@
 import { useState } from 'preact/hooks';
 import { ApiError, getJson } from '../api/api-client';
-import type { AlertEvent } from '../api/types';
+import type { AlertEvent, AlertNotification } from '../api/types';
 import { formatRoute } from '../route/route';
 import { formatValue } from '../ui/format';
 import { ErrorNotice, Loading } from '../ui/states';
 import { Time } from '../ui/time';
 import { useResource } from '../ui/use-resource';
 import { acknowledge, assign, silenceMatchersFor, unacknowledge } from './alert-actions';
-
-interface Notification {
-  readonly id: string;
-  readonly receiver: string;
-  readonly kind: string;
-  readonly status: string;
-  readonly createdAt: string;
-  readonly deliveredAt: string | null;
-  readonly failedAt: string | null;
-  readonly attempts: number;
-  readonly lastError: string | null;
-}
 
 /** Who did what: the actor of a change, where the event names one. */
 function actor(event: AlertEvent): string {
@@ -31,7 +19,7 @@ function actor(event: AlertEvent): string {
 async function loadDetail(fingerprint: string, signal: AbortSignal) {
   const [history, notifications] = await Promise.all([
     getJson<{ events: AlertEvent[] }>(`/v1/alerts/${fingerprint}/history`, { limit: 200 }, signal),
-    getJson<{ notifications: Notification[] }>(`/v1/alerts/${fingerprint}/notifications`, { limit: 50 }, signal).catch((error: unknown) => {
+    getJson<{ notifications: AlertNotification[] }>(`/v1/alerts/${fingerprint}/notifications`, { limit: 50 }, signal).catch((error: unknown) => {
       if (error instanceof ApiError && error.status === 404) return { notifications: [] };
       throw error;
     }),

@@ -1,10 +1,7 @@
 import { registryEntities } from './api-client';
 
-export interface Operator { readonly id: string; readonly name: string }
-export interface Pilot { readonly id: string; readonly name: string; readonly operatorId: string }
-export interface Site { readonly id: string; readonly name: string; readonly operatorId: string; readonly pilotId?: string; readonly latitude: number; readonly longitude: number }
-export interface GpuNode { readonly id: string; readonly siteId: string; readonly hostname: string; readonly model: string; readonly gpuCount: number; readonly migLayout?: readonly string[] }
-export interface Cell { readonly id: string; readonly siteId: string; readonly gpuNodeId?: string }
+export type { GpuNode, Operator, Pilot, Site } from '../../../../../libs/contracts/src/registry';
+import type { Operator, Pilot, Site } from '../../../../../libs/contracts/src/registry';
 
 export interface Registry {
   readonly operators: readonly Operator[];

@@ -1,4 +1,9 @@
-/** The api's rows and events as the console reads them (the contracts are `/openapi.json`'s schemas). */
+/**
+ * What the console reads. Events and the notification record are the platform's own contract types
+ * (type-only imports: nothing of zod reaches the bundle); history rows are the api's dataset columns.
+ */
+export type { AlertEvent, AlertStatus } from '../../../../../libs/contracts/src/alerts';
+export type { AlertNotification } from '../../../../../libs/rule-engine/src/ops-requests.schema';
 export interface CellWindow {
   readonly cellId: string;
   readonly siteId: string;
@@ -38,28 +43,3 @@ export interface GpuSample {
   readonly powerW: number | null;
   readonly tempC: number | null;
 }
-
-export type AlertStatus = 'pending' | 'firing' | 'resolved' | 'nodata';
-
-export interface AlertEvent {
-  readonly id: string;
-  readonly fingerprint: string;
-  readonly ruleId: string;
-  readonly status: AlertStatus;
-  readonly change: string;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly annotations: Readonly<Record<string, string>>;
-  readonly value: number | null;
-  readonly startsAt: string;
-  readonly endsAt: string | null;
-  readonly evaluatedAt: string;
-  readonly occurredAt?: string;
-  readonly acknowledgement: { readonly by: string; readonly at: string; readonly comment: string } | null;
-  readonly assignee: string | null;
-  readonly silencedBy: readonly string[];
-  readonly inhibitedBy: string | null;
-  readonly flapping: boolean;
-  readonly trace: { readonly traceparent: string | null; readonly sourceTraceIds: readonly string[] };
-}
-
-export const isActive = (alert: AlertEvent): boolean => alert.status !== 'resolved';

@@ -49,7 +49,6 @@ export function useLiveWindows(filters: Query, minutes: number): { windows: read
       cancelAnimationFrame(frame);
       close();
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [filterKey, minutes]);
   return { windows, error, state };
 }

@@ -28,7 +28,6 @@ export function useResource<T>(load: (signal: AbortSignal) => Promise<T>, deps: 
       controller.abort();
       clearInterval(timer);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, generation]);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
   return { resource, reload };
