@@ -3,6 +3,7 @@ import type { Browser } from 'playwright-core';
 import type { AlertEvent } from '@airan/contracts';
 import type { AlertmanagerWebhook } from '@airan/rule-engine';
 import { type ConsolePage, launchChromium, openConsole, screenshot, seriousAccessibilityViolations } from './support/console-browser';
+import { FreezableProxy } from './support/freezable-proxy';
 import { ServiceProcess } from './support/service-process';
 import { createApiKey, dropDatabase, eventually, freePort, isolate, postWithNewKey } from './support/stack';
 import { startServices } from './support/start-services';
@@ -135,7 +136,7 @@ describe('the ops console in a real browser', () => {
   it('has a dark theme that keeps the views readable', async () => {
     const { page, problems } = await open('#/alerts', 'dark');
     await page.locator('[data-fingerprint]').first().waitFor();
-    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    expect(await page.locator('html').getAttribute('data-theme')).toBe('dark');
     await screenshot(page, 'alerts-dark', true);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
@@ -148,7 +149,7 @@ describe('the ops console in a real browser', () => {
     await page.reload();
     await page.locator('[data-fingerprint]').first().waitFor();
     expect(page.url()).toMatch(/#\/alerts\?operator=skt$/);
-    expect(await page.locator('select, input').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value))).toContain('skt');
+    expect(await Promise.all((await page.locator('select, input').all()).map((input) => input.inputValue()))).toContain('skt');
     expect(requested.filter((url) => url.includes(opsKey) || /[?&]key=/.test(url))).toEqual([]);
   });
 
@@ -162,14 +163,15 @@ describe('the ops console in a real browser', () => {
     await page.keyboard.press('r');
     await page.waitForURL(/#\/rules$/);
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    expect(await page.locator(':focus').textContent()).toBe('Skip to content');
   });
 
   it("shows each heatmap cell with exactly the value of the api's window", async () => {
     const site = 'skt-seoul-gangnam-01';
     const { page } = await open(`#/load?site=${site}&minutes=30`);
     await page.locator('.hm[data-cell]').first().waitFor();
-    const shown = await page.locator('.hm[data-cell]').evaluateAll((cells) => cells.map((c) => [(c as HTMLElement).dataset.cell, (c as HTMLElement).dataset.window, (c as HTMLElement).dataset.value]));
+    // Evaluated in the page as source text: the tests compile without the DOM's types.
+    const shown = await page.evaluate<string[][]>("[...document.querySelectorAll('.hm[data-cell]')].map((c) => [c.dataset.cell, c.dataset.window, c.dataset.value])");
     const from = new Date(Date.now() - 30 * 60_000).toISOString();
     const { items } = await apiJson<{ items: Window[] }>(`/v1/history/cell-load?site=${site}&from=${encodeURIComponent(from)}&limit=1000`);
     expect(items.length).toBeGreaterThan(0);
@@ -202,6 +204,40 @@ describe('the ops console in a real browser', () => {
     await detail.locator('td', { hasText: 'noc-kim' }).first().waitFor();
     await screenshot(other.page, 'alert-detail', true);
     expect(board.problems.concat(other.problems)).toEqual([]);
+  });
+
+  it('says "disconnected, resuming" when its stream goes silent, and resumes from its position without missing what came meanwhile', async () => {
+    const lguKey = (await createApiKey(isolation, 'operator', 'lguplus')).key;
+    expect((await firing()).filter((a) => a.labels.site === 'lguplus-seoul-sinchon-01')).toEqual([]);
+    const proxy = await FreezableProxy.start(services!.api.url);
+    try {
+      const opened = await openConsole(browser!, proxy.url, opsKey, '#/alerts');
+      pages.push(opened);
+      const { page, problems } = opened;
+      const positionsSent: Array<Promise<string | undefined>> = [];
+      page.on('request', (request) => positionsSent.push(request.allHeaders().then((headers) => headers['last-event-id'])));
+      const badge = page.locator('.stream-badge');
+      await page.locator('.stream-badge.stream-live').waitFor();
+      // A heartbeat carries the stream's position, so the console has one to resume from.
+      await eventually(async () => { if (!proxy.hasDelivered(': heartbeat\nid: ')) throw new Error('no heartbeat through the proxy yet'); }, 10_000);
+
+      // Nothing is closed: only the console's watchdog (three silent heartbeat intervals) can tell.
+      proxy.freeze();
+      await page.locator('.stream-badge.stream-resuming').waitFor({ timeout: 15_000 });
+      expect(await badge.textContent()).toContain('disconnected, resuming');
+      await postWindow(lguKey, 'lguplus-seoul-sinchon-01', { 'lguplus-seoul-sinchon-01-c1': 4_000 });
+      const alert = await firingOn('lguplus-seoul-sinchon-01-c1');
+      expect(await page.locator(`[data-fingerprint="${alert.fingerprint}"]`).count()).toBe(0);
+
+      proxy.thaw();
+      await page.locator('.stream-badge.stream-live').waitFor({ timeout: 15_000 });
+      await page.locator(`[data-fingerprint="${alert.fingerprint}"]`).waitFor({ timeout: 5_000 });
+      // It resumed from its position (Last-Event-ID), not afresh.
+      expect((await Promise.all(positionsSent)).filter(Boolean).length).toBeGreaterThan(0);
+      expect(problems).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('mutes the next notification at the webhook receiver with a silence created in the console', async () => {

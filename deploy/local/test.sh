@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: the whole suite on a fresh clone. Installs dependencies if missing, builds, makes sure
+# `npm test`: the whole suite on a fresh clone. Installs dependencies if missing, type-checks, builds, makes sure
 # Postgres answers, starts the local Kafka broker (deploy/local/kafka.sh, reused when running) and
 # runs unit and integration tests. Extra arguments go to Jest.
 set -euo pipefail
@@ -10,6 +10,8 @@ cd "$(dirname "$0")/../.."
 rm -f .test-results/jest.json
 
 bash deploy/local/ensure-deps.sh
+# swc strips types without checking them: the checker runs first, over the services, the tests and the console.
+npm run --silent typecheck
 npm run --silent build
 
 mkdir -p .test-results

@@ -29,8 +29,9 @@ export async function openConsole(browser: Browser, apiUrl: string, key: string,
   page.on('requestfailed', (request) => { if (request.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`request failed: ${request.url()} ${request.failure()?.errorText}`); });
   // The key arrives in the fragment, as `npm run up` prints it; the console moves it to sessionStorage at once.
   await page.goto(`${apiUrl}/#key=${encodeURIComponent(key)}`);
-  await page.waitForFunction(() => !location.hash.includes('key='));
-  if (route !== '#/fleet') await page.evaluate((hash) => { location.hash = hash; }, route);
+  await page.waitForURL((url) => !url.hash.includes('key='));
+  // Page functions are passed as source text: the tests compile without the DOM's types.
+  if (route !== '#/fleet') await page.evaluate(`location.hash = ${JSON.stringify(route)}`);
   return { context, page, problems };
 }
 
@@ -59,6 +60,6 @@ const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
  */
 export async function seriousAccessibilityViolations(page: Page): Promise<string[]> {
   await page.evaluate(AXE_SOURCE);
-  const violations = (await page.evaluate(() => (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: AxeViolation[] }> } }).axe.run(document, { resultTypes: ['violations'] }))).violations;
+  const { violations } = await page.evaluate<{ violations: AxeViolation[] }>("axe.run(document, { resultTypes: ['violations'] })");
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
 }

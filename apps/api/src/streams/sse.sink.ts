@@ -10,6 +10,9 @@ export const SSE_HEADERS = {
   'x-accel-buffering': 'no',
 } as const;
 
+/** The heartbeat interval, so a client can tell a silent stream from a dead connection (the console's watchdog). */
+export const HEARTBEAT_HEADER = 'x-heartbeat-interval-ms';
+
 /**
  * A stream as Server-Sent Events: each event is `id: <position>`, `event: <name>`, `data: <JSON>`;
  * a heartbeat is a comment line (with the position); the end the server chooses is `event: cut` with the position to resume
@@ -21,8 +24,9 @@ export class SseSink implements StreamSink {
   constructor(
     private readonly response: ServerResponse,
     private readonly eventName: string,
+    heartbeatMs: number,
   ) {
-    response.writeHead(200, SSE_HEADERS);
+    response.writeHead(200, { ...SSE_HEADERS, [HEARTBEAT_HEADER]: String(heartbeatMs) });
     response.flushHeaders();
     response.once('close', () => this.writes.close());
   }

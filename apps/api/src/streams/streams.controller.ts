@@ -56,7 +56,7 @@ export class StreamsController {
       resumeFrom: resumePosition(request.headers['last-event-id'], lastEventId),
       connect: async () => {
         reply.hijack();
-        if (!websocket) return new SseSink(reply.raw, eventName);
+        if (!websocket) return new SseSink(reply.raw, eventName, this.hub.heartbeatMs);
         const socket = await this.upgrades.accept(request.raw);
         return socket && new WebSocketSink(socket, eventName);
       },

@@ -64,8 +64,13 @@ export class StreamsHub implements OnModuleInit, OnModuleDestroy {
     this.policy = new StreamBufferPolicy(infra.config.API_STREAM_MAX_BUFFERED_BYTES);
   }
 
+  /** At most this long passes between two frames of an idle stream's ticks (a heartbeat is sent when a tick finds nothing written). */
+  get heartbeatMs(): number {
+    return this.infra.config.API_STREAM_HEARTBEAT_MS;
+  }
+
   onModuleInit(): void {
-    this.heartbeat = setInterval(() => this.sessions.forEach((s) => s.tick()), this.infra.config.API_STREAM_HEARTBEAT_MS);
+    this.heartbeat = setInterval(() => this.sessions.forEach((s) => s.tick()), this.heartbeatMs);
     this.heartbeat.unref();
   }
 

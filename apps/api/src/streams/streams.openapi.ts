@@ -25,7 +25,8 @@ function streamVariant(product: StreamProduct): RouteVariant {
       `The ${topic} topic's events from now (or from a position), filtered by ${filters.map((f) => `\`${f}\``).join(', ')}. ` +
       `SSE: each event is \`id: <position>\`, \`event: ${eventName}\`, \`data:\` one ${PAYLOAD_SCHEMA[product]} (#/components/schemas/${PAYLOAD_SCHEMA[product]}) as JSON; ` +
       'a WebSocket carries one JSON text frame per event, `{"type":"event","event","position","data"}` (and `{"type":"cut","reason","position"}`). A position is the next offset of every partition (`0:120.1:98.2:77`); resume with ' +
-      '`Last-Event-ID` (what EventSource sends) or `lastEventId` to get every event after it exactly once. A client too far behind is cut with ' +
+      '`Last-Event-ID` (what EventSource sends) or `lastEventId` to get every event after it exactly once. An idle SSE stream sends a heartbeat comment with its position as `id:`; ' +
+      'the `x-heartbeat-interval-ms` response header says how often, so a client that hears nothing for a few intervals knows the connection is dead. A client too far behind is cut with ' +
       `\`event: cut\` naming the position to resume from. ${SCOPE_DESCRIPTION}`,
     query: STREAM_QUERY_SCHEMAS[product],
   };
