@@ -97,7 +97,7 @@ describe('api', () => {
     const responses = await burst(API_MAX + 1, (i) => get(alerts(), i % 2 === 0 ? undefined : wrongSecret));
     expect(statuses(responses)).toEqual([...Array(API_MAX).fill(401), 429]);
     await expectRateLimited(responses, API_MAX);
-    // The address is spent, on public routes too (the dashboard page)...
+    // The address is spent, on public routes too (the console page)...
     expect((await get(alerts())).status).toBe(429);
     expect((await get(`${services.api.url}/`)).status).toBe(429);
     // ...but not the keys, not even the one whose id the flood used, and not the probes.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm run up`: the whole stack on this machine, with the site simulator streaming into it.
 # Installs what is missing, starts the Kafka broker if none runs, starts ingest, load, alerting and
-# api (each migrates its own schema and provisions topics), creates simulator and dashboard keys,
+# api (each migrates its own schema and provisions topics), creates simulator and console keys,
 # starts the simulator, and prints every address. Ctrl-C stops everything this script started (a
 # broker that was already running stays) and exits 0. KAFKA_PORT (default 9092) picks the local
 # broker's port, as for deploy/local/kafka.sh.
@@ -69,14 +69,14 @@ key() { node dist/apps/api/src/cli/keys.cli.js create "$@" | node -e 'process.st
 skt_key=$(key operator skt simulator)
 kt_key=$(key operator kt simulator)
 lguplus_key=$(key operator lguplus simulator)
-dashboard_key=$(key ops dashboard)
+console_key=$(key ops console)
 
 SIM_KEYS="skt=$skt_key,kt=$kt_key,lguplus=$lguplus_key" INGEST_URL="http://127.0.0.1:3001" node dist/apps/simulator/src/main.js >"$LOGS/simulator.log" 2>&1 &
 
 cat <<MSG
 
 airan is up.
-  dashboard  http://127.0.0.1:3000/#key=$dashboard_key
+  console    http://127.0.0.1:3000/#key=$console_key   (the ops console: fleet, load, GPU nodes, alerts, silences, rules, ingest health)
   api        http://127.0.0.1:3000   (GET /v1/alerts, /v1/alerts/stream, /v1/rules, /v1/silences with "Authorization: Bearer <ops key>")
   ingest     http://127.0.0.1:3001   (POST /v1/telemetry)
   load       http://127.0.0.1:3002   (/health/ready, /metrics)

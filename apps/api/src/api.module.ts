@@ -8,6 +8,7 @@ import { AlertEventsConsumer } from './alerts/alert-events.consumer';
 import { AlertReadRepository } from './alerts/alert-read.repository';
 import { AlertsController } from './alerts/alerts.controller';
 import { GetAlertHistoryUseCase } from './alerts/get-alert-history.use-case';
+import { ListAlertsUseCase } from './alerts/list-alerts.use-case';
 import { ConsoleController } from './console/console.controller';
 import { ExportCursorRepository } from './exports/export-cursor.repository';
 import { ExportsController } from './exports/exports.controller';
@@ -95,6 +96,7 @@ export class ApiModule {
         RevokePartnerCredentialUseCase,
         AlertReadRepository,
         GetAlertHistoryUseCase,
+        ListAlertsUseCase,
         Clock,
         HistoryRepository,
         QueryHistoryUseCase,

@@ -1,10 +1,13 @@
+import type { AlertListKey } from './alerts.cursor';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AlertEvent, AlertStatus } from '@airan/contracts';
 import { INFRA, type ServiceInfra } from '@airan/http';
 
-export interface AlertQuery {
+/** What selects current alerts; `active` is every status but resolved. */
+export interface AlertFilters {
   readonly status?: AlertStatus;
+  readonly active?: boolean;
   readonly operatorId?: string;
   readonly siteId?: string;
   readonly cellId?: string;
@@ -13,7 +16,6 @@ export interface AlertQuery {
   readonly acknowledged?: boolean;
   readonly assignee?: string;
   readonly silenced?: boolean;
-  readonly limit: number;
 }
 
 /** Where a recorded event sits: its alert, and its place in the order events were recorded. */
@@ -69,7 +71,8 @@ export class AlertReadRepository {
     }
   }
 
-  async list(query: AlertQuery): Promise<AlertEvent[]> {
+  /** Newest evidence first, `limit` alerts strictly after `after` in that order. */
+  async list(filters: AlertFilters, limit: number, after?: AlertListKey): Promise<AlertEvent[]> {
     const rows: Array<{ payload: AlertEvent }> = await this.infra.dataSource.query(
       `SELECT payload FROM api.alerts
        WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR operator_id = $2)
@@ -77,18 +80,23 @@ export class AlertReadRepository {
          AND ($5::text IS NULL OR severity = $5) AND ($6::text IS NULL OR alertname = $6)
          AND ($7::boolean IS NULL OR acknowledged = $7) AND ($8::text IS NULL OR assignee = $8)
          AND ($9::boolean IS NULL OR silenced = $9)
-       ORDER BY evaluated_at DESC, fingerprint LIMIT $10`,
+         AND ($10::boolean IS NULL OR (status <> 'resolved') = $10)
+         AND ($11::timestamptz IS NULL OR (evaluated_at, fingerprint) < ($11, $12))
+       ORDER BY evaluated_at DESC, fingerprint DESC LIMIT $13`,
       [
-        query.status ?? null,
-        query.operatorId ?? null,
-        query.siteId ?? null,
-        query.cellId ?? null,
-        query.severity ?? null,
-        query.alertname ?? null,
-        query.acknowledged ?? null,
-        query.assignee ?? null,
-        query.silenced ?? null,
-        query.limit,
+        filters.status ?? null,
+        filters.operatorId ?? null,
+        filters.siteId ?? null,
+        filters.cellId ?? null,
+        filters.severity ?? null,
+        filters.alertname ?? null,
+        filters.acknowledged ?? null,
+        filters.assignee ?? null,
+        filters.silenced ?? null,
+        filters.active ?? null,
+        after?.evaluatedAt ?? null,
+        after?.fingerprint ?? null,
+        limit,
       ],
     );
     return rows.map((r) => r.payload);

@@ -12,12 +12,16 @@ export const ALERT_ROUTES = {
   list: {
     method: 'GET',
     path: '/v1/alerts',
-    summary: 'Current alerts, newest evidence first',
-    description: 'The latest event of every alert, filtered by status, scope labels and lifecycle.',
+    summary: 'Current alerts, newest evidence first, a page at a time',
+    description:
+      'The latest event of every alert, filtered by status, scope labels and lifecycle, newest evidence first (event time, then fingerprint, descending). ' +
+      'A full page has a `nextCursor`: pass it as `cursor`, with the same filters, for the next one. An alert that changes while a client pages moves to the front ' +
+      'and may be missed or listed twice; a client that must see every alert opens the alert stream first (as the ops console does) and takes changes from it.',
     access: ['ops', 'admin'],
     query: z
       .object({
         status: z.enum(ALERT_STATUSES).optional(),
+        active: flag.optional().describe('true: every status but resolved; false: resolved only'),
         operator: label.optional().describe('operator id (the `operator` label)'),
         site: label.optional().describe('site id'),
         cell: label.optional().describe('cell id'),
@@ -27,10 +31,16 @@ export const ALERT_ROUTES = {
         assignee: label.optional(),
         silenced: flag.optional(),
         limit,
+        cursor: z.string().max(512).optional().describe('the `nextCursor` of the previous page'),
       })
       .strict(),
-    responses: { 200: { description: 'the alerts, each as its latest event', schema: { type: 'object', required: ['alerts'], properties: { alerts: { type: 'array', items: schemaRef('AlertEvent') } } } } },
-    errors: [],
+    responses: {
+      200: {
+        description: 'a page of alerts, each as its latest event',
+        schema: { type: 'object', required: ['alerts', 'nextCursor'], properties: { alerts: { type: 'array', items: schemaRef('AlertEvent') }, nextCursor: { type: ['string', 'null'] } } },
+      },
+    },
+    errors: errorsOf(ALERTS_HTTP_STATUS, 'INVALID_QUERY'),
   },
   history: {
     method: 'GET',

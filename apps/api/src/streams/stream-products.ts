@@ -40,7 +40,7 @@ export const STREAM_PRODUCT_SPECS: Readonly<Record<StreamProduct, StreamProductS
   },
   alerts: {
     topic: 'alerts',
-    // The name the alert stream always used, so existing clients (the dashboard) read it unchanged.
+    // The name the alert stream always used, so existing clients (the ops console) read it unchanged.
     eventName: 'alert',
     filters: ['operator', 'pilot', 'site', 'cell', 'severity'],
     attributes: (event) => {

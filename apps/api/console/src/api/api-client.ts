@@ -1,4 +1,5 @@
 import { currentKey } from '../session/api-key';
+import type { AlertEvent } from './types';
 
 /** One offending field of a refused request, as every airan route reports it. */
 export interface FieldError {
@@ -71,16 +72,26 @@ export async function send<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, b
   return response.status === 204 ? null : ((await response.json()) as T);
 }
 
-/** Every page of a history route (`nextCursor`), up to `maxRows`. */
-export async function historyRows<T>(dataset: string, query: Query, maxRows: number, signal?: AbortSignal): Promise<T[]> {
+/** Every page of a route that pages with `cursor` / `nextCursor`, up to `maxRows`. */
+async function cursorPages<T>(path: string, query: Query, rowsOf: (page: Record<string, unknown>) => T[], maxRows: number, signal?: AbortSignal): Promise<T[]> {
   const rows: T[] = [];
   let cursor: string | null | undefined;
   do {
-    const page = await getJson<{ items: T[]; nextCursor: string | null }>(`/v1/history/${dataset}`, { ...query, limit: 1000, cursor }, signal);
-    rows.push(...page.items);
+    const page = await getJson<Record<string, unknown> & { nextCursor: string | null }>(path, { ...query, limit: 1000, cursor }, signal);
+    rows.push(...rowsOf(page));
     cursor = page.nextCursor;
   } while (cursor && rows.length < maxRows);
   return rows;
+}
+
+/** Every page of a history route, up to `maxRows`. */
+export function historyRows<T>(dataset: string, query: Query, maxRows: number, signal?: AbortSignal): Promise<T[]> {
+  return cursorPages(`/v1/history/${dataset}`, query, (page) => page.items as T[], maxRows, signal);
+}
+
+/** Every current alert the filters select (`active: 'true'` for all but resolved), page by page. */
+export function currentAlerts(query: Query, signal?: AbortSignal): Promise<AlertEvent[]> {
+  return cursorPages('/v1/alerts', query, (page) => page.alerts as AlertEvent[], Number.POSITIVE_INFINITY, signal);
 }
 
 /** Every page of a registry type (`next`). */

@@ -1,4 +1,4 @@
-import { getJson, historyRows } from '../api/api-client';
+import { currentAlerts, historyRows } from '../api/api-client';
 import { loadRegistry } from '../api/registry';
 import type { AlertEvent, CellWindow } from '../api/types';
 import { formatValue } from '../ui/format';
@@ -20,9 +20,9 @@ async function loadFleet(signal: AbortSignal) {
   const [registry, windows, alerts] = await Promise.all([
     loadRegistry(),
     historyRows<CellWindow>('cell-load', { from }, 50_000, signal),
-    getJson<{ alerts: AlertEvent[] }>('/v1/alerts', { limit: 1000 }, signal),
+    currentAlerts({ active: 'true' }, signal),
   ]);
-  return { registry, windows, alerts: alerts.alerts };
+  return { registry, windows, alerts };
 }
 
 function siteLabel(status: SiteStatus): string {

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { getJson, send } from '../api/api-client';
+import { currentAlerts, getJson, send } from '../api/api-client';
 import type { AlertEvent } from '../api/types';
 import { formatMatcher } from '../alerts/alert-labels';
 import { ErrorNotice, Loading } from '../ui/states';
@@ -65,8 +65,8 @@ export function SilencesView({ params }: ViewProps) {
   const [showExpired, setShowExpired] = useState(false);
   const { resource, reload } = useResource(
     async (signal) => {
-      const [silences, alerts] = await Promise.all([getJson<{ silences: StoredSilence[] }>('/v1/silences', { expired: showExpired ? 'true' : undefined }, signal), getJson<{ alerts: AlertEvent[] }>('/v1/alerts', { limit: 1000 }, signal)]);
-      return { silences: silences.silences, alerts: alerts.alerts };
+      const [silences, alerts] = await Promise.all([getJson<{ silences: StoredSilence[] }>('/v1/silences', { expired: showExpired ? 'true' : undefined }, signal), currentAlerts({ active: 'true' }, signal)]);
+      return { silences: silences.silences, alerts };
     },
     [showExpired],
     30_000,
