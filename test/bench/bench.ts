@@ -8,7 +8,7 @@
  *   BENCH_BATCH        records per native batch (default 500)
  *   BENCH_VES_BATCH    events per VES eventBatch (default 100)
  *   BENCH_CELLS        active cells in the load phase, all registered with a GPU node per 10 (default 100000)
- *   BENCH_PHASES       comma-separated phases to run, in this order: ingest, kafka, load, pipeline, alerts, exports, share
+ *   BENCH_PHASES       comma-separated phases to run, in this order: ingest, kafka, load, pipeline, alerts, exports, share, console
  *                      (default all; e.g. BENCH_PHASES=alerts runs the alert-latency phase alone)
  *
  * Load service alone (load.bench.ts; docs/performance.md "Load service"): the rate it holds with lag not
@@ -57,6 +57,14 @@
  * Share (share.bench.ts; docs/performance.md "Share"): cell-load events on the source topic drained by share
  * to three partners' topics; events/s and share's CPU per million events.
  *   BENCH_SHARE_EVENTS events (default 200000)
+ *
+ * Ops console (console.bench.ts; docs/console.md "Scale"): the alert board and the load heatmap in Debian's
+ * Chromium over seeded windows and alerts: time to first render, and frame times during a burst of alert
+ * changes and a window tick for every cell.
+ *   BENCH_CONSOLE_CELLS    cells with 15 windows each (default 5000)
+ *   BENCH_CONSOLE_ALERTS   firing alerts (default 10000)
+ *   BENCH_CONSOLE_CHANGES  alerts resolving in one burst (default 1000)
+ *   BENCH_CONSOLE_PROFILE  a directory for the page's CPU profile of each burst (summarise with cpuprofile-summary.js)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -70,6 +78,7 @@ import { type LoadBenchResult, type LoadRateResult, type RateBenchOptions, bench
 import { type PipelineBenchOptions, type PipelineResult, benchPipeline } from './pipeline.bench';
 import { type ExportBenchResult, benchExports, exportsTable } from './exports.bench';
 import { type ShareBenchResult, benchShare, shareTable } from './share.bench';
+import { type ConsoleBenchResult, benchConsole, consoleTable } from './console.bench';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -89,7 +98,8 @@ const LOAD_RATE: RateBenchOptions = {
 };
 const EXPORT_ROWS = Number(process.env.BENCH_EXPORT_ROWS ?? 1_000_000);
 const SHARE_EVENTS = Number(process.env.BENCH_SHARE_EVENTS ?? 200_000);
-const PHASES = new Set((process.env.BENCH_PHASES ?? 'ingest,kafka,load,pipeline,alerts,exports,share').split(',').map((p) => p.trim()).filter(Boolean));
+const ALL_PHASES = ['ingest', 'kafka', 'load', 'pipeline', 'alerts', 'exports', 'share', 'console'];
+const PHASES = new Set((process.env.BENCH_PHASES ?? ALL_PHASES.join(',')).split(',').map((p) => p.trim()).filter(Boolean));
 const ALERTS = {
   crossings: Number(process.env.BENCH_ALERT_CROSSINGS ?? 20),
   gapMs: Number(process.env.BENCH_ALERT_GAP_MS ?? 2000),
@@ -98,6 +108,13 @@ const ALERTS = {
   windowMs: Number(process.env.BENCH_ALERT_WINDOW_MS ?? 5000),
   outOfOrderMs: Number(process.env.BENCH_ALERT_OUT_OF_ORDER_MS ?? 500),
   phases: new Set((process.env.BENCH_ALERT_PHASES ?? 'window,sample,prometheus').split(',').map((p) => p.trim()).filter(Boolean)),
+};
+
+const CONSOLE = {
+  cells: Number(process.env.BENCH_CONSOLE_CELLS ?? 5000),
+  alerts: Number(process.env.BENCH_CONSOLE_ALERTS ?? 10_000),
+  changes: Number(process.env.BENCH_CONSOLE_CHANGES ?? 1000),
+  profileDir: process.env.BENCH_CONSOLE_PROFILE,
 };
 
 const PIPE_INTERVAL_MS = Number(process.env.BENCH_PIPE_INTERVAL_MS ?? 1000);
@@ -196,8 +213,8 @@ function vesBatch(i: number): string {
 }
 
 async function main(): Promise<void> {
-  const unknown = [...PHASES].filter((p) => !['ingest', 'kafka', 'load', 'pipeline', 'alerts', 'exports', 'share'].includes(p));
-  if (unknown.length > 0) throw new Error(`BENCH_PHASES: unknown phase ${unknown.join(', ')} (ingest, kafka, load, pipeline, alerts, exports, share)`);
+  const unknown = [...PHASES].filter((p) => !ALL_PHASES.includes(p));
+  if (unknown.length > 0) throw new Error(`BENCH_PHASES: unknown phase ${unknown.join(', ')} (${ALL_PHASES.join(', ')})`);
   if (!['search', 'rate', 'drain'].includes(LOAD_MODE)) throw new Error(`BENCH_LOAD_MODE: unknown mode ${LOAD_MODE} (search, rate, drain)`);
   const results = PHASES.has('ingest') ? await benchIngest() : [];
   // The native records above are ~300 bytes of JSON each once normalised; Kafka's tool sends the same size, acks=all.
@@ -250,7 +267,12 @@ async function main(): Promise<void> {
     shared = await benchShare(SHARE_EVENTS, (done) => process.stderr.write(`\r${'share'.padEnd(22)} [${bar(done)}]`));
     process.stderr.write('\n');
   }
-  report(results, { load, loadRate }, kafka, alerts, pipeline, exported, shared);
+  let consoled: ConsoleBenchResult | undefined;
+  if (PHASES.has('console')) {
+    consoled = await benchConsole(CONSOLE, (step, done) => process.stderr.write(`\r${'console'.padEnd(22)} [${bar(done)}] ${step.padEnd(30)}`));
+    process.stderr.write('\n');
+  }
+  report(results, { load, loadRate }, kafka, alerts, pipeline, exported, shared, consoled);
 }
 
 const bar = (done: number) => '#'.repeat(Math.round(Math.min(1, Math.max(0, done)) * 30)).padEnd(30, '.');
@@ -285,12 +307,13 @@ function report(
   pipeline?: PipelineResult,
   exported?: ExportBenchResult,
   shared?: ShareBenchResult,
+  consoled?: ConsoleBenchResult,
 ): void {
   const dir = join(__dirname, '../../../bench-results');
   mkdirSync(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const meta = { at: new Date().toISOString(), phases: [...PHASES], seconds: SECONDS, concurrency: CONCURRENCY, batch: BATCH, node: process.version };
-  writeFileSync(join(dir, `bench-${stamp}.json`), JSON.stringify({ meta, results, load, loadRate, kafka, pipeline, alerts, exports: exported, share: shared }, null, 2));
+  writeFileSync(join(dir, `bench-${stamp}.json`), JSON.stringify({ meta, results, load, loadRate, kafka, pipeline, alerts, exports: exported, share: shared, console: consoled }, null, 2));
   const sections: string[] = [];
   if (results.length > 0) {
     const rows = results.map((r) => `| ${r.phase} | ${r.requests} | ${Math.round(r.recordsPerSec).toLocaleString('en')} | ${r.p50Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} | ${r.failures} |`);
@@ -314,6 +337,7 @@ function report(
   if (alerts) sections.push(alertTable(alerts));
   if (exported) sections.push(exportsTable(exported));
   if (shared) sections.push(shareTable(shared));
+  if (consoled) sections.push(consoleTable(consoled));
   const table = sections.join('\n\n');
   writeFileSync(join(dir, `bench-${stamp}.md`), `# airan bench ${meta.at}\n\n${JSON.stringify(meta)}\n\n${table}\n`);
   process.stdout.write(`\n${table}\n\nwritten to bench-results/bench-${stamp}.{json,md}\n`);

@@ -1,4 +1,5 @@
 import type { AlertEvent, AlertStatus } from '../api/types';
+import { compareText } from '../ui/order';
 import { groupKey, groupLabels } from './alert-labels';
 
 /** Alertmanager's default grouping for airan's rules: one group per rule and operator. */
@@ -87,14 +88,14 @@ export function groupAlerts(alerts: readonly AlertEvent[], groupBy: readonly str
     if (!group) groups.set(key, (group = { labels, alerts: [] }));
     group.alerts.push(alert);
   }
-  const byWorst = (a: AlertEvent, b: AlertEvent) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || b.evaluatedAt.localeCompare(a.evaluatedAt) || a.fingerprint.localeCompare(b.fingerprint);
+  const byWorst = (a: AlertEvent, b: AlertEvent) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || compareText(b.evaluatedAt, a.evaluatedAt) || compareText(a.fingerprint, b.fingerprint);
   return [...groups.entries()]
     .map(([key, group]) => {
       const counts = { firing: 0, nodata: 0, pending: 0, resolved: 0 };
       for (const alert of group.alerts) counts[alert.status]++;
       return { key, labels: group.labels, alerts: group.alerts.sort(byWorst), counts };
     })
-    .sort((a, b) => byWorst(a.alerts[0], b.alerts[0]) || a.key.localeCompare(b.key));
+    .sort((a, b) => byWorst(a.alerts[0], b.alerts[0]) || compareText(a.key, b.key));
 }
 
 export type BoardRow = { readonly kind: 'group'; readonly group: AlertGroup; readonly collapsed: boolean } | { readonly kind: 'alert'; readonly alert: AlertEvent };

@@ -1,4 +1,5 @@
 import type { CellWindow } from '../api/types';
+import { compareText } from '../ui/order';
 
 export const HEATMAP_METRICS = ['inferenceLoad', 'radioLoad', 'headroom'] as const;
 export type HeatmapMetric = (typeof HEATMAP_METRICS)[number];
@@ -35,7 +36,7 @@ export function buildHeatmap(windows: readonly CellWindow[], metric: HeatmapMetr
   }
   return {
     columns,
-    rows: [...rows.entries()].sort(([a, x], [b, y]) => x.siteId.localeCompare(y.siteId) || a.localeCompare(b)).map(([cellId, row]) => ({ cellId, siteId: row.siteId, values: row.values })),
+    rows: [...rows.entries()].sort(([a, x], [b, y]) => compareText(x.siteId, y.siteId) || compareText(a, b)).map(([cellId, row]) => ({ cellId, siteId: row.siteId, values: row.values })),
   };
 }
 

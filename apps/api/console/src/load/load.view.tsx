@@ -1,6 +1,6 @@
 import { useMemo } from 'preact/hooks';
 import { loadRegistry } from '../api/registry';
-import { formatValue } from '../ui/format';
+import { formatClock, formatValue } from '../ui/format';
 import { ScopeFilters, sitesInScope } from '../ui/scope-filters';
 import { Empty, ErrorNotice, Loading } from '../ui/states';
 import { useResource } from '../ui/use-resource';
@@ -15,7 +15,6 @@ type ViewProps = { params: Readonly<Record<string, string>>; setParams: (changes
 
 const MINUTES = [15, 30, 60] as const;
 const ROW_HEIGHT = 22;
-const clock = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 
 function defaultChart(params: Readonly<Record<string, string>>): ChartScope | undefined {
   return parseChartScope(params.chart) ?? (params.site ? { kind: 'site', id: params.site } : params.pilot ? { kind: 'pilot', id: params.pilot } : params.operator ? { kind: 'operator', id: params.operator } : undefined);
@@ -84,7 +83,7 @@ export function LoadView({ params, setParams }: ViewProps) {
         <div class="heatmap" role="table" aria-label={`${METRIC_TITLES[metric]} per cell and window (%)`} style={{ '--columns': String(heatmap.columns.length) }}>
           <div class="hm-head" role="row">
             <span role="columnheader">Cell ({heatmap.rows.length})</span>
-            {heatmap.columns.map((start) => <span role="columnheader" key={start} title={`${start} UTC`}>{clock(start)}</span>)}
+            {heatmap.columns.map((start) => <span role="columnheader" key={start} title={`${start} UTC`}>{formatClock(start)}</span>)}
           </div>
           <VirtualList
             items={heatmap.rows}
@@ -100,7 +99,7 @@ export function LoadView({ params, setParams }: ViewProps) {
                   </button>
                 </span>
                 {row.values.map((value, i) => (
-                  <span key={heatmap.columns[i]} role="cell" class="hm" data-cell={row.cellId} data-window={heatmap.columns[i]} data-value={value ?? ''} style={{ background: heatColour(value, metric) }} title={`${row.cellId} at ${clock(heatmap.columns[i])}: ${formatValue(value, 'ratio%')}`} aria-label={formatValue(value, 'ratio%')} />
+                  <span key={heatmap.columns[i]} role="cell" class="hm" data-cell={row.cellId} data-window={heatmap.columns[i]} data-value={value ?? ''} style={{ background: heatColour(value, metric) }} title={`${row.cellId} at ${formatClock(heatmap.columns[i])}: ${formatValue(value, 'ratio%')}`} aria-label={formatValue(value, 'ratio%')} />
                 ))}
               </div>
             )}

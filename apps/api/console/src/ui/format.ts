@@ -4,7 +4,26 @@
  */
 export type Unit = 'ratio%' | '%' | 'ms' | 'W' | '°C' | 'MiB' | 'GPU·ms' | '/min' | 'count' | 'Mbps' | 'UEs' | 'tok/s';
 
-const number = (value: number, digits: number) => value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+/**
+ * Formatters are built once and reused: toLocaleString with options builds one per call, which cost
+ * more than the rest of a heatmap's render (docs/console.md "Scale").
+ */
+function memo<K, V>(make: (key: K) => V): (key: K) => V {
+  const made = new Map<K, V>();
+  return (key) => {
+    let value = made.get(key);
+    if (value === undefined) made.set(key, (value = make(key)));
+    return value;
+  };
+}
+
+const numberFormat = memo((digits: number) => new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+const number = (value: number, digits: number) => numberFormat(digits).format(value);
+const instantFormat = memo((timeZone: string | undefined) => new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short' }));
+const clockFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
+/** Hours and minutes in the viewer's zone: the heatmap's column heads and tooltips. */
+export const formatClock = (iso: string): string => clockFormat.format(new Date(iso));
 
 /** `ratio%` takes a 0..1 ratio (inference load, headroom) and shows it as a percentage. */
 export function formatValue(value: number | null | undefined, unit: Unit): string {
@@ -41,7 +60,7 @@ export function formatValue(value: number | null | undefined, unit: Unit): strin
 export function formatInstant(iso: string, timeZone?: string): { local: string; utc: string } {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return { local: iso, utc: iso };
-  const local = date.toLocaleString('en-GB', { timeZone, year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short' });
+  const local = instantFormat(timeZone).format(date);
   return { local, utc: `${date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z')} UTC` };
 }
 
