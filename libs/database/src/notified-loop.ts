@@ -1,5 +1,6 @@
-import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
+import type { ReadinessCheck } from '@airan/observability';
+import { PgListener } from './pg-listener';
 
 export interface NotifiedLoopOptions {
   /** Postgres channel whose NOTIFY (sent at commit by whoever queued work) wakes the loop. */
@@ -19,22 +20,24 @@ export class NotifiedLoop {
   private pendingKick = false;
   private wake?: () => void;
   private loop?: Promise<void>;
-  private listener?: Client;
+  private readonly listener: PgListener;
 
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly options: NotifiedLoopOptions,
     private readonly pass: () => Promise<number | undefined>,
-  ) {}
+  ) {
+    // A lost LISTEN connection only costs latency (the sweep still finds everything) until it is back.
+    this.listener = new PgListener({ url: (dataSource.options as { url: string }).url, channel: options.channel, onNotify: () => this.kick(), onError: options.onError });
+  }
+
+  /** `/health/ready`'s view of the loop: down while its LISTEN connection is being re-established. */
+  get readiness(): ReadinessCheck {
+    return { name: `listen:${this.options.channel}`, check: async () => this.listener.check() };
+  }
 
   async start(): Promise<void> {
-    this.listener = new Client({ connectionString: (this.dataSource.options as { url: string }).url });
-    await this.listener.connect();
-    this.listener.on('notification', () => this.kick());
-    // A lost LISTEN connection only costs latency: the sweep still finds everything.
-    this.listener.on('error', (error) => this.options.onError(error));
-    // The channel name is a constant of the caller's, never input.
-    await this.listener.query(`LISTEN ${this.options.channel}`);
+    await this.listener.start();
     this.running = true;
     this.loop = this.run();
   }
@@ -43,7 +46,7 @@ export class NotifiedLoop {
     this.running = false;
     this.wake?.();
     await this.loop;
-    await this.listener?.end().catch(() => undefined);
+    await this.listener.stop();
   }
 
   private kick(): void {

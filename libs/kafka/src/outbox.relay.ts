@@ -3,7 +3,7 @@ import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { faultPoint } from '@airan/config';
 import { NotifiedLoop, OutboxRepository } from '@airan/database';
-import { counter, type Logger } from '@airan/observability';
+import { counter, type Logger, type ReadinessCheck } from '@airan/observability';
 import { DurableProducer } from './kafka.producer';
 
 const relayed = counter('airan_outbox_relayed_total', 'Outbox events published to Kafka');
@@ -34,6 +34,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     this.loop = new NotifiedLoop(dataSource, { channel: outbox.channel, sweepMs: 1000, onError: (error) => logger.warn({ err: error.message }, 'outbox relay failed; will retry') }, () =>
       this.drain(),
     );
+  }
+
+  /** Down while the relay's LISTEN connection is being re-established (events then wait for the sweep). */
+  get readiness(): ReadinessCheck {
+    return this.loop.readiness;
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -67,9 +72,17 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
  * Providers of a service's outbox (in the schema named after the service) and its relay to Kafka, for
  * services whose state produces events.
  */
-export function outboxProviders(service: { readonly name: string; readonly kafka: Kafka; readonly dataSource: DataSource; readonly logger: Logger }): Provider[] {
+export function outboxProviders(service: { readonly name: string; readonly kafka: Kafka; readonly dataSource: DataSource; readonly logger: Logger; readonly readinessChecks: ReadinessCheck[] }): Provider[] {
   return [
     { provide: OutboxRepository, useValue: new OutboxRepository(service.name) },
-    { provide: OutboxRelay, inject: [OutboxRepository], useFactory: (outbox: OutboxRepository) => new OutboxRelay(service.kafka, service.dataSource, outbox, service.logger) },
+    {
+      provide: OutboxRelay,
+      inject: [OutboxRepository],
+      useFactory: (outbox: OutboxRepository) => {
+        const relay = new OutboxRelay(service.kafka, service.dataSource, outbox, service.logger);
+        service.readinessChecks.push(relay.readiness);
+        return relay;
+      },
+    },
   ];
 }

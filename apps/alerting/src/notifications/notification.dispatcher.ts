@@ -23,6 +23,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
     private readonly notifications: NotificationRepository,
   ) {
     this.loop = new NotifiedLoop(infra.dataSource, { channel: NOTIFY_CHANNEL, sweepMs: 1000, onError: (error) => infra.logger.warn({ err: error.message }, 'notification pass failed') }, () => this.pass());
+    infra.readinessChecks.push(this.loop.readiness);
   }
 
   onApplicationBootstrap(): Promise<void> {
