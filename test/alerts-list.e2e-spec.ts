@@ -1,5 +1,6 @@
 import type { AlertEvent } from '@airan/contracts';
 import { deleteTopics } from './support/kafka-test-tools';
+import { metricTotal } from './support/metrics';
 import { ServiceProcess } from './support/service-process';
 import { createApiKey, dropDatabase, eventually, isolate } from './support/stack';
 import { alertEvent } from './support/stream-events';
@@ -11,7 +12,7 @@ type ErrorBody = { error: { code: string; details: Array<{ path: string }> } };
 /**
  * `GET /v1/alerts` a page at a time, against the built api reading alert events written straight to
  * the alert topic: keyset pages in the list's order, with nothing skipped or repeated, `active`, and
- * every refused cursor.
+ * every refused cursor; and an event of a schema version the api does not read, skipped loudly.
  */
 describe('api: current alerts, page by page', () => {
   const isolation = isolate();
@@ -92,5 +93,15 @@ describe('api: current alerts, page by page', () => {
     const { status, body } = await refusal(`active=false&limit=5&cursor=${encodeURIComponent(nextCursor!)}`);
     expect(status).toBe(400);
     expect(body.error.details).toEqual([expect.objectContaining({ path: 'query.cursor', message: 'the cursor belongs to a listing with other filters' })]);
+  });
+
+  it('skips an alert event of a schema version it does not read (counted), and applies the next one', async () => {
+    const [future, next] = [alertEvent({ operator: 'kt', site: 'kt-v2', cell: 'kt-v2-c1', severity: 'critical' }), alertEvent({ operator: 'kt', site: 'kt-v1', cell: 'kt-v1-c1', severity: 'critical' })];
+    // Same key, so the same partition, in this order: the skipped event must not block the one behind it.
+    await writer.send('alerts', [{ ...future, schema: 'airan.alert/2' }, { ...next, fingerprint: future.fingerprint }], () => future.fingerprint);
+    await eventually(async () => expect((await page('operator=kt&limit=10')).alerts.map((a) => a.labels.site)).toEqual(['kt-v1']));
+    const history = (await (await fetch(`${api.url}/v1/alerts/${future.fingerprint}/history`, { headers: { authorization: `Bearer ${ops}` } })).json()) as { events: AlertEvent[] };
+    expect(history.events.map((e) => e.id)).toEqual([next.id]);
+    expect(await metricTotal(api.url, 'airan_consumer_unknown_schema_total')).toBe(1);
   });
 });

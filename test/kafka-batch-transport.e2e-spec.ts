@@ -56,6 +56,8 @@ describe('Kafka batch transport', () => {
   let dataSource: DataSource;
   let app: INestMicroservice;
   const values = Array.from({ length: 20 }, (_, i) => `m-${i}`);
+  /** A consumer that stopped for good: none must here, since every refusal is retried. */
+  const fatal: Error[] = [];
 
   beforeAll(async () => {
     dataSource = await openServiceDatabase({ url: isolation.databaseUrl, schema: 't', migrations: [infrastructureMigration('t')] });
@@ -69,7 +71,7 @@ describe('Kafka batch transport', () => {
     await producer.send({ topic: isolation.topicPrefix + TOPIC, messages: values.map((v, i) => ({ key: String(i % 4), value: JSON.stringify({ v }) })) });
     await producer.disconnect();
 
-    const transport = new KafkaBatchTransport({ kafka, dataSource, schema: 't', prefix: isolation.topicPrefix, groups: { [TOPIC]: 'transport-test' }, logger });
+    const transport = new KafkaBatchTransport({ kafka, dataSource, schema: 't', prefix: isolation.topicPrefix, groups: { [TOPIC]: 'transport-test' }, logger, onFatal: (error) => fatal.push(error) });
     app = await NestFactory.createMicroservice<CustomStrategy>(TestModule, { strategy: transport, logger: false });
     app.useGlobalFilters(new KafkaErrorFilter(logger));
     await app.listen();
@@ -93,6 +95,10 @@ describe('Kafka batch transport', () => {
     // Handed over again after each failure of its batch (both may share a batch), stored once.
     expect(deliveries.get('m-7')).toBeGreaterThanOrEqual(2);
     expect(deliveries.get('m-13')).toBeGreaterThanOrEqual(2);
+  });
+
+  it('never stops a consumer for good over failures that a retry clears', () => {
+    expect(fatal).toEqual([]);
   });
 
   it('logs each failure through the Kafka error mapper, a feature error with its code', () => {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { type Grant, type ShareProduct, shareTopicName } from '@airan/contracts';
+import { type Grant, type ShareProduct, shareTopicName, unknownSchemaOf } from '@airan/contracts';
 import { INFRA, type ServiceInfra } from '@airan/http';
-import { type PipedInput, type PipedOutput, RegistryCache, TransactionalPipe } from '@airan/kafka';
+import { type PipedInput, type PipedOutput, RegistryCache, TransactionalPipe, skipUnknownSchema } from '@airan/kafka';
 import { counter } from '@airan/observability';
 import { partnerCopies } from '@airan/share-model';
 import { Clock } from '@airan/system';
@@ -121,6 +121,11 @@ export class ShareRelay implements OnApplicationBootstrap, OnApplicationShutdown
     if (event === null || typeof event !== 'object') {
       unreadable.inc({ product });
       this.infra.logger.warn({ topic: input.topic, partition: input.partition, offset: input.offset }, 'source message is not a JSON object: not shared');
+      return [];
+    }
+    const schema = unknownSchemaOf(event);
+    if (schema !== undefined) {
+      skipUnknownSchema(this.infra.logger, { topic: input.topic, partition: input.partition, offset: input.offset, schema });
       return [];
     }
     const copies = partnerCopies(this.liveGrants(), product, event, this.clock.now(), (siteId) => this.registry.get('site', siteId)?.pilotId);

@@ -11,3 +11,4 @@ export * from './rollups';
 export * from './share';
 export * from './topic-messages';
 export * from './asyncapi.document';
+export * from './schema-versions';

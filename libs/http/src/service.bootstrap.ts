@@ -53,7 +53,12 @@ const STARTUP_ERRORS = [ConfigError, DatabaseUnavailableError, KafkaUnavailableE
  */
 export async function runService<S extends z.ZodTypeAny>(spec: ServiceSpec<S>): Promise<void> {
   try {
-    const app = await startService(spec);
+    // A consumer that stopped for good: exit, so the supervisor restarts the service (closing first, within bounds).
+    const onFatal = () => {
+      setTimeout(() => process.exit(1), FATAL_CLOSE_MS).unref();
+      void app.close().finally(() => process.exit(1));
+    };
+    const app = await startService(spec, onFatal);
     const stop = async () => {
       await app.close();
       await shutdownTracing();
@@ -68,7 +73,10 @@ export async function runService<S extends z.ZodTypeAny>(spec: ServiceSpec<S>): 
   }
 }
 
-export async function startService<S extends z.ZodTypeAny>(spec: ServiceSpec<S>): Promise<NestFastifyApplication> {
+/** How long a fatal consumer failure waits for the app to close before exiting anyway. */
+const FATAL_CLOSE_MS = 10_000;
+
+export async function startService<S extends z.ZodTypeAny>(spec: ServiceSpec<S>, onFatal: (error: Error) => void): Promise<NestFastifyApplication> {
   const config = loadConfig(spec.configSchema) as z.output<S> & CommonConfig;
   initTracing(`airan-${spec.name}`, config.OTEL_EXPORTER_OTLP_ENDPOINT);
   const logger = createLogger(spec.name, config.LOG_LEVEL);
@@ -114,7 +122,7 @@ export async function startService<S extends z.ZodTypeAny>(spec: ServiceSpec<S>)
   await registerRateLimit(app, { max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_MS }, principalLookup(app));
   const groups = spec.consumerGroups?.(config);
   if (groups) {
-    const transport = new KafkaBatchTransport({ kafka, dataSource, schema: spec.name, prefix: config.KAFKA_TOPIC_PREFIX, groups, logger });
+    const transport = new KafkaBatchTransport({ kafka, dataSource, schema: spec.name, prefix: config.KAFKA_TOPIC_PREFIX, groups, logger, onFatal });
     app.connectMicroservice<CustomStrategy>({ strategy: transport }).useGlobalFilters(new KafkaErrorFilter(logger));
   }
   // Every module's init and bootstrap hooks first (registry caches read, outbox relays started), then the consumers, then HTTP.

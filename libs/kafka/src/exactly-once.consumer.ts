@@ -1,6 +1,7 @@
 import type { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { OffsetRepository } from '@airan/database';
+import { unknownSchemaOf } from '@airan/contracts';
 import { SpanKind, batchTrace, counter, type Logger, withSpan } from '@airan/observability';
 
 export interface ConsumedMessage<T> {
@@ -21,11 +22,14 @@ export interface ExactlyOnceConsumerOptions<T> {
   readonly topics: readonly string[];
   readonly decode: (value: Buffer) => T;
   readonly handle: BatchHandler<T>;
+  /** The consumer has stopped for good (a batch kept failing after kafkajs's retries): the app decides what follows. */
+  readonly onFatal: (error: Error) => void;
 }
 
 const PARTITIONS_IN_PARALLEL = 3;
 
 const poison = counter('airan_consumer_undecodable_total', 'Messages skipped because their value could not be decoded', ['topic']);
+const unknownSchema = counter('airan_consumer_unknown_schema_total', 'Events skipped because this build does not know their schema (another major version)', ['topic', 'schema']);
 const applied = counter('airan_consumer_applied_total', 'Messages applied to Postgres', ['topic']);
 const replayed = counter('airan_consumer_replayed_total', 'Messages skipped because their offset was already applied', ['topic']);
 
@@ -49,11 +53,11 @@ export class ExactlyOnceConsumer<T> {
 
   async start(): Promise<void> {
     // A batch that keeps failing after kafkajs's retries stops the consumer; a service that silently
-    // stops consuming is worse than one that exits and is restarted, so make it loud and final.
+    // stops consuming is worse than one that exits and is restarted, so it is loud, and the app's to end.
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       if (payload.restart) return;
-      this.logger.fatal({ err: payload.error.message, groupId: payload.groupId }, 'consumer crashed; exiting');
-      process.exit(1);
+      this.logger.fatal({ err: payload.error.message, groupId: payload.groupId }, 'consumer crashed');
+      this.options.onFatal(payload.error);
     });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: true });
@@ -107,6 +111,10 @@ export class ExactlyOnceConsumer<T> {
       return [{ topic, partition, offset: BigInt(m.offset), key: m.key?.toString('utf8') ?? null, value: this.options.decode(m.value), headers: decodeHeaders(m.headers) }];
     } catch (error) {
       // The message stays in the topic (and its offset is passed): one bad message must not block a partition.
+      if (error instanceof UnknownSchemaError) {
+        skipUnknownSchema(this.logger, { topic, partition, offset: m.offset, schema: error.schema });
+        return [];
+      }
       poison.inc({ topic });
       this.logger.error({ topic, partition, offset: m.offset, err: (error as Error).message }, 'skipping undecodable message');
       return [];
@@ -129,4 +137,23 @@ function headerText(value: NonNullable<KafkaMessage['headers']>[string]): string
   return first === undefined ? undefined : Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
 }
 
-export const decodeJson = <T>(value: Buffer): T => JSON.parse(value.toString('utf8')) as T;
+/** An event of a schema this build does not read: skipped, never applied as the version it knows. */
+export class UnknownSchemaError extends Error {
+  constructor(readonly schema: string) {
+    super(`unknown event schema ${schema}`);
+  }
+}
+
+/** Counts and logs an event skipped for its schema. It stays in its topic for a build that reads it (a replay from its offset applies it then). */
+export function skipUnknownSchema(logger: Logger, where: { topic: string; partition: number; offset: string; schema: string }): void {
+  unknownSchema.inc({ topic: where.topic, schema: where.schema });
+  logger.error(where, 'skipping an event of a schema this build does not read');
+}
+
+/** A JSON event value, refused when its `schema` is one this build does not read. */
+export function decodeEvent<T>(value: Buffer): T {
+  const event: unknown = JSON.parse(value.toString('utf8'));
+  const unknown = unknownSchemaOf(event);
+  if (unknown !== undefined) throw new UnknownSchemaError(unknown);
+  return event as T;
+}

@@ -4,7 +4,7 @@ import { isObservable, lastValueFrom } from 'rxjs';
 import type { DataSource } from 'typeorm';
 import { OffsetRepository } from '@airan/database';
 import type { Logger } from '@airan/observability';
-import { type ConsumedMessage, ExactlyOnceConsumer, decodeJson } from './exactly-once.consumer';
+import { type ConsumedMessage, ExactlyOnceConsumer, decodeEvent } from './exactly-once.consumer';
 import { KafkaBatchContext } from './kafka-batch.context';
 
 export interface KafkaBatchTransportOptions {
@@ -17,6 +17,8 @@ export interface KafkaBatchTransportOptions {
   /** Consumer group of each handled topic, by its contract name (the `@EventPattern`); every handled topic needs one. */
   readonly groups: Readonly<Record<string, string>>;
   readonly logger: Logger;
+  /** A consumer stopped for good: the app's decision (`runService` exits, to be restarted). */
+  readonly onFatal: (error: Error) => void;
 }
 
 /**
@@ -72,7 +74,8 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
         // Groups are namespaced like topics, so isolated deployments (and test runs) never share one.
         groupId: prefix + group,
         topics: [prefix + pattern],
-        decode: decodeJson,
+        decode: decodeEvent,
+        onFatal: this.options.onFatal,
         handle: async (tx, messages: ConsumedMessage<unknown>[]) => {
           const context = new KafkaBatchContext([tx, messages[0].topic, messages[0].partition]);
           const result = await handler(messages, context);

@@ -6,7 +6,7 @@ import type { Logger } from '@airan/observability';
 /**
  * The Kafka transport's error mapper: whatever a batch handler throws is logged (a feature error with its
  * code) and thrown on unchanged, so the batch's transaction rolls back and kafkajs delivers the batch
- * again; a batch that keeps failing stops the consumer, and the service exits (see ExactlyOnceConsumer).
+ * again; a batch that keeps failing stops the consumer, and the app decides what follows (runService exits; see ExactlyOnceConsumer).
  * Nest's default would replace the error with a generic RPC reply, which a consumer has no one to send to.
  */
 @Catch()

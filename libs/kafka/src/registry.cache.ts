@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
 import { type RegistryEvent, type RegistryType, type RegistryTypes, parseRegistryKey } from '@airan/contracts';
 import { type Logger, extractTraceContext, withContext } from '@airan/observability';
-import { decodeHeaders } from './exactly-once.consumer';
+import { UnknownSchemaError, decodeEvent, decodeHeaders, skipUnknownSchema } from './exactly-once.consumer';
 
 /**
  * An in-memory copy of the compacted `airan.registry.v1`, read from the beginning at start-up and
@@ -61,7 +61,7 @@ export class RegistryCache {
       autoCommit: false,
       eachMessage: async ({ partition, message }) => {
         // The change's own trace (the api request behind it) is active for the listeners and their log lines.
-        withContext(extractTraceContext(decodeHeaders(message.headers)), () => this.apply(message.key?.toString('utf8') ?? '', message.value));
+        withContext(extractTraceContext(decodeHeaders(message.headers)), () => this.apply(message.key?.toString('utf8') ?? '', message.value, { topic: this.topic, partition, offset: message.offset }));
         const end = pending.get(partition);
         if (end !== undefined && BigInt(message.offset) + 1n >= end) {
           pending.delete(partition);
@@ -77,7 +77,7 @@ export class RegistryCache {
     return this.consumer.disconnect();
   }
 
-  private apply(key: string, value: Buffer | null): void {
+  private apply(key: string, value: Buffer | null, where: { topic: string; partition: number; offset: string }): void {
     const parsed = parseRegistryKey(key);
     if (!parsed) {
       this.logger.warn({ key }, 'ignoring registry message with an unknown key');
@@ -85,7 +85,13 @@ export class RegistryCache {
     }
     let byId = this.entities.get(parsed.type);
     if (!byId) this.entities.set(parsed.type, (byId = new Map()));
-    const entity = value === null ? undefined : (JSON.parse(value.toString('utf8')) as RegistryEvent).entity;
+    let entity: unknown;
+    try {
+      entity = value === null ? undefined : decodeEvent<RegistryEvent>(value).entity;
+    } catch (error) {
+      if (!(error instanceof UnknownSchemaError)) throw error;
+      return skipUnknownSchema(this.logger, { ...where, schema: error.schema });
+    }
     if (entity === undefined) byId.delete(parsed.id);
     else byId.set(parsed.id, entity);
     for (const listener of this.listeners) listener(parsed.type, parsed.id, entity);

@@ -14,9 +14,10 @@ describe('LoadRegistry', () => {
   let registry: LoadRegistry;
   let version = 0;
 
-  const publish = <T extends RegistryType>(type: T, entity: RegistryTypes[T]) =>
-    cache['apply'](registryKey(type, entity.id), Buffer.from(JSON.stringify({ schema: REGISTRY_SCHEMA, id: `e${++version}`, type, version, entity })));
-  const tombstone = (type: RegistryType, id: string) => cache['apply'](registryKey(type, id), null);
+  const at = () => ({ topic: 'airan.registry.v1', partition: 0, offset: String(version) });
+  const publish = <T extends RegistryType>(type: T, entity: RegistryTypes[T], schema: string = REGISTRY_SCHEMA) =>
+    cache['apply'](registryKey(type, entity.id), Buffer.from(JSON.stringify({ schema, id: `e${++version}`, type, version, entity })), at());
+  const tombstone = (type: RegistryType, id: string) => cache['apply'](registryKey(type, id), null, at());
 
   const node = (id: string, hostname: string) => publish('gpu-node', { id, siteId: 'site-1', hostname, model: 'L40S', gpuCount: 2 });
   const cell = (id: string, gpuNodeId?: string, allocatedGpus?: number, siteId = 'site-1') => publish('cell', { id, siteId, gpuNodeId, allocatedGpus });
@@ -28,6 +29,14 @@ describe('LoadRegistry', () => {
     registry = new LoadRegistry(cache, 0.25);
     publish('operator', { id: 'op-1', name: 'Operator 1' });
     publish('site', { id: 'site-1', operatorId: 'op-1', pilotId: 'pilot-1', name: 'Site 1', latitude: 37.5, longitude: 127 });
+  });
+
+  it('skips a registry event of a schema version this build does not read, keeping what it had', () => {
+    node('node-17', 'aerial-host-a');
+    cell('cell-a', 'node-17', 0.5);
+    publish('cell', { id: 'cell-a', siteId: 'site-1', gpuNodeId: undefined, allocatedGpus: 0.75 }, 'airan.registry/2');
+    publish('cell', { id: 'cell-new', siteId: 'site-1', gpuNodeId: 'node-17', allocatedGpus: 0.25 }, 'airan.registry/2');
+    expect(registry.cellsOf('aerial-host-a')).toEqual([{ cellId: 'cell-a', siteId: 'site-1', operatorId: 'op-1' }]);
   });
 
   it('names a GPU node by its hostname (what GPU samples carry), not by its registry id', () => {
