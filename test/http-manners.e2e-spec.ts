@@ -81,6 +81,25 @@ describe('HTTP manners', () => {
     });
   });
 
+  it('sends the security headers with every answer, accepted or refused, on every app; an HTML page keeps its own policy', async () => {
+    const answers = [
+      await operator('/v1/telemetry', 'application/json', cellBatch(7000, 7)),
+      await send(ingest.url, '/v1/telemetry', { contentType: 'application/json', body: '{}' }),
+      await send(api.url, '/v1/alerts', { method: 'GET', authorization: `Bearer ${ops.key}` }),
+      await send(api.url, '/v1/alerts?limit=0', { method: 'GET', authorization: `Bearer ${ops.key}` }),
+      await send(api.url, '/v1/nowhere', { method: 'GET' }),
+      await send(api.url, '/metrics', { method: 'GET' }),
+    ];
+    expect(answers.map((r) => r.status)).toEqual([202, 401, 200, 400, 404, 200]);
+    for (const answer of answers) {
+      expect([answer.url, answer.headers.get('x-content-type-options'), answer.headers.get('referrer-policy'), answer.headers.get('x-frame-options'), answer.headers.get('cross-origin-resource-policy'), answer.headers.get('content-security-policy')]).toEqual([
+        answer.url, 'nosniff', 'no-referrer', 'DENY', 'same-origin', "default-src 'none'; frame-ancestors 'none'",
+      ]);
+    }
+    const docs = await send(api.url, '/docs', { method: 'GET' });
+    expect([docs.status, docs.headers.get('x-content-type-options'), docs.headers.get('content-security-policy')]).toEqual([200, 'nosniff', "default-src 'none'; style-src 'unsafe-inline'"]); // its own, not the default
+  });
+
   it('reaches the route with a trailing slash', async () => {
     expect((await operator('/v1/telemetry/', 'application/json', cellBatch(5000, 55))).status).toBe(202);
     await reportWith((r) => r.cells.some((c) => c.ts === TS + 5000 && c.gpuMs === 55));

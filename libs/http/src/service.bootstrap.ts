@@ -22,6 +22,7 @@ import { RATE_LIMIT_HTTP_STATUS } from './rate-limit.errors';
 import { registerRateLimit } from './rate-limit.plugin';
 import { REQUEST_HTTP_STATUS } from './request.errors';
 import { registerRequestLog } from './request-log.hooks';
+import { registerSecurityHeaders } from './security-headers.hook';
 
 export interface ServiceSpec<S extends z.ZodTypeAny> {
   /** Deployable name; also the Postgres schema it owns and the Kafka client id. */
@@ -171,6 +172,7 @@ export function createHttpAdapter(options: HttpAdapterOptions, logger: Logger): 
   const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimitBytes, routerOptions: { ignoreTrailingSlash: true } });
   const app = adapter.getInstance();
   registerRequestLog(app, logger);
+  registerSecurityHeaders(app);
   decodeContentEncoding(app);
   limitJsonDepth(app);
   // Fastify's own two parsers, then the app's.

@@ -22,12 +22,8 @@ export const CONSOLE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-const SECURITY_HEADERS = {
-  'content-security-policy': CONSOLE_CSP,
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-};
+/** The page's own policy; the headers every answer carries (nosniff, no referrer, no framing) come from libs/http. */
+const SECURITY_HEADERS = { 'content-security-policy': CONSOLE_CSP };
 
 /** The ops console: a static page that calls the authenticated api with the key the user enters. */
 @Public()

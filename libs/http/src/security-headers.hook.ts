@@ -1,0 +1,25 @@
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * Headers every answer of every app carries unless its route set its own: no MIME sniffing, no
+ * referrer, no framing, and not readable by other origins' pages. A JSON or text answer also gets a
+ * Content-Security-Policy that allows nothing, so an answer opened in a browser runs no script; HTML
+ * pages (the console, /docs) declare their own policy.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cross-origin-resource-policy': 'same-origin',
+};
+
+const NOTHING_ALLOWED = "default-src 'none'; frame-ancestors 'none'";
+
+export function registerSecurityHeaders(app: FastifyInstance): void {
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (!reply.hasHeader(name)) reply.header(name, value);
+    const type = String(reply.getHeader('content-type') ?? '');
+    if (!reply.hasHeader('content-security-policy') && !type.startsWith('text/html')) reply.header('content-security-policy', NOTHING_ALLOWED);
+    done(null, payload);
+  });
+}
