@@ -66,7 +66,10 @@ describe('exports: backpressure from the socket to the query', () => {
   let ops: string;
 
   beforeAll(async () => {
-    const services = await startServices({ api: { ...isolation.env, API_EXPORT_MAX_CONCURRENT: '1' }, load: isolation.env });
+    // The stall checks wait for the api to go quiet (up to 120 s on a busy machine) and then watch it for 25
+    // polls more: far past the default stall timeout (60 s), which would cut the export off mid-check. The
+    // cut-off has its own test, on an api of its own.
+    const services = await startServices({ api: { ...isolation.env, API_EXPORT_MAX_CONCURRENT: '1', API_EXPORT_STALL_TIMEOUT_MS: '600000' }, load: isolation.env });
     api = services.api;
     await services.load.stop();
     db = new Client({ connectionString: isolation.databaseUrl });
