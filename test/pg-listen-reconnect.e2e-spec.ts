@@ -59,7 +59,8 @@ describe('LISTEN connections that come back', () => {
       return now;
     });
     expect([...after.keys()].sort()).toEqual([...channels].sort());
-    expect(await metricTotal(alerting.url, 'airan_pg_listen_reconnects_total')).toBe(reconnects + channels.length);
+    // Counted once the client has LISTEN's answer, a moment after the server shows the statement.
+    await eventually(async () => expect(await metricTotal(alerting.url, 'airan_pg_listen_reconnects_total')).toBe(reconnects + channels.length));
     await eventually(async () => expect((await readiness()).status).toBe(200));
   });
 
@@ -67,12 +68,12 @@ describe('LISTEN connections that come back', () => {
     // No new connection to the service's database is allowed (superusers included): reconnection keeps failing.
     await admin.query(`ALTER DATABASE "${database}" ALLOW_CONNECTIONS false`);
     await admin.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [[...(await listeners()).values()]]);
-    const down = await eventually(async () => {
-      const answer = await readiness();
-      if (answer.status !== 503) throw new Error(`still ${answer.status}`);
-      return answer.body;
+    // Each connection notices its own end: wait until both have, not for the first 503.
+    await eventually(async () => {
+      const { status, body } = await readiness();
+      expect(status).toBe(503);
+      for (const channel of channels) expect(body.checks[`listen:${channel}`]).toMatchObject({ status: 'down', error: expect.stringMatching(new RegExp(`^LISTEN ${channel}: reconnecting since \\d{4}-`)) });
     });
-    for (const channel of channels) expect(down.checks[`listen:${channel}`]).toMatchObject({ status: 'down', error: expect.stringMatching(new RegExp(`^LISTEN ${channel}: reconnecting since \\d{4}-`)) });
 
     await admin.query(`ALTER DATABASE "${database}" ALLOW_CONNECTIONS true`);
     await eventually(async () => {
