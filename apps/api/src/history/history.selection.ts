@@ -1,4 +1,4 @@
-import { bindingOf } from './history.cursor';
+import { bindingOf } from '../paging/keyset.cursor';
 import { DATASETS, type Dataset } from './history.datasets';
 import type { Selection } from './history.query';
 import type { HistoryRoute } from './history.schemas';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@airan/auth';
-import { decodeCursor, encodeCursor } from './history.cursor';
+import { encodeCursor } from '../paging/keyset.cursor';
+import { decodeHistoryCursor } from './history.cursor';
 import { buildSelect } from './history.query';
 import { HistoryRepository } from './history.repository';
 import { jsonRow, keyOf } from './history.rows';
@@ -24,7 +25,7 @@ export class QueryHistoryUseCase {
 
   async execute(principal: Principal, route: HistoryRoute, query: ParsedSelection): Promise<HistoryPage> {
     const { selection, binding } = selectionOf(route, query, await this.scopes.resolve(principal, route, query.operator));
-    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, selection.dataset, binding);
+    const after = query.cursor === undefined ? undefined : decodeHistoryCursor(query.cursor, selection.dataset, binding);
     const limit = query.limit ?? HISTORY_LIMIT.default;
     const rows = await this.history.select(buildSelect(selection, { after, limit }));
     const page = rows.slice(0, limit);
