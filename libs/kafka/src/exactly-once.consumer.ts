@@ -1,8 +1,8 @@
 import type { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { OffsetRepository } from '@airan/database';
-import { unknownSchemaOf } from '@airan/contracts';
 import { SpanKind, batchTrace, counter, type Logger, withSpan } from '@airan/observability';
+import { UnknownSchemaError, decodeHeaders, headerText, skipUnknownSchema } from './event-decoding';
 
 export interface ConsumedMessage<T> {
   readonly topic: string;
@@ -29,7 +29,6 @@ export interface ExactlyOnceConsumerOptions<T> {
 const PARTITIONS_IN_PARALLEL = 3;
 
 const poison = counter('airan_consumer_undecodable_total', 'Messages skipped because their value could not be decoded', ['topic']);
-const unknownSchema = counter('airan_consumer_unknown_schema_total', 'Events skipped because this build does not know their schema (another major version)', ['topic', 'schema']);
 const applied = counter('airan_consumer_applied_total', 'Messages applied to Postgres', ['topic']);
 const replayed = counter('airan_consumer_replayed_total', 'Messages skipped because their offset was already applied', ['topic']);
 
@@ -120,40 +119,4 @@ export class ExactlyOnceConsumer<T> {
       return [];
     }
   }
-}
-
-export function decodeHeaders(headers: KafkaMessage['headers']): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    const text = headerText(value);
-    if (text !== undefined) out[name] = text;
-  }
-  return out;
-}
-
-/** A header as text; a repeated header counts by its first value. */
-function headerText(value: NonNullable<KafkaMessage['headers']>[string]): string | undefined {
-  const first = Array.isArray(value) ? value[0] : value;
-  return first === undefined ? undefined : Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
-}
-
-/** An event of a schema this build does not read: skipped, never applied as the version it knows. */
-export class UnknownSchemaError extends Error {
-  constructor(readonly schema: string) {
-    super(`unknown event schema ${schema}`);
-  }
-}
-
-/** Counts and logs an event skipped for its schema. It stays in its topic for a build that reads it (a replay from its offset applies it then). */
-export function skipUnknownSchema(logger: Logger, where: { topic: string; partition: number; offset: string; schema: string }): void {
-  unknownSchema.inc({ topic: where.topic, schema: where.schema });
-  logger.error(where, 'skipping an event of a schema this build does not read');
-}
-
-/** A JSON event value, refused when its `schema` is one this build does not read. */
-export function decodeEvent<T>(value: Buffer): T {
-  const event: unknown = JSON.parse(value.toString('utf8'));
-  const unknown = unknownSchemaOf(event);
-  if (unknown !== undefined) throw new UnknownSchemaError(unknown);
-  return event as T;
 }

@@ -3,6 +3,7 @@ export * from './kafka.connect';
 export * from './topic.provisioner';
 export * from './kafka.producer';
 export * from './exactly-once.consumer';
+export * from './event-decoding';
 export * from './outbox.relay';
 export type { Kafka } from 'kafkajs';
 export * from './registry.cache';

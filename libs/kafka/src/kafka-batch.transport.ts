@@ -4,7 +4,8 @@ import { isObservable, lastValueFrom } from 'rxjs';
 import type { DataSource } from 'typeorm';
 import { OffsetRepository } from '@airan/database';
 import type { Logger } from '@airan/observability';
-import { type ConsumedMessage, ExactlyOnceConsumer, decodeEvent } from './exactly-once.consumer';
+import { type ConsumedMessage, ExactlyOnceConsumer } from './exactly-once.consumer';
+import { decodeEvent } from './event-decoding';
 import { KafkaBatchContext } from './kafka-batch.context';
 
 export interface KafkaBatchTransportOptions {

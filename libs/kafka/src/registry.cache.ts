@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
 import { type RegistryEvent, type RegistryType, type RegistryTypes, parseRegistryKey } from '@airan/contracts';
 import { type Logger, extractTraceContext, withContext } from '@airan/observability';
-import { UnknownSchemaError, decodeEvent, decodeHeaders, skipUnknownSchema } from './exactly-once.consumer';
+import { UnknownSchemaError, decodeEvent, decodeHeaders, skipUnknownSchema } from './event-decoding';
 
 /**
  * An in-memory copy of the compacted `airan.registry.v1`, read from the beginning at start-up and
