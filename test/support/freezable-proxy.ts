@@ -56,6 +56,7 @@ export class FreezableProxy {
     await new Promise((resolve) => this.server.close(resolve));
   }
 
+  /** A client's error listener is set here, once, since a held client may error before it is piped. */
   private accept(client: Socket): void {
     client.on('error', () => client.destroy());
     if (this.frozen) this.held.push(client);
@@ -71,6 +72,7 @@ export class FreezableProxy {
   private pipe(client: Socket): void {
     if (client.destroyed) return;
     const upstream = connect(this.target);
+    upstream.on('error', () => upstream.destroy());
     for (const [from, to] of [[client, upstream], [upstream, client]] as const) {
       this.sockets.add(from);
       from.on('data', (chunk: Buffer) =>
@@ -79,7 +81,6 @@ export class FreezableProxy {
           if (!to.destroyed) to.write(chunk);
         }),
       );
-      from.on('error', () => undefined);
       from.on('close', () => {
         this.sockets.delete(from);
         this.whenFlowing(() => to.destroy());
