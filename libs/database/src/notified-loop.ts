@@ -37,7 +37,7 @@ export class NotifiedLoop {
   }
 
   async start(): Promise<void> {
-    await this.listener.start();
+    await this.listener.listen();
     this.running = true;
     this.loop = this.run();
   }

@@ -40,18 +40,14 @@ export class PgListener {
     if (this.current !== 'listening') throw new Error(`LISTEN ${this.options.channel}: ${this.current} since ${new Date(this.since).toISOString()}`);
   }
 
-  /** Resolves once listening; a first connection that fails rejects (start-up should fail loudly). */
-  async start(): Promise<void> {
-    await this.listen();
-  }
-
   async stop(): Promise<void> {
     this.set('stopped');
     clearTimeout(this.retry);
     await this.client?.end().catch(() => undefined);
   }
 
-  private async listen(): Promise<void> {
+  /** Resolves once listening. A first connection that fails rejects, so start-up fails loudly; later drops reconnect on their own. */
+  async listen(): Promise<void> {
     const client = new Client({ connectionString: this.options.url });
     this.client = client;
     let dropped = false;
