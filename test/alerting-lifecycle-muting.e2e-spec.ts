@@ -121,6 +121,8 @@ describe('alerting: the alert lifecycle', () => {
       expect((await ops('GET', '/internal/v1/silences?expired=true')).body.silences.find((s: { id: string }) => s.id === id)).toMatchObject({ id, expiredBy: 'user' });
       expect(await ops('DELETE', `/internal/v1/silences/${id}`)).toMatchObject({ status: 404, body: { error: { code: 'SILENCE_NOT_FOUND' } } });
       expect(await ops('DELETE', '/internal/v1/silences/3f1b8c1e-0000-4000-8000-000000000000')).toMatchObject({ status: 404, body: { error: { code: 'SILENCE_NOT_FOUND' } } });
+      // Not a uuid: names no silence (it once reached the uuid column and answered 500).
+      expect(await ops('DELETE', '/internal/v1/silences/not-a-uuid')).toMatchObject({ status: 404, body: { error: { code: 'SILENCE_NOT_FOUND' } } });
     });
   });
 

@@ -7,6 +7,7 @@ import { AlertingError } from '../alerting.errors';
 import { SilenceRepository, type StoredSilence } from './silence.repository';
 
 const MAX_SILENCE_MS = 90 * 24 * 3600 * 1000;
+const SILENCE_ID = z.string().uuid();
 
 /** Creating and expiring silences (Alertmanager's model, plus ending when the silenced alert resolves). */
 @Injectable()
@@ -32,6 +33,8 @@ export class ManageSilencesUseCase {
   }
 
   async expire(id: string): Promise<void> {
+    // Silence ids are uuids: any other text names no silence, and must not reach the uuid column as a cast error (a 500).
+    if (!SILENCE_ID.safeParse(id).success) throw new AlertingError('SILENCE_NOT_FOUND', `no running silence has id ${id}`);
     const expired = await this.infra.dataSource.transaction((tx) => this.silences.expire(tx, [id], 'user', this.clock.now()));
     if (expired.length === 0) throw new AlertingError('SILENCE_NOT_FOUND', `no running silence has id ${id}`);
   }
