@@ -1,6 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { metricTotal } from './metrics';
+import { leakedSecrets } from './secret-scan';
 import { ROOT, eventually, freePort } from './stack';
 
 /** The apps a test can run as processes (each built by `npm run build` to dist/apps/<app>/src/main.js). */
@@ -33,6 +34,8 @@ export class ServiceProcess {
     private readonly child: ChildProcess,
     /** Just before the process was spawned: its connections (to Postgres, say) are all younger. */
     readonly spawnedAt: Date,
+    /** The environment it was given: the secrets in it must never show in its output. */
+    private readonly env: Readonly<Record<string, string | undefined>>,
   ) {
     child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
@@ -47,12 +50,9 @@ export class ServiceProcess {
   static spawn(app: AppName, env: Record<string, string>): ServiceProcess {
     const port = env.PORT ?? String(freePortSync());
     const spawnedAt = new Date();
-    const child = spawn(process.execPath, [join(ROOT, 'dist/apps', app, 'src/main.js')], {
-      cwd: ROOT,
-      env: { ...process.env, ...env, PORT: port, HTTP_HOST: '127.0.0.1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    return new ServiceProcess(app, `http://127.0.0.1:${port}`, child, spawnedAt);
+    const fullEnv = { ...process.env, ...env, PORT: port, HTTP_HOST: '127.0.0.1' };
+    const child = spawn(process.execPath, [join(ROOT, 'dist/apps', app, 'src/main.js')], { cwd: ROOT, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    return new ServiceProcess(app, `http://127.0.0.1:${port}`, child, spawnedAt, fullEnv);
   }
 
   /** Starts the app on a free port and resolves once `/health/ready` answers 200; one that never gets ready is killed, not left behind. */
@@ -119,18 +119,31 @@ export class ServiceProcess {
   /** kill -9, and wait until the process is gone: no shutdown hooks, no goodbye to Kafka or Postgres. */
   async kill(): Promise<void> {
     this.expectedExit = true;
-    if (!this.running) return;
-    this.child.kill('SIGKILL');
-    const { signal } = await this.exit;
-    if (signal !== 'SIGKILL') throw new Error(`${this.app} ended with ${signal} before the SIGKILL`);
+    if (this.running) {
+      this.child.kill('SIGKILL');
+      const { signal } = await this.exit;
+      if (signal !== 'SIGKILL') throw new Error(`${this.app} ended with ${signal} before the SIGKILL`);
+    }
+    this.checkNoSecretsLogged();
   }
 
   /** Graceful stop (SIGTERM): the app leaves its consumer group and closes its connections. */
   async stop(): Promise<void> {
     this.expectedExit = true;
-    if (!this.running) return;
-    this.child.kill('SIGTERM');
-    await this.exit;
+    if (this.running) {
+      this.child.kill('SIGTERM');
+      await this.exit;
+    }
+    this.checkNoSecretsLogged();
+  }
+
+  /**
+   * Every test that ends a process scans all it wrote for key material: an API key, or the value of a
+   * secret it was given (the broker password, alerting's token). A finding fails the test that stopped it.
+   */
+  private checkNoSecretsLogged(): void {
+    const findings = leakedSecrets(this.output, this.env);
+    if (findings.length > 0) throw new Error(`${this.app} (pid ${this.pid}) logged key material:\n${findings.join('\n')}`);
   }
 }
 
