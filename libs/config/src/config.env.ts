@@ -5,6 +5,9 @@ import { ConfigError } from './config.loader';
 
 const hostPort = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 
+// Set but empty counts as unset, so an app can be told to do without it even where its parent's env has it (compose passes unset variables as empty).
+const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
+
 export const kafkaEnv = {
   KAFKA_BROKERS: z
     .string()
@@ -16,9 +19,8 @@ export const kafkaEnv = {
   KAFKA_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   /** The internal principal on the broker's SASL listener (deploy/local/kafka.sh gives PLAIN); unset, the app connects without SASL. */
   KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-512', 'scram-sha-256']).default('scram-sha-512'),
-  // Set but empty counts as unset, so an app can be told to connect without SASL even where its parent's env has it.
-  KAFKA_SASL_USERNAME: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
-  KAFKA_SASL_PASSWORD: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
+  KAFKA_SASL_USERNAME: optionalString,
+  KAFKA_SASL_PASSWORD: optionalString,
 };
 
 export const databaseEnv = {
@@ -34,6 +36,9 @@ export const httpEnv = (defaultPort: number, defaultRateLimitMax: number) => ({
   /** Requests per RATE_LIMIT_WINDOW_MS per API key (per client address without a valid key); 429 beyond. */
   RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(defaultRateLimitMax),
   RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
+  /** PEM files the app serves HTTPS with instead of HTTP: both or neither (see httpsCredentialsOf). */
+  HTTPS_CERT_FILE: optionalString,
+  HTTPS_KEY_FILE: optionalString,
 });
 
 export const logEnv = {
@@ -58,6 +63,8 @@ export interface CommonConfig {
   readonly PORT: number;
   readonly RATE_LIMIT_MAX: number;
   readonly RATE_LIMIT_WINDOW_MS: number;
+  readonly HTTPS_CERT_FILE?: string;
+  readonly HTTPS_KEY_FILE?: string;
   readonly LOG_LEVEL: string;
   readonly OTEL_EXPORTER_OTLP_ENDPOINT?: string;
 }

@@ -1,3 +1,4 @@
 export * from './config.loader';
 export * from './config.env';
 export * from './fault-point';
+export * from './https.credentials';

@@ -8,7 +8,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { MigrationInterface } from 'typeorm';
 import type { z } from 'zod';
 import { API_KEY_REPOSITORY, type PrincipalLookup } from '@airan/auth';
-import { type CommonConfig, ConfigError, kafkaSaslOf, loadConfig } from '@airan/config';
+import { type CommonConfig, ConfigError, type HttpsCredentials, httpsCredentialsOf, kafkaSaslOf, loadConfig } from '@airan/config';
 import { topicNames } from '@airan/contracts';
 import { DatabaseUnavailableError, infrastructureMigration, openServiceDatabase } from '@airan/database';
 import { KafkaBatchTransport, KafkaErrorFilter, KafkaUnavailableError, TopicDriftError, connectAndProvision, createKafka } from '@airan/kafka';
@@ -42,6 +42,8 @@ export interface ServiceSpec<S extends z.ZodTypeAny> {
   readonly textMediaTypes?: readonly string[];
   /** Media types whose bodies reach controllers as raw bytes (a Buffer), e.g. protobuf. */
   readonly binaryMediaTypes?: readonly string[];
+  /** Set: the app serves HTTPS with these, and only HTTPS. */
+  readonly https?: HttpsCredentials;
 }
 
 /** Errors at start-up that are the operator's to fix: print the message, no stack, exit 1. */
@@ -79,6 +81,7 @@ const FATAL_CLOSE_MS = 10_000;
 
 export async function startService<S extends z.ZodTypeAny>(spec: ServiceSpec<S>, onFatal: (error: Error) => void): Promise<NestFastifyApplication> {
   const config = loadConfig(spec.configSchema) as z.output<S> & CommonConfig;
+  const https = httpsCredentialsOf(config);
   initTracing(`airan-${spec.name}`, config.OTEL_EXPORTER_OTLP_ENDPOINT);
   const logger = createLogger(spec.name, config.LOG_LEVEL);
   const dataSource = await openServiceDatabase({ url: config.DATABASE_URL, schema: spec.name, migrations: [infrastructureMigration(spec.name), ...spec.migrations] });
@@ -118,8 +121,9 @@ export async function startService<S extends z.ZodTypeAny>(spec: ServiceSpec<S>,
   @Module({ imports: [InfraModule, spec.module(infra)] })
   class RootModule {}
 
-  const adapter = createHttpAdapter({ bodyLimitBytes: spec.bodyLimitBytes?.(config) ?? 1024 * 1024, textMediaTypes: spec.textMediaTypes, binaryMediaTypes: spec.binaryMediaTypes }, logger);
-  const app = await NestFactory.create<NestFastifyApplication>(RootModule, adapter, { logger: new NestPinoLogger(logger), bufferLogs: false });
+  const adapter = createHttpAdapter({ bodyLimitBytes: spec.bodyLimitBytes?.(config) ?? 1024 * 1024, textMediaTypes: spec.textMediaTypes, binaryMediaTypes: spec.binaryMediaTypes, https }, logger);
+  // The adapter serves TLS; `httpsOptions` here only makes Nest's `getUrl` (logged below) say https.
+  const app = await NestFactory.create<NestFastifyApplication>(RootModule, adapter, { logger: new NestPinoLogger(logger), bufferLogs: false, httpsOptions: https });
   await registerRateLimit(app, { max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_MS }, principalLookup(app));
   const groups = spec.consumerGroups?.(config);
   if (groups) {
@@ -160,16 +164,18 @@ export interface HttpAdapterOptions {
   readonly textMediaTypes?: readonly string[];
   /** Media types whose bodies reach controllers as raw bytes (a Buffer). */
   readonly binaryMediaTypes?: readonly string[];
+  /** Set: the app serves HTTPS with these, and only HTTPS. */
+  readonly https?: HttpsCredentials;
 }
 
 /**
  * The fastify adapter every app serves on: its body limit (on the decoded body), gzip and deflate
  * bodies decoded, a trailing slash ignored, one access-log line per request, the JSON depth limit and
- * the body parsers (the app's, and those of the media types its routes declare).
+ * the body parsers (the app's, and those of the media types its routes declare). TLS when given credentials.
  */
 export function createHttpAdapter(options: HttpAdapterOptions, logger: Logger): FastifyAdapter {
   // `/v1/metrics/` is what a site's exporter gets when its endpoint is configured with a slash: the same route.
-  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimitBytes, routerOptions: { ignoreTrailingSlash: true } });
+  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimitBytes, routerOptions: { ignoreTrailingSlash: true }, https: options.https });
   const app = adapter.getInstance();
   registerRequestLog(app, logger);
   registerSecurityHeaders(app);
