@@ -49,7 +49,7 @@ describe('history: every query shape uses an index on a million rows', () => {
   });
 
   /** Filter values that exist in the seeded fleet, per query parameter. */
-  const VALUES: Record<string, string> = { pilot: 'op1-pilot', site: 'op1-site07', cell: 'op1-site07-c012', node: 'op1-site07-gpu', id: 'op1-site07' };
+  const VALUES: Record<string, string> = { latestPerCell: 'true', pilot: 'op1-pilot', site: 'op1-site07', cell: 'op1-site07-c012', node: 'op1-site07-gpu', id: 'op1-site07' };
   const cursorAt = (dataset: Dataset): string[] =>
     dataset.key.map((name) => ({ windowStart: String(originUs + 5n * HOUR_US), ts: String(originUs + 5n * HOUR_US), receivedAt: String(originUs + 5n * HOUR_US), cellId: 'op1-site07-c012', revision: '0', scopeId: 'op1-site07', node: 'op1-site07-gpu', device: 'gpu3', eventId: '00000000-0000-0000-0000-000000000000' })[name]!);
 

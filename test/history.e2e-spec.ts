@@ -119,6 +119,20 @@ describe('history: what the pipeline stored, per key', () => {
     ]);
   });
 
+  it("latestPerCell=true gives each cell's newest closed window only (with revisions=all, every revision of it), in key order", async () => {
+    const latest = await allPages(api.url, 'cell-load', { ...range, latestPerCell: 'true', limit: '2' }, keys.ops);
+    expect(latest.map((w) => [w.windowStart, w.cellId, w.revision])).toEqual([
+      [at(0), `${SKT_SITE}-c3`, 1],
+      [at(10), `${KT_SITE}-c1`, 0],
+      [at(10), `${SKT_SITE}-c1`, 0],
+      [at(10), `${SKT_SITE}-c2`, 0],
+    ]);
+    expect((await allPages(api.url, 'cell-load', { ...range, latestPerCell: 'true' }, keys.kt)).map((w) => w.cellId)).toEqual([`${KT_SITE}-c1`]);
+    const revisions = await allPages(api.url, 'cell-load', { ...range, cell: `${SKT_SITE}-c1`, revisions: 'all', latestPerCell: 'true' }, keys.skt);
+    expect(revisions.map((w) => [w.windowStart, w.revision])).toEqual([[at(10), 0]]);
+    expect(await getJson<ErrorBody>(historyUrl(api.url, 'cell-load', { latestPerCell: 'false' }), keys.ops)).toMatchObject({ status: 400, body: { error: { code: 'INVALID_QUERY' } } });
+  });
+
   it('rollups per site and operator, placed with their operator by the registry', async () => {
     const site = await allPages(api.url, 'rollups', { ...range, scope: 'site', id: SKT_SITE }, keys.ops);
     // c3 has no samples, but the node's GPU time at 5 s is shared with it: its window counts in the first.

@@ -76,7 +76,13 @@ const CELL_WINDOW_COLUMNS = columns({
   radioLoad: 'double?', headroom: 'double?', requests: 'bigint', tokens: 'bigint', tokensPerSec: 'double', latencyP95Ms: 'double?',
   prbDlPct: 'double?', prbUlPct: 'double?', thpDlMbps: 'double?', thpUlMbps: 'double?', rrcConnectedUes: 'double?', eventId: 'uuid', closedAt: 'timestamp',
 });
-const CELL_WINDOW_FILTERS = { pilot: equals('pilot_id'), site: equals('site_id'), cell: equals('cell_id') };
+const CELL_WINDOW_FILTERS = {
+  pilot: equals('pilot_id'),
+  site: equals('site_id'),
+  cell: equals('cell_id'),
+  // A window no later window of its cell follows: one probe of load.cell_windows' primary key (cell_id, window_start) per row.
+  latestPerCell: () => 'NOT EXISTS (SELECT 1 FROM load.cell_windows n WHERE n.cell_id = t.cell_id AND n.window_start > t.window_start)',
+};
 const CELL_WINDOW_PLACING = placedAt({ operators: byOperatorColumn, pilots: (ids) => `t.pilot_id = ANY(${ids})`, sites: (ids) => `t.site_id = ANY(${ids})` });
 const SAMPLE_PLACING = placedAt({ operators: byOperatorColumn, pilots: (ids) => `t.site_id IN ${sitesOfPilots(ids)}`, sites: (ids) => `t.site_id = ANY(${ids})` });
 

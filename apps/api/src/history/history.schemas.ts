@@ -13,8 +13,18 @@ export const instant = z.string().datetime({ offset: true, message: 'an ISO 8601
 
 /** Each route's own filters (besides the time range), shared with the exports. */
 export const HISTORY_FILTERS = {
-  /** `revisions=all`: every revision of each window, not only the latest. */
-  'cell-load': { operator: label.optional(), pilot: label.optional(), site: label.optional(), cell: label.optional(), revisions: z.enum(['latest', 'all']).default('latest') },
+  /**
+   * `revisions=all`: every revision of each window, not only the latest. `latestPerCell=true`: only each
+   * cell's newest closed window (what a fleet map shows), instead of every window of the range.
+   */
+  'cell-load': {
+    operator: label.optional(),
+    pilot: label.optional(),
+    site: label.optional(),
+    cell: label.optional(),
+    revisions: z.enum(['latest', 'all']).default('latest'),
+    latestPerCell: z.enum(['true']).optional(),
+  },
   /** `scope` picks site, pilot or operator rollups; `id` one of them. */
   rollups: { scope: z.enum(['site', 'pilot', 'operator']), id: label.optional(), operator: label.optional() },
   'cell-samples': { operator: label.optional(), site: label.optional(), cell: label.optional() },

@@ -10,8 +10,10 @@ import { KOREA_OUTLINE } from './korea-outline';
 import { MAP_HEIGHT, MAP_WIDTH, project, ringsPath } from './projection';
 
 const OUTLINE_PATH = ringsPath(KOREA_OUTLINE);
-/** Long enough to hold every cell's latest closed window (windows close a minute after they end, plus lateness). */
+/** How far back a cell's newest closed window still counts as its current load; older, the cell shows no data. */
 const RECENT_MS = 15 * 60_000;
+/** One row per cell (latestPerCell): this bounds the cells the map can show, not the windows of the range. */
+const MAX_CELLS = 200_000;
 
 type ViewProps = { params: Readonly<Record<string, string>>; setParams: (changes: Readonly<Record<string, string | undefined>>) => void };
 
@@ -19,7 +21,7 @@ async function loadFleet(signal: AbortSignal) {
   const from = new Date(Date.now() - RECENT_MS).toISOString();
   const [registry, windows, alerts] = await Promise.all([
     loadRegistry(),
-    historyRows<CellWindow>('cell-load', { from }, 50_000, signal),
+    historyRows<CellWindow>('cell-load', { from, latestPerCell: 'true' }, MAX_CELLS, signal),
     currentAlerts({ active: 'true' }, signal),
   ]);
   return { registry, windows, alerts };
