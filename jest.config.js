@@ -27,7 +27,7 @@ const swcOptions = {
 // Jest validates every project's globalSetup/globalTeardown path at start-up, even for projects that
 // --selectProjects leaves out; reference each only once it exists so `unit` runs on its own meanwhile.
 const INTEGRATION_GLOBAL_SETUP = 'test/support/global-setup.ts';
-const INTEGRATION_GLOBAL_TEARDOWN = 'test/support/global-teardown.ts'; // stops the test containers, if any
+const INTEGRATION_GLOBAL_TEARDOWN = 'test/support/global-teardown.ts'; // checks nothing was left behind, stops the test containers
 const integrationGlobalSetup = {
   ...(fs.existsSync(path.join(__dirname, INTEGRATION_GLOBAL_SETUP)) ? { globalSetup: `<rootDir>/${INTEGRATION_GLOBAL_SETUP}` } : {}),
   ...(fs.existsSync(path.join(__dirname, INTEGRATION_GLOBAL_TEARDOWN)) ? { globalTeardown: `<rootDir>/${INTEGRATION_GLOBAL_TEARDOWN}` } : {}),
@@ -57,6 +57,8 @@ module.exports = {
       ...shared,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      // Node's, plus the removal of each test file's topics and databases once the file is done.
+      testEnvironment: '<rootDir>/test/support/isolation-environment.ts',
       ...integrationGlobalSetup,
     },
   ],

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { adminDatabaseUrl } from './support/global-setup';
+import { adminDatabaseUrl } from './support/test-postgres';
 import { deleteTopics } from './support/kafka-test-tools';
 import { metricTotal } from './support/metrics';
 import { ServiceProcess } from './support/service-process';

@@ -2,7 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { processExists, sweepLeftovers } from './isolation-cleanup';
+import { RUN_OWNER_ENV } from './isolation-names';
 import { keepStartedInfra, selectTestInfra, takeStartedInfra } from './test-infra';
+import { adminDatabaseUrl } from './test-postgres';
 
 /**
  * Before the integration suite: a real Kafka broker and a reachable Postgres, from one of two places
@@ -14,7 +17,9 @@ import { keepStartedInfra, selectTestInfra, takeStartedInfra } from './test-infr
  *   local       the project's own broker (started by deploy/local/kafka.sh, or the one already
  *               running), reached as its internal principal (KAFKA_SASL_*, which the services inherit
  *               too), and the Postgres at TEST_POSTGRES_URL.
- * Each test file then isolates itself with its own database and topic prefix (see stack.ts).
+ * Each test file then isolates itself with its own database and topic prefix (see stack.ts), owned by
+ * this process, and removes them when done (isolation-environment.ts). Runs that died before doing so
+ * (Ctrl-C) left theirs behind: those are removed here, first.
  */
 export default async function globalSetup(): Promise<void> {
   const selection = selectTestInfra(process.env, existsSync);
@@ -46,10 +51,13 @@ export default async function globalSetup(): Promise<void> {
   } finally {
     await client.end().catch(() => undefined);
   }
-}
-
-export function adminDatabaseUrl(): string {
-  return process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  // The workers inherit it: the isolations they make are this run's.
+  process.env[RUN_OWNER_ENV] = String(process.pid);
+  // Not worth failing the run for (global-teardown.ts sweeps again): a warning, and the containers stay ours to stop.
+  await sweepLeftovers({ pid: process.pid, now: Date.now(), processExists }).then(
+    (swept) => swept.length > 0 && process.stderr.write(`[test-hygiene] removed ${swept.length} topics and databases left by earlier runs\n`),
+    (error: Error) => process.stderr.write(`[test-hygiene] could not remove what earlier runs left: ${error.message}\n`),
+  );
 }
 
 function redacted(url: string): string {

@@ -179,9 +179,11 @@ export async function kafkaCommittedOffsets(groupId: string, topic: string): Pro
   }
 }
 
-/** Deletes an isolation's topics (the load tests write tens of MB; the broker keeps them for days otherwise). */
-export async function deleteTopics(isolation: Isolation): Promise<void> {
-  const kafka = testKafka('airan-test-cleanup');
+/**
+ * Deletes an isolation's topics now, rather than when its test file is done (isolation-environment.ts),
+ * or on a broker other than the suite's, which nothing else cleans up.
+ */
+export async function deleteTopics(isolation: Isolation, kafka: Kafka = testKafka('airan-test-cleanup')): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {

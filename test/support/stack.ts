@@ -5,7 +5,9 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { adminDatabaseUrl } from './global-setup';
+import { rememberIsolation } from './isolation-cleanup';
+import { RUN_OWNER_ENV, databaseOf, isolationId, topicPrefixOf } from './isolation-names';
+import { adminDatabaseUrl } from './test-postgres';
 import { generateApiKey } from '@airan/auth';
 
 /** The repository root (holder of nest-cli.json), whether this runs from test/ or compiled in dist/test/. */
@@ -13,7 +15,11 @@ export const ROOT = (function findRoot(dir: string): string {
   return existsSync(join(dir, 'nest-cli.json')) ? dir : findRoot(dirname(dir));
 })(__dirname);
 
-/** A test run's private corner of the shared broker and Postgres: its own database and topic prefix. */
+/**
+ * A test run's private corner of the shared broker and Postgres: its own database and topic prefix, named
+ * as isolation-names.ts says. Made in a Jest test file, they are removed once the file is done
+ * (isolation-environment.ts); made elsewhere (a bench), by their maker, or by the next test run once it exits.
+ */
 export interface Isolation {
   readonly id: string;
   readonly databaseUrl: string;
@@ -22,11 +28,13 @@ export interface Isolation {
 }
 
 export function isolate(): Isolation {
-  const id = `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  // Owned by the test run (the Jest main process), or by this process outside Jest (a bench).
+  const id = isolationId(Date.now(), Number(process.env[RUN_OWNER_ENV]) || process.pid, randomBytes(3).toString('hex'));
+  rememberIsolation(id);
   const base = new URL(adminDatabaseUrl());
-  base.pathname = `/airan_${id}`;
+  base.pathname = `/${databaseOf(id)}`;
   const databaseUrl = base.toString();
-  const topicPrefix = `${id}.`;
+  const topicPrefix = topicPrefixOf(id);
   // The api's key for alerting's internal routes: every service of a run gets the same one.
   const opsToken = generateApiKey().key;
   return {
@@ -41,7 +49,7 @@ export async function dropDatabase(isolation: Isolation): Promise<void> {
   const client = new Client({ connectionString: adminDatabaseUrl() });
   await client.connect();
   try {
-    await client.query(`DROP DATABASE IF EXISTS "airan_${isolation.id}" WITH (FORCE)`);
+    await client.query(`DROP DATABASE IF EXISTS "${databaseOf(isolation.id)}" WITH (FORCE)`);
   } finally {
     await client.end();
   }
