@@ -75,8 +75,11 @@ describe('kafka: topics that differ from their contract', () => {
   beforeAll(async () => {
     admin = kafka.admin();
     await admin.connect();
+    // Not kafkajs' waitForLeaders: it retries LEADER_NOT_AVAILABLE only, and a topic this new can still be
+    // UNKNOWN_TOPIC_OR_PARTITION for a moment (it failed the suite once in three runs). connectAndProvision,
+    // which every case starts with, waits until the topics are servable, as the services' start-up does.
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: [
         { topic: registry, numPartitions: 1, replicationFactor: 1, configEntries: [{ name: 'cleanup.policy', value: 'delete' }] },
         { topic: telemetry, numPartitions: TOPICS.telemetry.partitions, replicationFactor: 1, configEntries: [{ name: 'retention.ms', value: '3600000' }] },
