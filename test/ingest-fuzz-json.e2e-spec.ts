@@ -1,5 +1,26 @@
 import { createPrng } from '@airan/demo-fleet';
-import { BODIES_PER_FORMAT, type Case, CELL, type ErrorKind, MAX_BODY_BYTES, MAX_RECORDS, NODE, SITE, TS, ingestFuzz } from './support/ingest-fuzz.fixture';
+import {
+  BODIES_PER_FORMAT,
+  type Case,
+  CELL,
+  type ErrorKind,
+  JUNK_VALUES,
+  type Json,
+  MAX_BODY_BYTES,
+  MAX_RECORDS,
+  NODE,
+  type Path,
+  RAW_MARKER,
+  SITE,
+  TS,
+  UNKNOWN_KEYS,
+  ingestFuzz,
+  jsonType,
+  nodes,
+  parses,
+  stringifyRaw,
+  withValue,
+} from './support/ingest-fuzz.fixture';
 
 /**
  * The JSON ingest routes under generated malformed input (native JSON, VES event and eventBatch, OTLP
@@ -121,9 +142,6 @@ describe('ingest: fuzzed malformed bodies', () => {
   });
 });
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type Path = ReadonlyArray<string | number>;
-
 interface JsonTarget {
   readonly name: string;
   readonly route: string;
@@ -138,32 +156,8 @@ interface JsonTarget {
   readonly tooMany?: () => Json;
 }
 
-const JUNK_VALUES: Json[] = [null, true, false, -1, 0.5, 1e308, -0, '', 'x'.repeat(300), 'ü日本\u{1F4A5}', '2026-13-45T99:99:99Z', 'NaN', [], {}, [[[]]], { $ref: '#' }];
 const JUNK_STRINGS = ['', ' ', 'a b', '\u0000', 'ü日本\u{1F4A5}', 'x'.repeat(300)];
-const UNKNOWN_KEYS = ['colour', 'ünïcødé', '', 'x'.repeat(200)];
 const WRONG_MEDIA_TYPES = ['text/plain', 'text/plain; charset=utf-8', 'application/xml', 'application/x-www-form-urlencoded', 'application/octet-stream', 'text/html', 'multipart/form-data; boundary=x', undefined];
-/** Replaced after JSON.stringify by text JSON.stringify cannot write (numbers beyond float64, nesting too deep for it). */
-const RAW_MARKER = '\u0001raw\u0001';
-
-const jsonType = (value: Json) => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value);
-
-function nodes(value: Json, path: Path = []): Array<{ path: Path; value: Json }> {
-  const children = Array.isArray(value) ? value.map((v, i) => nodes(v, [...path, i])) : value !== null && typeof value === 'object' ? Object.entries(value).map(([k, v]) => nodes(v, [...path, k])) : [];
-  return [{ path, value }, ...children.flat()];
-}
-
-/** A copy of `doc` with the value at `path` replaced (or, with `insertKey`, a key added to the object there). */
-function withValue(doc: Json, path: Path, value: Json, insertKey?: string): Json {
-  const copy = structuredClone(doc);
-  if (path.length === 0 && insertKey === undefined) return value;
-  let parent = copy as Record<string | number, Json>;
-  for (const step of path.slice(0, insertKey === undefined ? -1 : undefined)) parent = parent[step] as Record<string | number, Json>;
-  // defineProperty, so that `__proto__` becomes an own key that JSON.stringify writes.
-  Object.defineProperty(parent, insertKey ?? path[path.length - 1], { value, enumerable: true, writable: true, configurable: true });
-  return copy;
-}
-
-const stringifyRaw = (doc: Json, raw: string) => JSON.stringify(doc).replace(JSON.stringify(RAW_MARKER), raw);
 
 /** A JSON-format body broken one way, chosen by `i`: syntax, types, unknown keys, numbers, strings, nesting, media type, limits. */
 function malformedJson(target: JsonTarget, random: () => number, i: number, maxBodyBytes: number): Case {
@@ -229,14 +223,5 @@ function malformedJson(target: JsonTarget, random: () => number, i: number, maxB
     default:
       if (target.tooMany && random() < 0.5) return json('too many records', JSON.stringify(target.tooMany()));
       return json('too large', JSON.stringify({ ...(template as Record<string, Json>), padding: 'x'.repeat(maxBodyBytes) }));
-  }
-}
-
-function parses(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -1,19 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { type Operation, invalidValue, readOperations, validValue } from './support/api-fuzz.openapi';
 import type { ServiceProcess } from './support/service-process';
 import { createApiKey, dropDatabase, isolate } from './support/stack';
 import { startServices } from './support/start-services';
 
-interface Parameter {
-  readonly name: string;
-  readonly in: 'path' | 'query';
-  readonly required: boolean;
-  readonly schema: { type?: string | string[]; enum?: string[]; minimum?: number; maximum?: number; maxLength?: number; pattern?: string; format?: string };
-}
-interface Operation {
-  readonly method: string;
-  readonly path: string;
-  readonly parameters: readonly Parameter[];
-}
 interface Route {
   readonly method: string;
   readonly path: string;
@@ -40,25 +29,6 @@ function sameRoute(route: Route, operation: Operation): boolean {
   );
 }
 
-/** A value the parameter's documented schema accepts, chosen from the schema alone; undefined when none of ours fits. */
-function validValue({ schema }: Parameter): string | undefined {
-  if (schema.format === 'uuid') return randomUUID();
-  if (schema.format === 'date-time') return new Date().toISOString();
-  if (schema.enum) return schema.enum[0];
-  return ['0123456789abcdef', 'a1b2c3d4e5f6', 'cpu-hot'].find((candidate) => !schema.pattern || new RegExp(schema.pattern, 'u').test(candidate));
-}
-
-/** A value the parameter's documented schema refuses, chosen from the schema alone; undefined for a schema that takes any text. */
-function invalidValue({ schema }: Parameter): string | undefined {
-  if (schema.enum) return 'not-one-of-them';
-  if (schema.maximum !== undefined) return String(schema.maximum + 1);
-  if (schema.minimum !== undefined) return String(schema.minimum - 1);
-  if (schema.format === 'uuid') return 'not-a-uuid';
-  if (schema.pattern) return '!';
-  if (schema.maxLength !== undefined) return 'x'.repeat(schema.maxLength + 1);
-  return undefined;
-}
-
 /**
  * The api's routes against its OpenAPI document, on the built api: every route the running app
  * registered (as Nest's router reports them at start-up) is documented or listed above, every
@@ -76,8 +46,7 @@ describe('api: every route in the OpenAPI document, validated as documented', ()
     ({ api } = await startServices({ api: { ...isolation.env, LOG_LEVEL: 'info' } }));
     admin = (await createApiKey(isolation, 'admin', 'root')).key;
     routes = [...api.logs.matchAll(/Mapped \{([^,]+), ([A-Z]+)\} route/g)].map(([, path, method]) => ({ method, path }));
-    const document = (await (await fetch(`${api.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, { parameters?: Parameter[] }>> };
-    operations = Object.entries(document.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ method: method.toUpperCase(), path, parameters: op.parameters ?? [] })));
+    operations = await readOperations(api.url);
   });
 
   afterAll(async () => {

@@ -145,3 +145,46 @@ function preview(body: string | Uint8Array): string {
   const text = typeof body === 'string' ? body : `bytes ${Buffer.from(body).toString('hex')}`;
   return JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}… (${text.length} chars)` : text);
 }
+
+/* JSON documents as the fuzzers (ingest's and the api's) break them. */
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type Path = ReadonlyArray<string | number>;
+
+/** Replaced after JSON.stringify by text JSON.stringify cannot write (numbers beyond float64, nesting too deep for it). */
+export const RAW_MARKER = '\u0001raw\u0001';
+
+/** Values of every JSON type, each odd somewhere: the wrong-type replacements are drawn from these. */
+export const JUNK_VALUES: Json[] = [null, true, false, -1, 0.5, 1e308, -0, '', 'x'.repeat(300), 'ü日本\u{1F4A5}', '2026-13-45T99:99:99Z', 'NaN', [], {}, [[[]]], { $ref: '#' }];
+/** Keys no schema of ours declares. */
+export const UNKNOWN_KEYS = ['colour', 'ünïcødé', '', 'x'.repeat(200)];
+
+export const jsonType = (value: Json) => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value);
+
+/** Every value of a document with its path, the root first. */
+export function nodes(value: Json, path: Path = []): Array<{ path: Path; value: Json }> {
+  const children = Array.isArray(value) ? value.map((v, i) => nodes(v, [...path, i])) : value !== null && typeof value === 'object' ? Object.entries(value).map(([k, v]) => nodes(v, [...path, k])) : [];
+  return [{ path, value }, ...children.flat()];
+}
+
+/** A copy of `doc` with the value at `path` replaced (or, with `insertKey`, a key added to the object there). */
+export function withValue(doc: Json, path: Path, value: Json, insertKey?: string): Json {
+  const copy = structuredClone(doc);
+  if (path.length === 0 && insertKey === undefined) return value;
+  let parent = copy as Record<string | number, Json>;
+  for (const step of path.slice(0, insertKey === undefined ? -1 : undefined)) parent = parent[step] as Record<string | number, Json>;
+  // defineProperty, so that `__proto__` becomes an own key that JSON.stringify writes.
+  Object.defineProperty(parent, insertKey ?? path[path.length - 1], { value, enumerable: true, writable: true, configurable: true });
+  return copy;
+}
+
+export const stringifyRaw = (doc: Json, raw: string) => JSON.stringify(doc).replace(JSON.stringify(RAW_MARKER), raw);
+
+export function parses(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,11 +1,14 @@
 import { HttpStatus } from '@nestjs/common';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { FeatureError } from '@airan/errors';
+import { setSecurityHeaders } from './security-headers.hook';
 
 /**
- * Failures of a request's envelope, found before any feature reads the body: its content coding, its
- * media type, its size once decoded. Every app's routes share them, so they belong to the HTTP layer.
+ * Failures of a request's envelope, found before any feature reads the body: its URL, its content
+ * coding, its media type, its size once decoded. Every app's routes share them, so they belong to the
+ * HTTP layer.
  */
-export type RequestErrorCode = 'UNSUPPORTED_CONTENT_ENCODING' | 'INVALID_CONTENT_ENCODING' | 'UNSUPPORTED_MEDIA_TYPE' | 'PAYLOAD_TOO_LARGE';
+export type RequestErrorCode = 'MALFORMED_URL' | 'URL_TOO_LONG' | 'UNSUPPORTED_CONTENT_ENCODING' | 'INVALID_CONTENT_ENCODING' | 'UNSUPPORTED_MEDIA_TYPE' | 'PAYLOAD_TOO_LARGE';
 
 export class RequestError extends FeatureError<RequestErrorCode> {
   readonly feature = 'request';
@@ -23,8 +26,31 @@ export class RequestError extends FeatureError<RequestErrorCode> {
 }
 
 export const REQUEST_HTTP_STATUS = {
+  MALFORMED_URL: HttpStatus.BAD_REQUEST,
+  URL_TOO_LONG: HttpStatus.URI_TOO_LONG,
   UNSUPPORTED_CONTENT_ENCODING: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   INVALID_CONTENT_ENCODING: HttpStatus.BAD_REQUEST,
   UNSUPPORTED_MEDIA_TYPE: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   PAYLOAD_TOO_LARGE: HttpStatus.PAYLOAD_TOO_LARGE,
 } as const satisfies Record<RequestErrorCode, HttpStatus>;
+
+/**
+ * The longest path parameter the router reads (fastify's default is 100). Longer than any a route
+ * documents (registry ids take 128), so that a route's own schema refuses a long one, naming it;
+ * past this the router refuses the URL itself (URL_TOO_LONG).
+ */
+export const MAX_PATH_PARAMETER_LENGTH = 1024;
+
+/**
+ * fastify's `frameworkErrors`: its router refuses a path that does not percent-decode, or with a
+ * parameter over MAX_PATH_PARAMETER_LENGTH, before any route (and so Nest's error filter) is reached,
+ * and such an answer runs no hooks. Answered here as every other refusal: airan's error body and the
+ * security headers. The path is not echoed: it may be huge. airan declares no async route
+ * constraints, fastify's third kind of framework error.
+ */
+export function answerRouterError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const [code, message]: [RequestErrorCode, string] =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? ['URL_TOO_LONG', `a path segment is longer than ${MAX_PATH_PARAMETER_LENGTH} characters`] : ['MALFORMED_URL', 'the path is not validly percent-encoded UTF-8'];
+  setSecurityHeaders(request, reply);
+  void reply.status(REQUEST_HTTP_STATUS[code]).send({ error: { code, message } });
+}

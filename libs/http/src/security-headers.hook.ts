@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /**
  * Headers every answer of every app carries unless its route set its own: no MIME sniffing, no
@@ -19,11 +19,16 @@ const HTTPS_ONLY = 'max-age=31536000';
 
 export function registerSecurityHeaders(app: FastifyInstance): void {
   app.addHook('onSend', (request, reply, payload, done) => {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (!reply.hasHeader(name)) reply.header(name, value);
-    const type = String(reply.getHeader('content-type') ?? '');
-    if (!reply.hasHeader('content-security-policy') && !type.startsWith('text/html')) reply.header('content-security-policy', NOTHING_ALLOWED);
-    // The connection's own protocol (no proxy is trusted to say otherwise): TLS that airan terminates.
-    if (request.protocol === 'https' && !reply.hasHeader('strict-transport-security')) reply.header('strict-transport-security', HTTPS_ONLY);
+    setSecurityHeaders(request, reply);
     done(null, payload);
   });
+}
+
+/** Sets them on one answer, as the hook does; for the few that fastify sends without running hooks (its router's refusals). */
+export function setSecurityHeaders(request: FastifyRequest, reply: FastifyReply): void {
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (!reply.hasHeader(name)) reply.header(name, value);
+  const type = String(reply.getHeader('content-type') ?? '');
+  if (!reply.hasHeader('content-security-policy') && !type.startsWith('text/html')) reply.header('content-security-policy', NOTHING_ALLOWED);
+  // The connection's own protocol (no proxy is trusted to say otherwise): TLS that airan terminates.
+  if (request.protocol === 'https' && !reply.hasHeader('strict-transport-security')) reply.header('strict-transport-security', HTTPS_ONLY);
 }

@@ -20,7 +20,7 @@ import { limitJsonDepth } from './json-depth.hook';
 import { type BodyReading, MediaTypeInterceptor, readDeclaredMediaTypes } from './media-type.route';
 import { RATE_LIMIT_HTTP_STATUS } from './rate-limit.errors';
 import { registerRateLimit } from './rate-limit.plugin';
-import { REQUEST_HTTP_STATUS } from './request.errors';
+import { MAX_PATH_PARAMETER_LENGTH, REQUEST_HTTP_STATUS, answerRouterError } from './request.errors';
 import { registerRequestLog } from './request-log.hooks';
 import { registerSecurityHeaders } from './security-headers.hook';
 
@@ -42,8 +42,6 @@ export interface ServiceSpec<S extends z.ZodTypeAny> {
   readonly textMediaTypes?: readonly string[];
   /** Media types whose bodies reach controllers as raw bytes (a Buffer), e.g. protobuf. */
   readonly binaryMediaTypes?: readonly string[];
-  /** Set: the app serves HTTPS with these, and only HTTPS. */
-  readonly https?: HttpsCredentials;
 }
 
 /** Errors at start-up that are the operator's to fix: print the message, no stack, exit 1. */
@@ -170,12 +168,18 @@ export interface HttpAdapterOptions {
 
 /**
  * The fastify adapter every app serves on: its body limit (on the decoded body), gzip and deflate
- * bodies decoded, a trailing slash ignored, one access-log line per request, the JSON depth limit and
- * the body parsers (the app's, and those of the media types its routes declare). TLS when given credentials.
+ * bodies decoded, a trailing slash ignored, the URLs its router refuses answered in airan's error body,
+ * one access-log line per request, the JSON depth limit and the body parsers (the app's, and those of
+ * the media types its routes declare). TLS when given credentials.
  */
 export function createHttpAdapter(options: HttpAdapterOptions, logger: Logger): FastifyAdapter {
   // `/v1/metrics/` is what a site's exporter gets when its endpoint is configured with a slash: the same route.
-  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimitBytes, routerOptions: { ignoreTrailingSlash: true }, https: options.https });
+  const adapter = new FastifyAdapter({
+    bodyLimit: options.bodyLimitBytes,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PATH_PARAMETER_LENGTH },
+    frameworkErrors: answerRouterError,
+    https: options.https,
+  });
   const app = adapter.getInstance();
   registerRequestLog(app, logger);
   registerSecurityHeaders(app);

@@ -88,6 +88,17 @@ describe('rulesToYaml / rulesFromYaml', () => {
     expect(result).toEqual({ ok: false, issues: [{ path: '', message: 'YAML syntax error at line 2, column 1: Map keys must be unique' }] });
   });
 
+  it.each([
+    ['an alias naming no anchor', 'rules: *nowhere\n', 'YAML alias error: Unresolved alias (the anchor must be set before the alias): nowhere'],
+    [
+      'aliases that would expand the document a billion times',
+      ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefg'.split('').map((name, i) => `${name}: &${name} [${Array(9).fill(`*${'abcdefg'[i]}`).join(', ')}]`), 'rules: [*g]', ''].join('\n'),
+      'YAML alias error: Excessive alias count indicates a resource exhaustion attack',
+    ],
+  ])('reports %s as an issue, not an exception', (_, text, message) => {
+    expect(rulesFromYaml(text)).toEqual({ ok: false, issues: [{ path: '', message }] });
+  });
+
   it('reports rule findings at their paths', () => {
     const text = rulesToYaml(rules).replace('forMs: 60000', 'forMs: 1m');
     const result = rulesFromYaml(text);

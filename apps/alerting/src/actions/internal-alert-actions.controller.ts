@@ -7,8 +7,9 @@ import { ActOnAlertUseCase } from './act-on-alert.use-case';
 import { AlertingError } from '../alerting.errors';
 import { actorOf } from './ops-actor';
 
+/** No body is an empty object (ack's is optional); a JSON `null` is a body, and not an object. */
 function parse<T extends z.ZodTypeAny>(schema: T, body: unknown): z.output<T> {
-  const parsed = schema.safeParse(body ?? {});
+  const parsed = schema.safeParse(body === undefined ? {} : body);
   if (!parsed.success) throw new AlertingError('INVALID_ACTION', 'invalid request body', zodIssuePaths(parsed.error.issues, '$'));
   return parsed.data;
 }

@@ -31,7 +31,7 @@ export class InternalRulesController {
   @Post('import')
   @HttpCode(HttpStatus.OK)
   import(@Body() body: unknown, @Query('replace') replace?: string) {
-    if (typeof body !== 'string') throw new AlertingError('INVALID_RULES_YAML', 'send the rules document as application/yaml', [{ path: '', message: 'expected a YAML document' }]);
+    if (typeof body !== 'string') throw new AlertingError('INVALID_RULES_YAML', 'send the rules document as application/yaml', [{ path: '$', code: 'INVALID_VALUE', message: 'expected a YAML document' }]);
     return this.manage.import(body, replace === 'true');
   }
 

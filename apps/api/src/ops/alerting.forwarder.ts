@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '@airan/auth';
+import { mediaType } from '@airan/http';
 import { ALERTING_CLIENT, type AlertingClient } from './alerting.client';
 
 /** What forwarding reads of the public request: method, query, body, content type and the authenticated caller. */
@@ -17,12 +18,13 @@ export class AlertingForwarder {
   async forward(request: ForwardableRequest, reply: FastifyReply, internalPath: string): Promise<void> {
     const queryAt = request.url.indexOf('?');
     const body = request.body;
+    // A text body (YAML) goes as it came. Anything parsed (JSON, a form) goes as JSON: a JSON string too, quoted again, not as its contents.
+    const asText = typeof body === 'string' && mediaType(request.headers['content-type']) !== 'application/json';
     const response = await this.alerting.send({
       method: request.method,
       path: internalPath,
       query: queryAt < 0 ? '' : request.url.slice(queryAt + 1),
-      // fastify parsed JSON bodies; text bodies (YAML) stayed strings.
-      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body), contentType: request.headers['content-type'] }),
+      ...(body === undefined ? {} : asText ? { body, contentType: request.headers['content-type'] } : { body: JSON.stringify(body), contentType: 'application/json' }),
       // The global guard set it: every route here is authenticated.
       actor: request.principal!.subject,
     });

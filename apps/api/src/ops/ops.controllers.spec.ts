@@ -96,6 +96,14 @@ describe('ops endpoints forwarded to alerting', () => {
     expect(alerting.received).toEqual([{ method, path, query: '', body: JSON.stringify(body), contentType: 'application/json', actor: 'noc-kim' }]);
   });
 
+  it.each([
+    ['a form, as the JSON it was read into', 'comment=looking', 'application/x-www-form-urlencoded', '{"comment":"looking"}'],
+    ['a JSON string, as that string, not its contents', '"{\\"comment\\":\\"looking\\"}"', 'application/json', '"{\\"comment\\":\\"looking\\"}"'],
+  ])('passes %s, labelled JSON', async (_, body, contentType, forwarded) => {
+    await call('POST', '/v1/alerts/00ff00ff00ff00ff/ack', { body, contentType });
+    expect(alerting.received).toEqual([{ method: 'POST', path: '/internal/v1/alerts/00ff00ff00ff00ff/ack', query: '', body: forwarded, contentType: 'application/json', actor: 'noc-kim' }]);
+  });
+
   it.each(['application/yaml', 'text/yaml; charset=utf-8', 'application/x-yaml'])('imports rules as %s text, exactly as sent, with ?replace', async (contentType) => {
     const yaml = 'rules:\n  - id: cpu-hot   # a comment survives\n    alertname: CpuHot\n';
     await call('POST', '/v1/rules/import?replace=true', { body: yaml, contentType });
