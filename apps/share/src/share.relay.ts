@@ -12,8 +12,8 @@ import { SOURCE_TOPIC } from './share.products';
 
 const shared = counter('airan_share_events_total', 'Events written to partner topics, by product', ['product']);
 const unreadable = counter('airan_share_unreadable_total', 'Source messages that are not JSON objects, skipped', ['product']);
-/** A backfill that failed (Postgres or Kafka away) is tried again after this long, the pipe still stopped. */
-const RETRY_BACKFILL_MS = 5000;
+/** A backfill that failed (Postgres or Kafka away), or a pipe kafkajs gave up on, is tried again after this long. */
+const RETRY_MS = 5000;
 
 /**
  * Reads the source topics and writes each partner's view of every event to its own topic
@@ -31,6 +31,8 @@ export class ShareRelay implements OnApplicationBootstrap, OnApplicationShutdown
   /** Backfills run one after another, each with the pipe stopped. */
   private reconciling: Promise<void> = Promise.resolve();
   private stopping = false;
+  /** Why the last pipe stopped, until a new one runs: the instance is not ready meanwhile. */
+  private pipeFailure?: Error;
 
   constructor(
     @Inject(INFRA) private readonly infra: ServiceInfra<ShareConfig>,
@@ -57,8 +59,8 @@ export class ShareRelay implements OnApplicationBootstrap, OnApplicationShutdown
 
   private schedule(): void {
     this.reconciling = this.reconciling.then(() => this.reconcile()).catch((error: Error) => {
-      this.infra.logger.error({ err: error.message }, 'grant backfill failed; the pipe stays stopped until it is tried again');
-      if (!this.stopping) setTimeout(() => this.schedule(), RETRY_BACKFILL_MS).unref();
+      this.infra.logger.error({ err: error.message }, 'grant backfill or pipe start failed; the pipe stays stopped until it is tried again');
+      if (!this.stopping) setTimeout(() => this.schedule(), RETRY_MS).unref();
     });
   }
 
@@ -92,16 +94,35 @@ export class ShareRelay implements OnApplicationBootstrap, OnApplicationShutdown
     const prefix = config.KAFKA_TOPIC_PREFIX;
     this.pipe = new TransactionalPipe(
       kafka,
-      { groupId: `${prefix}${config.SHARE_GROUP_ID}`, topics: [...this.productOf.keys()], transactionalId: `${prefix}${config.SHARE_TRANSACTIONAL_ID}`, transform: (input) => this.transform(input) },
+      {
+        groupId: `${prefix}${config.SHARE_GROUP_ID}`,
+        topics: [...this.productOf.keys()],
+        transactionalId: `${prefix}${config.SHARE_TRANSACTIONAL_ID}`,
+        transform: (input) => this.transform(input),
+        onStopped: (error) => this.restartPipe(error),
+      },
       logger,
     );
     await this.pipe.start();
+    this.pipeFailure = undefined;
   }
 
-  /** Ready while the pipe runs: one stopped for good (a fenced producer) takes the instance out of service, to be restarted. */
+  /**
+   * A pipe kafkajs gave up on is replaced by a new one (a new consumer and producer, the same transactional
+   * id, so whatever it left open is fenced and aborted): it resumes from the group's committed offsets, as
+   * after a restart of share. Until then the instance is not ready.
+   */
+  private restartPipe(error: Error): void {
+    this.pipeFailure = error;
+    const stopped = this.pipe;
+    this.pipe = undefined;
+    void stopped?.stop().catch(() => undefined);
+    if (!this.stopping) setTimeout(() => this.schedule(), RETRY_MS).unref();
+  }
+
+  /** Ready while the pipe runs. */
   readiness(): void {
-    const failure = this.pipe?.failure;
-    if (failure) throw new Error(`share pipe stopped: ${failure.message}`);
+    if (this.pipeFailure) throw new Error(`share pipe stopped, starting a new one: ${this.pipeFailure.message}`);
   }
 
   async onApplicationShutdown(): Promise<void> {

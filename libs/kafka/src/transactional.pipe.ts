@@ -26,6 +26,11 @@ export interface TransactionalPipeOptions {
    */
   readonly transactionalId: string;
   readonly transform: (input: PipedInput) => PipedOutput[];
+  /**
+   * Told when kafkajs gives up on the consumer (it does after some broker restarts: "Failed to find group
+   * coordinator"): the pipe copies nothing more, and its owner decides whether to start another.
+   */
+  readonly onStopped: (error: Error) => void;
 }
 
 /**
@@ -37,7 +42,6 @@ export interface TransactionalPipeOptions {
 export class TransactionalPipe {
   private readonly consumer: Consumer;
   private readonly producer: Producer;
-  private stoppedBy?: Error;
 
   constructor(
     kafka: Kafka,
@@ -48,16 +52,11 @@ export class TransactionalPipe {
     this.producer = kafka.producer({ transactionalId: options.transactionalId, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   }
 
-  /** The error that stopped the pipe for good (kafkajs gave up restarting its consumer, e.g. a fenced producer); undefined while it runs. */
-  get failure(): Error | undefined {
-    return this.stoppedBy;
-  }
-
   async start(): Promise<void> {
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       if (payload.restart) return;
-      this.stoppedBy = payload.error;
-      this.logger.error({ err: payload.error.message, groupId: payload.groupId }, 'the share pipe stopped: no more events are copied');
+      this.logger.error({ err: payload.error.message, groupId: payload.groupId }, 'the share pipe stopped; its owner starts a new one');
+      this.options.onStopped(payload.error);
     });
     await this.producer.connect();
     await this.consumer.connect();
