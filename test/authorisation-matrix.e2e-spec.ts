@@ -1,4 +1,5 @@
 import { SHARE_PRODUCT_NAMES } from '@airan/contracts';
+import { backfilledProductsOf } from '@airan/share-model';
 import type { ServiceProcess } from './support/service-process';
 import { createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
 import { startServices } from './support/start-services';
@@ -147,6 +148,17 @@ describe('authorisation matrix: every route, every caller', () => {
     const grant = { partnerId: 'etri', products: [...SHARE_PRODUCT_NAMES], operatorIds: ['skt'], redact: [], validFrom: '2026-01-01T00:00:00Z' };
     const granted = await fetch(`${services.api.url}/v1/registry/grant/etri-skt`, { method: 'PUT', headers: { authorization: bearer.get('admin')!, 'content-type': 'application/json' }, body: JSON.stringify(grant) });
     expect(granted.status).toBe(200);
+    // share makes the partner's topics and backfills the grant on its own time: both must be over before
+    // the refusals' snapshot, which would otherwise see share's topics appear and count them as written.
+    await eventually(async () => {
+      const backfilled = services.share.logs
+        .split('\n')
+        .filter((line) => line.includes('grant backfilled from history'))
+        .map((line) => JSON.parse(line) as { grantId: string; product: string })
+        .filter((entry) => entry.grantId === 'etri-skt')
+        .map((entry) => entry.product);
+      expect(backfilled.sort()).toEqual(backfilledProductsOf({ ...grant, id: 'etri-skt' }).sort());
+    }, 60_000);
     // Keys reach ingest over the registry topic: wait until ingest knows the operator's key, then revoke the other one everywhere.
     const own = `${services.ingest.url}/v1/sites/skt-seoul-gangnam-01/unknown-identifiers`;
     await eventually(async () => expect((await fetch(own, { headers: { authorization: bearer.get('operator')! } })).status).toBe(200));
