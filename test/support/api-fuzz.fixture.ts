@@ -1,6 +1,7 @@
 import { type Operation, readOperations } from './api-fuzz.openapi';
 import { ServiceProcess } from './service-process';
 import { createApiKey, dropDatabase, isolate } from './stack';
+import { failureLines } from './failure-lines';
 
 /** How many requests are in flight at once (as ingest's fuzzing), and how long one may take before it counts as hung. */
 const CONCURRENCY = 8;
@@ -152,19 +153,6 @@ const BODY_ROOTS = new Set(['body', '$']);
 function related(a: string, b: string): boolean {
   const [outer, inner] = a.length <= b.length ? [a, b] : [b, a];
   return inner === outer || (!BODY_ROOTS.has(outer) && (inner.startsWith(`${outer}.`) || inner.startsWith(`${outer}[`)));
-}
-
-/** Log lines that report a failure of the service itself: pino's error or fatal level, or an unhandled error. */
-function failureLines(logs: string): string[] {
-  return logs.split('\n').filter((line) => {
-    if (/unhandled|uncaught/i.test(line)) return true;
-    try {
-      const { level } = JSON.parse(line) as { level?: unknown };
-      return level === 'error' || level === 'fatal' || (typeof level === 'number' && level >= 50);
-    } catch {
-      return false;
-    }
-  });
 }
 
 function bodyText(body: string | Uint8Array | undefined): string {

@@ -2,6 +2,7 @@ import { decodeRpcStatus } from './rpc-status';
 import type { ServiceProcess } from './service-process';
 import { createApiKey, dropDatabase, isolate, postWithNewKey } from './stack';
 import { startServices } from './start-services';
+import { failureLines } from './failure-lines';
 
 /** Bodies each route gets, and how many are in flight at once. */
 export const BODIES_PER_FORMAT = 1000;
@@ -80,11 +81,7 @@ export function ingestFuzz() {
   }
 
   /** Log lines of the fuzzing so far that report a failure of the service itself. */
-  const failureLogs = (from: number) =>
-    ingest.logs
-      .slice(from)
-      .split('\n')
-      .filter((line) => /"level":"(error|fatal)"|unhandled|uncaught/i.test(line));
+  const failureLogs = (from: number) => failureLines(ingest.logs.slice(from));
 
   const expectStillUp = async (logsFrom: number) => {
     expect((await fetch(`${ingest.url}/health/live`)).status).toBe(200);

@@ -15,6 +15,7 @@ import { IngestOtlpUseCase } from './otlp/ingest-otlp.use-case';
 import { OtlpController } from './otlp/otlp.controller';
 import { IngestPrometheusUseCase } from './prometheus/ingest-prometheus.use-case';
 import { PrometheusController } from './prometheus/prometheus.controller';
+import { BookkeepingQueue } from './publishing/bookkeeping.queue';
 import { InflightGate } from './publishing/inflight.gate';
 import { PublishTelemetryUseCase } from './publishing/publish-telemetry.use-case';
 import { TelemetryPublisher } from './publishing/telemetry.publisher';
@@ -40,6 +41,7 @@ export class IngestModule {
         UnknownIdentifierRetention,
         ListUnknownIdentifiersUseCase,
         InflightGate,
+        BookkeepingQueue,
         PublishTelemetryUseCase,
         IngestNativeBatchUseCase,
         IngestVesUseCase,

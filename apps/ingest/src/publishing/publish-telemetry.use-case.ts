@@ -8,6 +8,7 @@ import { IdentifierDirectory } from '../access/identifier.directory';
 import { resolveIdentifiers, type UnresolvedCellSample } from '../access/identifier.resolver';
 import { UnknownIdentifierRepository } from '../identifiers/unknown-identifier.repository';
 import { SiteLivenessRepository } from '../liveness/site-liveness.repository';
+import { BookkeepingQueue } from './bookkeeping.queue';
 import { TelemetryPublisher } from './telemetry.publisher';
 
 export type TelemetryFormat = TelemetryDeadLetter['format'];
@@ -44,7 +45,7 @@ const ignoredRecords = counter('airan_ingest_ignored_records_total', 'Accepted r
  * as many messages as the topic's size limit needs, see TelemetryPublisher), every rejected record a
  * dead letter with its raw input, and so does every accepted record with unmapped content (reason
  * UNMAPPED); all are acknowledged by Kafka before the caller answers, then the liveness of every site
- * that reported moves forward.
+ * that reported moves forward (retried in the background when Postgres cannot take it just then).
  */
 @Injectable()
 export class PublishTelemetryUseCase {
@@ -54,6 +55,7 @@ export class PublishTelemetryUseCase {
     private readonly ids: IdGenerator,
     private readonly identifiers: IdentifierDirectory,
     private readonly unknown: UnknownIdentifierRepository,
+    private readonly bookkeeping: BookkeepingQueue,
   ) {}
 
   async execute(principal: Principal, format: TelemetryFormat, input: TelemetryInput, receivedAt: number, faults: ReadonlyArray<SiteFault & { siteId: string }> = []): Promise<PublishOutcome> {
@@ -97,8 +99,9 @@ export class PublishTelemetryUseCase {
 
     await this.publisher.publish(principal.subject, reports, deadLetters, parsed.accepted + parsed.rejected.length);
     const reporting = [...new Set([...siteIds, ...input.sites.map((s) => s.siteId), ...(parsed.reportingSites ?? [])])];
-    await this.liveness.touch(principal.subject, principal.keyId, reporting, new Date(receivedAt));
-    await this.unknown.record(resolution.unknown, new Date(receivedAt));
+    // Kafka holds the data: from here on nothing may turn the answer into an error (BookkeepingQueue).
+    await this.bookkeeping.write('site liveness', () => this.liveness.touch(principal.subject, principal.keyId, reporting, new Date(receivedAt)));
+    await this.bookkeeping.write('unknown identifiers', () => this.unknown.record(resolution.unknown, new Date(receivedAt)));
     for (const u of resolution.unknown) unknownIdentifiers.inc({ kind: u.kind });
     records.inc({ format, outcome: 'accepted' }, parsed.accepted);
     records.inc({ format, outcome: 'rejected' }, parsed.rejected.length);
