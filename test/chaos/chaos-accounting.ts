@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { type AlertEvent, type CellLoadWindow, type CellSample, type GpuSample, stableEventId, topicNames } from '@airan/contracts';
+import { type AlertEvent, type CellLoadWindow, type CellSample, type GpuSample, stableEventId, type TelemetryReport, topicNames } from '@airan/contracts';
 import { CELL_GPU_ALLOCATION, type SimOperator } from '@airan/demo-fleet';
 import { attributeAiTime, attributeRadioTime, computeCellWindow, nodeGpuTime } from '@airan/load-model';
 import { readTopicToEnd } from '../support/kafka-test-tools';
@@ -99,7 +99,7 @@ export async function account(input: {
   readonly deliveries: readonly Delivery[];
 }): Promise<Accounting> {
   return {
-    samples: await accountSamples(input.db, input.operators, input.outcomes),
+    samples: await accountSamples(input.db, input.topicPrefix, input.operators, input.outcomes),
     windows: await recomputeWindows(input.db, input.operators, input.windowMs),
     cellLoad: await accountCellLoad(input.db, input.topicPrefix),
     alerts: await accountAlerts(input.db, input.topicPrefix, input.deliveries),
@@ -107,10 +107,26 @@ export async function account(input: {
 }
 
 /**
+ * Lost samples, each report said to be on airan.telemetry.v1 (at its partition and offset: load did not
+ * apply it) or not (the producer's acknowledgement did not hold): where to look next.
+ */
+async function whereLost(topicPrefix: string, lost: ReadonlyArray<{ siteId: string; ts: Date; missing: number }>): Promise<Finding> {
+  const finding = new Collector();
+  if (lost.length === 0) return finding.finding;
+  const messages = await readTopicToEnd<TelemetryReport>(topicNames(topicPrefix).telemetry, 300_000);
+  for (const { siteId, ts, missing } of lost) {
+    const at = messages.filter((m) => m.value.siteId === siteId && [...m.value.cells, ...m.value.gpus].some((s) => s.ts === ts.getTime()));
+    const where = at.length === 0 ? 'not on the topic' : `on the topic at ${at.map((m) => `${m.partition}/${m.offset}`).join(', ')}`;
+    finding.add(`${siteId}@${ts.toISOString()} (${missing} missing; ${where})`, missing);
+  }
+  return finding.finding;
+}
+
+/**
  * Per site and tick: what the report's outcome says against how many of its cell and GPU samples
  * Postgres holds. Counted in Postgres (the sent reports go to a table beside load's), not in memory.
  */
-async function accountSamples(db: Client, operators: readonly SimOperator[], outcomes: ReadonlyMap<string, Outcome>): Promise<Accounting['samples']> {
+async function accountSamples(db: Client, topicPrefix: string, operators: readonly SimOperator[], outcomes: ReadonlyMap<string, Outcome>): Promise<Accounting['samples']> {
   await db.query('CREATE TABLE IF NOT EXISTS public.chaos_sent (site_id text NOT NULL, ts timestamptz NOT NULL, outcome text NOT NULL, cells int NOT NULL, gpus int NOT NULL, PRIMARY KEY (site_id, ts))');
   await db.query('TRUNCATE public.chaos_sent');
   const rows: Array<[string, string, Outcome, number, number]> = [];
@@ -140,7 +156,7 @@ async function accountSamples(db: Client, operators: readonly SimOperator[], out
     FROM public.chaos_sent s FULL JOIN stored x ON s.site_id = x.site_id AND s.ts = x.ts
     WHERE s.outcome IS NULL OR s.outcome = 'accepted' AND (x.cd IS DISTINCT FROM s.cells OR x.gd IS DISTINCT FROM s.gpus)
        OR s.outcome <> 'accepted' AND coalesce(x.c, 0) + coalesce(x.g, 0) > 0 OR x.c <> x.cd OR x.g <> x.gd`);
-  const lost = new Collector();
+  const lost: Array<{ siteId: string; ts: Date; missing: number }> = [];
   const doubled = new Collector();
   const partial = new Collector();
   const unexpected = new Collector();
@@ -153,7 +169,7 @@ async function accountSamples(db: Client, operators: readonly SimOperator[], out
       unexpected.add(where, r.cd + r.gd);
     } else if (r.outcome === 'accepted') {
       const missing = r.cells! - r.cd + (r.gpus! - r.gd);
-      if (missing > 0) lost.add(`${where} (${missing} missing)`, missing);
+      if (missing > 0) lost.push({ siteId: r.site_id, ts: r.ts, missing });
     } else if (r.cd === r.cells && r.gd === r.gpus) {
       unsettledStored += r.cd + r.gd;
     } else {
@@ -164,7 +180,7 @@ async function accountSamples(db: Client, operators: readonly SimOperator[], out
   return {
     reports,
     samplesByOutcome,
-    lostAccepted: lost.finding,
+    lostAccepted: await whereLost(topicPrefix, lost),
     doubled: doubled.finding,
     unsettledStored,
     unsettledAbsent: unsettled - unsettledStored,

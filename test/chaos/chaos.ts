@@ -74,10 +74,18 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   let injected = 0;
   const progress = new ChaosProgress(() => ({ faults: injected, plannedFaults: schedule.length, records: traffic?.acceptedRecords ?? 0 }));
   const cleanUp: Array<() => Promise<unknown>> = [];
+  // A run that failed keeps its broker's log segments: the topics as they were, to read with DumpLogSegments.
+  let passed = false;
   try {
     progress.set('infrastructure');
     const [postgres, kafka] = await Promise.all([OwnPostgres.start(), OwnKafka.start()]);
-    cleanUp.unshift(() => postgres.destroy(), () => kafka.destroy());
+    cleanUp.unshift(
+      () => postgres.destroy(),
+      async () => {
+        const kept = await kafka.destroy(!passed);
+        if (kept) process.stderr.write(`[chaos] broker data kept in ${kept}\n`);
+      },
+    );
     // Everything below (isolate(), the Kafka helpers, the services' environment) reads these.
     Object.assign(process.env, await kafka.credentials(), { KAFKA_BROKERS: kafka.brokers, TEST_POSTGRES_URL: postgres.url });
     const isolation = isolate();
@@ -158,6 +166,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       ],
     };
     writeReport(o.outDir, report);
+    passed = report.failures.length === 0;
     return report;
   } finally {
     progress.stop();

@@ -12,7 +12,7 @@ const run = promisify(execFile);
  * data directory ($AIRAN_HOME/kafka-data-<port>) and pid file are its own and restarting it never touches
  * the shared broker on 9092 that concurrent test runs use. It runs with the machine's internal principal,
  * the same KAFKA_SASL_* as the shared one. The data directory is removed before the first start (a port
- * used by an earlier run must not hand over its topics) and after the last stop.
+ * used by an earlier run must not hand over its topics) and after the last stop, unless a failed run keeps it.
  */
 export class OwnKafka {
   private constructor(
@@ -50,9 +50,12 @@ export class OwnKafka {
     await this.script('start');
   }
 
-  async destroy(): Promise<void> {
+  /** Stops the broker; its data directory goes too unless it is kept as evidence (its path is returned). */
+  async destroy(keepData = false): Promise<string | undefined> {
     await this.script('stop').catch(() => undefined);
+    if (keepData) return this.dataDir;
     rmSync(this.dataDir, { recursive: true, force: true });
+    return undefined;
   }
 
   private get home(): string {
