@@ -227,9 +227,8 @@ function malformedYaml(yaml: string, round: number): string {
   ]);
 }
 
-const JSON_MEDIA_TYPES_REFUSED = ['application/xml', 'application/octet-stream', 'text/html', 'multipart/form-data; boundary=x', undefined];
-/** Read as text or as a form: the JSON arrives as a string, or as one key holding all of it, both bodies of the wrong shape. */
-const JSON_MEDIA_TYPES_MISREAD = ['text/plain', 'text/plain; charset=utf-8', 'application/yaml', 'application/x-www-form-urlencoded'];
+/** Types the api has a parser for (text, YAML, forms) and types it has none for: a JSON route takes none of them. */
+const JSON_MEDIA_TYPES_REFUSED = ['text/plain', 'text/plain; charset=utf-8', 'application/yaml', 'application/x-www-form-urlencoded', 'application/xml', 'application/octet-stream', 'text/html', 'multipart/form-data; boundary=x', undefined];
 
 /**
  * The target's body broken one way, chosen by `i`: a field of the wrong type, a required one missing,
@@ -269,15 +268,14 @@ export function brokenBody(target: BodyTarget, random: Random, i: number): ApiCa
     }
     case 7: {
       if (!json) {
-        // YAML is not JSON, and a form is not a YAML document; no parser reads the others.
+        // YAML is not JSON: the JSON parser refuses it before the route is reached. Nothing else is a YAML route's.
         if (parses(text)) throw new Error('the YAML template must not read as JSON');
-        const contentType = inTurn(round, ['application/json', 'application/x-www-form-urlencoded', ...JSON_MEDIA_TYPES_REFUSED]);
-        const codes = contentType === 'application/json' ? ['BAD_REQUEST'] : contentType === 'application/x-www-form-urlencoded' ? [target.invalidCode] : ['UNSUPPORTED_MEDIA_TYPE'];
+        const contentType = inTurn(round, ['application/json', ...JSON_MEDIA_TYPES_REFUSED.filter((type) => type !== 'application/yaml')]);
+        const codes = contentType === 'application/json' ? ['BAD_REQUEST'] : ['UNSUPPORTED_MEDIA_TYPE'];
         return send(`media type ${contentType ?? 'none'}`, contentType ? text : new TextEncoder().encode(text), { codes }, contentType);
       }
-      const contentType = inTurn(round, [...JSON_MEDIA_TYPES_MISREAD, ...JSON_MEDIA_TYPES_REFUSED]);
-      const codes = JSON_MEDIA_TYPES_MISREAD.includes(contentType!) ? [target.invalidCode] : ['UNSUPPORTED_MEDIA_TYPE'];
-      return send(`media type ${contentType ?? 'none'}`, contentType ? text : new TextEncoder().encode(text), { codes }, contentType);
+      const contentType = inTurn(round, JSON_MEDIA_TYPES_REFUSED);
+      return send(`media type ${contentType ?? 'none'}`, contentType ? text : new TextEncoder().encode(text), { codes: ['UNSUPPORTED_MEDIA_TYPE'] }, contentType);
     }
     case 8: {
       // No body at all only where one is required (an optional body may be left out).

@@ -18,8 +18,9 @@ declare module 'fastify' {
 }
 
 /**
- * The media types a route's body may have. The route then refuses any other with a 415 that names
- * these (after authentication, so the refusal is attributed to its key), fastify's own 415 for a
+ * The media types a route's body may have. The route then refuses a body of any other with a 415 that
+ * names these (after authentication, so the refusal is attributed to its key); a request without a
+ * body goes on to the route's own validation, which says whether one was needed. Fastify's own 415 for a
  * type it has no parser for names them too (the HTTP mapper reads them here), and each type gets a
  * body parser if the app has none for it yet (`readDeclaredMediaTypes`). It lives in the fastify
  * route config, next to `ErrorBody`, because fastify's 415 happens before Nest reaches the controller.
@@ -42,6 +43,12 @@ export function unsupportedMediaType(contentType: string | undefined, accepted: 
   return new RequestError('UNSUPPORTED_MEDIA_TYPE', `content-type must be ${accepted.join(' or ')}, got ${contentType ?? 'none'}`, accepted);
 }
 
+/** A request carries a body when it says what type it is or how long it is (any length but zero). */
+function carriesBody(request: FastifyRequest): boolean {
+  const { 'content-type': type, 'content-length': length, 'transfer-encoding': encoding } = request.headers;
+  return type !== undefined || encoding !== undefined || (length !== undefined && length !== '0');
+}
+
 /**
  * Refuses a body whose media type the route did not declare. An interceptor, not a fastify hook: it runs
  * after the guards, so a refused request of a known key is logged and traced with its key id, as the
@@ -54,7 +61,7 @@ export class MediaTypeInterceptor implements NestInterceptor {
       const request = context.switchToHttp().getRequest<FastifyRequest>();
       const accepted = declaredMediaTypes(request);
       const contentType = request.headers['content-type'];
-      if (accepted && !accepted.includes(mediaType(contentType) ?? '')) throw unsupportedMediaType(contentType, accepted);
+      if (accepted && carriesBody(request) && !accepted.includes(mediaType(contentType) ?? '')) throw unsupportedMediaType(contentType, accepted);
     }
     return next.handle();
   }
