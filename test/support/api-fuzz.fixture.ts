@@ -92,7 +92,7 @@ export function apiFuzz() {
           const response = await send(c.operation.method, c.url, c.contentType, c.body);
           [status, answer, nosniff] = [response.status, await response.text(), response.headers.get('x-content-type-options')];
         } catch (error) {
-          [status, answer] = [0, `no answer: ${(error as Error).message}`];
+          [status, answer] = [0, `no answer: ${failureReason(error)}`];
         }
         statuses.add(status);
         // docs/api.md: every answer, refusals included, carries the security headers.
@@ -122,6 +122,12 @@ export function apiFuzz() {
       return operations;
     },
   };
+}
+
+/** fetch's own message is only "fetch failed": the socket error under it says what happened. */
+function failureReason(error: unknown): string {
+  const { message, cause } = error as Error & { cause?: { code?: string; message?: string } };
+  return cause ? `${message} (${[cause.code, cause.message].filter(Boolean).join(': ')})` : message;
 }
 
 /** Why an answer is not the 4xx this case expects, in its route's error body, or undefined when it is. */
