@@ -112,7 +112,7 @@ function tooLarge(limit: number): RequestError {
  * raw → a decoder per coding (the last applied undone first) → DecodedBody. Each step is a stream with
  * backpressure, so a request holds a few zlib buffers whatever its body inflates to. On any failure
  * every decoder is destroyed (no more inflating) and the rest of the raw body is drained and dropped:
- * fastify answers the error and closes the connection.
+ * fastify answers the error (and `drainRefusedBodies` lets the client finish sending).
  */
 function decodedBody(raw: Readable, codings: readonly Coding[], limit: number): DecodedBody {
   const decoders = [...codings].reverse().map((coding) => (coding === 'gzip' ? createGunzip() : createInflate()));

@@ -15,6 +15,7 @@ import { KafkaBatchTransport, KafkaErrorFilter, KafkaUnavailableError, TopicDrif
 import { type Logger, NestPinoLogger, ObservabilityController, READINESS_CHECKS, type ReadinessCheck, createLogger, initTracing, shutdownTracing } from '@airan/observability';
 import { AUTH_HTTP_STATUS, HTTP_LOGGER, HTTP_STATUS_MAPS, HttpErrorFilter, type HttpStatusMaps } from './http-error.filter';
 import { INFRA, type ServiceInfra } from './service.infra';
+import { drainRefusedBodies } from './refused-body.hook';
 import { decodeContentEncoding } from './content-encoding.hook';
 import { limitJsonDepth } from './json-depth.hook';
 import { type BodyReading, MediaTypeInterceptor, readDeclaredMediaTypes } from './media-type.route';
@@ -168,7 +169,7 @@ export interface HttpAdapterOptions {
 
 /**
  * The fastify adapter every app serves on: its body limit (on the decoded body), gzip and deflate
- * bodies decoded, a trailing slash ignored, the URLs its router refuses answered in airan's error body,
+ * bodies decoded, a refused body drained rather than cut off, a trailing slash ignored, the URLs its router refuses answered in airan's error body,
  * one access-log line per request, the JSON depth limit and the body parsers (the app's, and those of
  * the media types its routes declare). TLS when given credentials.
  */
@@ -184,6 +185,7 @@ export function createHttpAdapter(options: HttpAdapterOptions, logger: Logger): 
   registerRequestLog(app, logger);
   registerSecurityHeaders(app);
   decodeContentEncoding(app);
+  drainRefusedBodies(app);
   limitJsonDepth(app);
   // Fastify's own two parsers, then the app's.
   const readings = new Map<string, BodyReading>([
