@@ -56,13 +56,15 @@ const STARTUP_ERRORS = [ConfigError, DatabaseUnavailableError, KafkaUnavailableE
 export async function runService<S extends z.ZodTypeAny>(spec: ServiceSpec<S>): Promise<void> {
   try {
     // A consumer that stopped for good: exit, so the supervisor restarts the service (closing first, within bounds).
+    let app: NestFastifyApplication | undefined;
     const onFatal = () => {
       setTimeout(() => process.exit(1), FATAL_CLOSE_MS).unref();
-      void app.close().finally(() => process.exit(1));
+      // During start-up there is no app yet to close: the consumer has logged why, and start-up ends here.
+      void (app?.close() ?? Promise.resolve()).finally(() => process.exit(1));
     };
-    const app = await startService(spec, onFatal);
+    app = await startService(spec, onFatal);
     const stop = async () => {
-      await app.close();
+      await app?.close();
       await shutdownTracing();
       process.exit(0);
     };
