@@ -4,11 +4,20 @@ import { FeatureError } from '@airan/errors';
 import { setSecurityHeaders } from './security-headers.hook';
 
 /**
- * Failures of a request's envelope, found before any feature reads the body: its URL, its content
- * coding, its media type, its size once decoded. Every app's routes share them, so they belong to the
+ * Failures of a request's envelope, found before any feature reads the body: its request line and
+ * headers, its URL, its content coding, its media type, its size once decoded. Every app's routes share them, so they belong to the
  * HTTP layer.
  */
-export type RequestErrorCode = 'MALFORMED_URL' | 'URL_TOO_LONG' | 'UNSUPPORTED_CONTENT_ENCODING' | 'INVALID_CONTENT_ENCODING' | 'UNSUPPORTED_MEDIA_TYPE' | 'PAYLOAD_TOO_LARGE';
+export type RequestErrorCode =
+  | 'MALFORMED_REQUEST'
+  | 'HEADERS_TOO_LARGE'
+  | 'REQUEST_TIMEOUT'
+  | 'MALFORMED_URL'
+  | 'URL_TOO_LONG'
+  | 'UNSUPPORTED_CONTENT_ENCODING'
+  | 'INVALID_CONTENT_ENCODING'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'PAYLOAD_TOO_LARGE';
 
 export class RequestError extends FeatureError<RequestErrorCode> {
   readonly feature = 'request';
@@ -25,7 +34,13 @@ export class RequestError extends FeatureError<RequestErrorCode> {
   }
 }
 
+/** 431 (RFC 6585 §5), which Nest's HttpStatus does not list. */
+const REQUEST_HEADER_FIELDS_TOO_LARGE = 431 as HttpStatus;
+
 export const REQUEST_HTTP_STATUS = {
+  MALFORMED_REQUEST: HttpStatus.BAD_REQUEST,
+  HEADERS_TOO_LARGE: REQUEST_HEADER_FIELDS_TOO_LARGE,
+  REQUEST_TIMEOUT: HttpStatus.REQUEST_TIMEOUT,
   MALFORMED_URL: HttpStatus.BAD_REQUEST,
   URL_TOO_LONG: HttpStatus.URI_TOO_LONG,
   UNSUPPORTED_CONTENT_ENCODING: HttpStatus.UNSUPPORTED_MEDIA_TYPE,

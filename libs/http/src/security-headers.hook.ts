@@ -14,7 +14,8 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'cross-origin-resource-policy': 'same-origin',
 };
 
-const NOTHING_ALLOWED = "default-src 'none'; frame-ancestors 'none'";
+/** The policy of an answer that is not a page: it may load and run nothing. */
+export const NOTHING_ALLOWED = "default-src 'none'; frame-ancestors 'none'";
 const HTTPS_ONLY = 'max-age=31536000';
 
 export function registerSecurityHeaders(app: FastifyInstance): void {

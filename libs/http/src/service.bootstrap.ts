@@ -15,6 +15,7 @@ import { KafkaBatchTransport, KafkaErrorFilter, KafkaUnavailableError, TopicDrif
 import { type Logger, NestPinoLogger, ObservabilityController, READINESS_CHECKS, type ReadinessCheck, createLogger, initTracing, shutdownTracing } from '@airan/observability';
 import { AUTH_HTTP_STATUS, HTTP_LOGGER, HTTP_STATUS_MAPS, HttpErrorFilter, type HttpStatusMaps } from './http-error.filter';
 import { INFRA, type ServiceInfra } from './service.infra';
+import { answerClientError } from './client-error.handler';
 import { drainRefusedBodies } from './refused-body.hook';
 import { decodeContentEncoding } from './content-encoding.hook';
 import { limitJsonDepth } from './json-depth.hook';
@@ -181,6 +182,7 @@ export function createHttpAdapter(options: HttpAdapterOptions, logger: Logger): 
     bodyLimit: options.bodyLimitBytes,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PATH_PARAMETER_LENGTH },
     frameworkErrors: answerRouterError,
+    clientErrorHandler: answerClientError,
     https: options.https,
   });
   const app = adapter.getInstance();
