@@ -192,7 +192,10 @@ describe('the ops console in a real browser', () => {
     // The api's read model has it, so it is on the stream: the open board shows it without a reload.
     await board.page.locator(`[data-fingerprint="${alert.fingerprint}"]`).waitFor({ timeout: 2_000 });
 
+    const answered = board.page.waitForResponse((response) => response.request().method() === 'POST' && response.url().endsWith(`/v1/alerts/${alert.fingerprint}/ack`));
     await board.page.locator(`[data-fingerprint="${alert.fingerprint}"] button`, { hasText: 'Ack' }).click();
+    // Alerting took it; what follows is its event coming back through the topic and the stream to both pages.
+    expect((await answered).status()).toBe(200);
     for (const { page } of [board, other]) await page.locator(`[data-fingerprint="${alert.fingerprint}"] .tag.acked`, { hasText: 'acked by noc-kim' }).waitFor({ timeout: 10_000 });
     const stored = await apiJson<{ alerts: AlertEvent[] }>(`/v1/alerts?cell=skt-pangyo-01-c2`);
     expect(stored.alerts[0].acknowledgement?.by).toBe('noc-kim');
