@@ -3,6 +3,7 @@ import { CELL_GPU_ALLOCATION, FLEET, type OperatorId, type SimCell, type SimOper
 import type { ServiceProcess } from '../support/service-process';
 import { type Isolation, createApiKey, eventually } from '../support/stack';
 import type { PipelineBenchOptions, PipelineProgress } from './pipeline-types';
+import { forEachConcurrently } from '../support/concurrently';
 
 interface RegistryPut {
   readonly type: 'operator' | 'pilot' | 'site' | 'gpu-node' | 'cell';
@@ -67,14 +68,6 @@ export function benchFleet(o: Pick<PipelineBenchOptions, 'operators' | 'sitesPer
   return { operators, stages };
 }
 
-/** Runs `fn` over `items` with `limit` in flight. */
-async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
-}
-
 /**
  * The registry: what the api seeded (the demo fleet) plus the bench's own entities, written through
  * the api once the demo fleet is there; then an operator key per operator, once ingest takes the
@@ -100,7 +93,7 @@ export async function registerFleet(
     if (r.status !== 200) throw new Error(`demo fleet not seeded yet (${r.status})`);
   }, 60_000);
   for (const stage of stages) {
-    await pool(stage, 8, async (p) => {
+    await forEachConcurrently(stage, 8, async (p) => {
       const r = await fetch(`${api.url}/v1/registry/${p.type}/${p.id}`, { method: 'PUT', headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' }, body: JSON.stringify(p.body) });
       if (!r.ok) throw new Error(`PUT /v1/registry/${p.type}/${p.id} answered ${r.status} ${(await r.text()).slice(0, 300)}`);
       done++;

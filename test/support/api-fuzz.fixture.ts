@@ -2,6 +2,8 @@ import { type Operation, readOperations } from './api-fuzz.openapi';
 import { ServiceProcess } from './service-process';
 import { createApiKey, dropDatabase, isolate } from './stack';
 import { failureLines } from './failure-lines';
+import { forEachConcurrently } from './concurrently';
+import { fetchFailure } from './fetch-failure';
 
 /** How many requests are in flight at once (as ingest's fuzzing), and how long one may take before it counts as hung. */
 const CONCURRENCY = 8;
@@ -80,27 +82,21 @@ export function apiFuzz() {
   async function fuzz(cases: readonly ApiCase[]): Promise<{ failures: string[]; statuses: number[] }> {
     const failures: string[] = [];
     const statuses = new Set<number>();
-    let next = 0;
-    const worker = async () => {
-      while (next < cases.length) {
-        const i = next++;
-        const c = cases[i];
-        let status: number;
-        let answer: string;
-        let nosniff: string | null = null;
-        try {
-          const response = await send(c.operation.method, c.url, c.contentType, c.body);
-          [status, answer, nosniff] = [response.status, await response.text(), response.headers.get('x-content-type-options')];
-        } catch (error) {
-          [status, answer] = [0, `no answer: ${failureReason(error)}`];
-        }
-        statuses.add(status);
-        // docs/api.md: every answer, refusals included, carries the security headers.
-        const problem = answerProblem(c, status, answer) ?? (nosniff === 'nosniff' ? undefined : 'no security headers');
-        if (problem) failures.push(`#${i} ${c.operation.method} ${c.operation.path} (${c.label}): ${status} ${problem}; sent ${preview(`${c.url} ${c.contentType ?? '(no content type)'} ${bodyText(c.body)}`)} → ${preview(answer)}`);
+    await forEachConcurrently(cases, CONCURRENCY, async (c, i) => {
+      let status: number;
+      let answer: string;
+      let nosniff: string | null = null;
+      try {
+        const response = await send(c.operation.method, c.url, c.contentType, c.body);
+        [status, answer, nosniff] = [response.status, await response.text(), response.headers.get('x-content-type-options')];
+      } catch (error) {
+        [status, answer] = [0, fetchFailure(error)];
       }
-    };
-    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+      statuses.add(status);
+      // docs/api.md: every answer, refusals included, carries the security headers.
+      const problem = answerProblem(c, status, answer) ?? (nosniff === 'nosniff' ? undefined : 'no security headers');
+      if (problem) failures.push(`#${i} ${c.operation.method} ${c.operation.path} (${c.label}): ${status} ${problem}; sent ${preview(`${c.url} ${c.contentType ?? '(no content type)'} ${bodyText(c.body)}`)} → ${preview(answer)}`);
+    });
     return { failures, statuses: [...statuses].sort((a, b) => a - b) };
   }
 
@@ -122,12 +118,6 @@ export function apiFuzz() {
       return operations;
     },
   };
-}
-
-/** fetch's own message is only "fetch failed": the socket error under it says what happened. */
-function failureReason(error: unknown): string {
-  const { message, cause } = error as Error & { cause?: { code?: string; message?: string } };
-  return cause ? `${message} (${[cause.code, cause.message].filter(Boolean).join(': ')})` : message;
 }
 
 /** Why an answer is not the 4xx this case expects, in its route's error body, or undefined when it is. */

@@ -2,7 +2,9 @@ import { decodeRpcStatus } from './rpc-status';
 import type { ServiceProcess } from './service-process';
 import { createApiKey, dropDatabase, isolate, postWithNewKey } from './stack';
 import { startServices } from './start-services';
+import { forEachConcurrently } from './concurrently';
 import { failureLines } from './failure-lines';
+import { fetchFailure } from './fetch-failure';
 
 /** Bodies each route gets, and how many are in flight at once. */
 export const BODIES_PER_FORMAT = 1000;
@@ -60,23 +62,24 @@ export function ingestFuzz() {
   async function fuzz(route: string, errorKind: ErrorKind, cases: Case[]): Promise<{ failures: string[]; statuses: number[] }> {
     const failures: string[] = [];
     const statuses = new Set<number>();
-    let next = 0;
-    const worker = async () => {
-      while (next < cases.length) {
-        const i = next++;
-        const c = cases[i];
+    await forEachConcurrently(cases, CONCURRENCY, async (c, i) => {
+      let status: number;
+      let problem: string | undefined;
+      let answer: Uint8Array | string;
+      try {
         const response = await fetch(`${ingest.url}${route}${c.query ?? ''}`, {
           method: 'POST',
           headers: { authorization: `Bearer ${key}`, ...(c.contentType ? { 'content-type': c.contentType } : {}) },
           body: c.body,
         });
-        const answer = new Uint8Array(await response.arrayBuffer());
-        statuses.add(response.status);
-        const problem = response.status >= 400 && response.status < 500 ? errorBodyProblem(errorKind, answer, response.headers.get('content-type')) : 'not a 4xx';
-        if (problem) failures.push(`#${i} (${c.label}, ${c.contentType ?? 'no content type'}${c.query ?? ''}): ${response.status} ${problem}; body ${preview(c.body)} → ${preview(answer)}`);
+        [status, answer] = [response.status, new Uint8Array(await response.arrayBuffer())];
+        problem = status >= 400 && status < 500 ? errorBodyProblem(errorKind, answer, response.headers.get('content-type')) : 'not a 4xx';
+      } catch (error) {
+        [status, answer, problem] = [0, fetchFailure(error), 'not a 4xx'];
       }
-    };
-    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+      statuses.add(status);
+      if (problem) failures.push(`#${i} (${c.label}, ${c.contentType ?? 'no content type'}${c.query ?? ''}): ${status} ${problem}; body ${preview(c.body)} → ${preview(answer)}`);
+    });
     return { failures, statuses: [...statuses].sort((a, b) => a - b) };
   }
 
