@@ -4,7 +4,7 @@ import { CELL_LOAD_SCHEMA, type CellLoadWindow, type CellSample, type GpuSample,
 import { fingerprint } from '@airan/rule-engine';
 import { AlertingRun, type AlertingState, lifecycleViolations } from './support/alerting-run';
 import { createPrng } from '@airan/demo-fleet';
-import { type Isolation, dropDatabase, isolate } from './support/stack';
+import { type Isolation, isolate } from './support/stack';
 
 /**
  * Alert state must not depend on duplicates or on the order evidence arrives in. Two alerting
@@ -151,7 +151,6 @@ describe('alerting: evidence applied once, forward in event time', () => {
   afterAll(async () => {
     await producer?.disconnect();
     await Promise.all(runs.map((r) => r.close()));
-    await Promise.all([once, twice].map(dropDatabase));
   });
 
   it('fed many transitions, and the duplicated run got every event at least twice', () => {

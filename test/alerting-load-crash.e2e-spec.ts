@@ -1,11 +1,11 @@
 import { type CellLoadWindow, topicNames } from '@airan/contracts';
 import { AlertingRun, type AlertingState, lifecycleViolations } from './support/alerting-run';
-import { StreamProducer, deleteTopics, evictGroupMembers, readTopicToEnd } from './support/kafka-test-tools';
+import { StreamProducer, evictGroupMembers, readTopicToEnd } from './support/kafka-test-tools';
 import { LoadDatabase } from './support/load-state';
 import { prepareRun } from './support/registry-seed';
 import { ServiceProcess } from './support/service-process';
 import { demoSites, telemetryStream } from './support/telemetry-stream';
-import { type Isolation, dropDatabase, isolate } from './support/stack';
+import { type Isolation, isolate } from './support/stack';
 
 /**
  * load killed between Kafka's acknowledgement of a block of cell-load events and the outbox commit
@@ -95,8 +95,6 @@ describe('alerting when load is killed between Kafka acknowledgement and outbox 
     await Promise.all(processes.map((p) => p.kill()));
     await Promise.all(alertingRuns.map((r) => r.close()));
     await Promise.all([runA, runB].map(async (isolation) => {
-      await dropDatabase(isolation);
-      await deleteTopics(isolation);
     }));
   });
 

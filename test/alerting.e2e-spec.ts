@@ -4,7 +4,7 @@ import { testKafka } from './support/test-kafka';
 import { CELL_LOAD_SCHEMA, type CellLoadWindow, stableEventId } from '@airan/contracts';
 import { fingerprint } from '@airan/rule-engine';
 import { ServiceProcess } from './support/service-process';
-import { dropDatabase, eventually, freePort, isolate } from './support/stack';
+import { eventually, freePort, isolate } from './support/stack';
 
 interface Delivery {
   readonly body: { status: string; alerts: Array<{ status: string }> } & Record<string, unknown>;
@@ -60,7 +60,6 @@ describe('alerting: webhook notifications', () => {
     await producer?.disconnect();
     await alerting?.stop();
     await new Promise((resolve) => server?.close(resolve));
-    await dropDatabase(isolation);
   });
 
   it('notifies firing then resolved in Alertmanager webhook format, and the resolve survives kill -9', async () => {

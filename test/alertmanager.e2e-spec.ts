@@ -7,7 +7,7 @@ import { testKafka } from './support/test-kafka';
 import { CELL_LOAD_SCHEMA, type CellLoadWindow, stableEventId } from '@airan/contracts';
 import { fingerprint } from '@airan/rule-engine';
 import { ServiceProcess } from './support/service-process';
-import { dropDatabase, eventually, freePort, isolate } from './support/stack';
+import { eventually, freePort, isolate } from './support/stack';
 
 /** Alerting pushes to a real Alertmanager (Debian's prometheus-alertmanager), which lists the alert through its own API. */
 describe('alerting: pushing to a real Alertmanager', () => {
@@ -54,7 +54,6 @@ describe('alerting: pushing to a real Alertmanager', () => {
       await exited;
     }
     rmSync(dir, { recursive: true, force: true });
-    await dropDatabase(isolation);
   });
 
   it('shows the firing alert under the same fingerprint, and drops it once resolved', async () => {

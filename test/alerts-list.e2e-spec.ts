@@ -1,8 +1,7 @@
 import type { AlertEvent } from '@airan/contracts';
-import { deleteTopics } from './support/kafka-test-tools';
 import { metricTotal } from './support/metrics';
 import { ServiceProcess } from './support/service-process';
-import { createApiKey, dropDatabase, eventually, isolate } from './support/stack';
+import { createApiKey, eventually, isolate } from './support/stack';
 import { alertEvent } from './support/stream-events';
 import { TopicWriter } from './support/topic-writer';
 
@@ -54,8 +53,6 @@ describe('api: current alerts, page by page', () => {
   afterAll(async () => {
     await api?.stop();
     await writer?.close();
-    await dropDatabase(isolation);
-    await deleteTopics(isolation);
   });
 
   it('lists every alert once across pages, newest evidence first, ties by fingerprint, and says when there is no next page', async () => {

@@ -1,6 +1,6 @@
 import type { AlertEvent } from '@airan/contracts';
 import { ServiceProcess } from './support/service-process';
-import { createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
+import { createApiKey, eventually, isolate, postWithNewKey } from './support/stack';
 import { SseClient, type StreamedEvent, refusal } from './support/stream-clients';
 
 /** The alerts a stream received so far, in order. */
@@ -81,7 +81,6 @@ describe('api: ops endpoints, alert history and the live alert stream', () => {
   afterAll(async () => {
     streams.forEach((s) => s.close());
     await Promise.all(services.map((s) => s.stop()));
-    await dropDatabase(isolation);
   });
 
   describe('forwarded to alerting', () => {

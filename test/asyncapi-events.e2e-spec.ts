@@ -2,7 +2,7 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { TOPICS, type TopicKey } from '@airan/contracts';
 import { ServiceProcess } from './support/service-process';
-import { createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
+import { createApiKey, eventually, isolate, postWithNewKey } from './support/stack';
 import { type ReadMessage, TopicReader } from './support/topic-reader';
 
 interface AsyncApiMessage {
@@ -43,7 +43,6 @@ describe('AsyncAPI: every topic carries what the document says', () => {
   afterAll(async () => {
     await Promise.all([...readers.values()].map((r) => r.close()));
     await Promise.all(services.map((s) => s.stop()));
-    await dropDatabase(isolation);
   });
 
   const messagesOf = (key: TopicKey) => readers.get(key)!.messages;

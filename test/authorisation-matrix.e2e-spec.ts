@@ -1,7 +1,7 @@
 import { SHARE_PRODUCT_NAMES } from '@airan/contracts';
 import { backfilledProductsOf } from '@airan/share-model';
 import type { ServiceProcess } from './support/service-process';
-import { createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
+import { createApiKey, eventually, isolate, postWithNewKey } from './support/stack';
 import { startServices } from './support/start-services';
 import { writeSnapshot } from './support/write-snapshot';
 
@@ -169,7 +169,6 @@ describe('authorisation matrix: every route, every caller', () => {
 
   afterAll(async () => {
     await Promise.all(Object.values(services ?? {}).map((s) => s.stop()));
-    await dropDatabase(isolation);
   });
 
   /**

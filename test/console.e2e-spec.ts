@@ -5,7 +5,7 @@ import type { AlertmanagerWebhook } from '@airan/rule-engine';
 import { type ConsolePage, launchChromium, openConsole, screenshot, seriousAccessibilityViolations } from './support/console-browser';
 import { FreezableProxy } from './support/freezable-proxy';
 import { ServiceProcess } from './support/service-process';
-import { createApiKey, dropDatabase, eventually, freePort, isolate, postWithNewKey } from './support/stack';
+import { createApiKey, eventually, freePort, isolate, postWithNewKey } from './support/stack';
 import { startServices } from './support/start-services';
 
 type Window = { cellId: string; windowStart: string; inferenceLoad: number | null };
@@ -92,7 +92,6 @@ describe('the ops console in a real browser', () => {
     await browser?.close();
     await Promise.all(Object.values(services ?? {}).map((s) => s.stop()));
     await new Promise((resolve) => receiver?.close(resolve));
-    await dropDatabase(isolation);
   });
 
   const open = async (route: string, colorScheme: 'light' | 'dark' = 'light') => {

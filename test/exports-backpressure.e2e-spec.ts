@@ -6,7 +6,7 @@ import { seedHistory } from './support/history-seed';
 import { bytesMovedOf, rssMbOf } from './support/process-stats';
 import { ServiceProcess } from './support/service-process';
 import { startServices } from './support/start-services';
-import { createApiKey, dropDatabase, eventually, isolate } from './support/stack';
+import { createApiKey, eventually, isolate } from './support/stack';
 
 const ROWS = 1_000_000;
 const DAY_MS = 86_400_000;
@@ -82,7 +82,6 @@ describe('exports: backpressure from the socket to the query', () => {
   afterAll(async () => {
     await db?.end();
     await api?.stop();
-    await dropDatabase(isolation);
   });
 
   /** The export's Postgres backend, if any: its pid, state and what it waits for. */

@@ -45,7 +45,7 @@ describe('exports: CSV and Parquet, value for value', () => {
     ({ api, db, ops, op1, partner } = seeded);
   });
 
-  afterAll(() => stopSeededHistory(isolation, seeded));
+  afterAll(() => stopSeededHistory(seeded));
 
   /** The dataset's rows straight from its table in key order: instants as µs text, int8 as text, jsonb parsed. */
   async function stored(dataset: Dataset, where = 'true', params: unknown[] = []): Promise<Array<Record<string, unknown>>> {

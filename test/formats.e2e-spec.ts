@@ -1,7 +1,7 @@
 import type { TelemetryDeadLetter, TelemetryReport } from '@airan/contracts';
 import { Client } from 'pg';
 import type { ServiceProcess } from './support/service-process';
-import { createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
+import { createApiKey, eventually, isolate, postWithNewKey } from './support/stack';
 import { startServices } from './support/start-services';
 import { TopicReader } from './support/topic-reader';
 
@@ -39,7 +39,6 @@ describe('ingest: VES, OTLP and Prometheus', () => {
   afterAll(async () => {
     await Promise.all([telemetry?.close(), dlq?.close(), db?.end()]);
     await Promise.all([ingest?.stop(), api?.stop()]);
-    await dropDatabase(isolation);
   });
 
   const post = (path: string, body: unknown, contentType = 'application/json', headers: Record<string, string> = { authorization: `Bearer ${skt.key}` }) =>

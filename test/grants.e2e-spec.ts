@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { RegistryEvent } from '@airan/contracts';
 import { readTopicToEnd } from './support/kafka-test-tools';
 import type { ServiceProcess } from './support/service-process';
-import { createApiKey, dropDatabase, eventually, isolate } from './support/stack';
+import { createApiKey, eventually, isolate } from './support/stack';
 import { startServices } from './support/start-services';
 
 interface ErrorBody {
@@ -67,7 +67,6 @@ describe('grants', () => {
 
   afterAll(async () => {
     await api?.stop();
-    await dropDatabase(isolation);
   });
 
   it("stores a grant, publishes it on the registry topic, and gives the partner its own with what is in force and redacted", async () => {

@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import { TELEMETRY_DLQ_SCHEMA, type TelemetryDeadLetter, topicNames } from '@airan/contracts';
 import { type HistoryPage, getJson, historyUrl } from './support/history-http';
 import { ServiceProcess } from './support/service-process';
-import { createApiKey, dropDatabase, eventually, isolate } from './support/stack';
+import { createApiKey, eventually, isolate } from './support/stack';
 
 const DAY_MS = 86_400_000;
 
@@ -49,7 +49,6 @@ describe('history: the dead-letter read model', () => {
     await producer.disconnect();
     await db?.end();
     await api?.stop();
-    await dropDatabase(isolation);
   });
 
   it('records each dead letter once under its operator, passes over what is not one, and prunes past retention', async () => {

@@ -4,7 +4,7 @@ import { DATASETS, type Dataset, type DatasetName } from '../apps/api/src/histor
 import { type PageRequest, type Selection, buildSelect } from '../apps/api/src/history/history.query';
 import { type SeededTable, seedHistory, seedRegistryPlacement } from './support/history-seed';
 import { startServices } from './support/start-services';
-import { dropDatabase, isolate } from './support/stack';
+import { isolate } from './support/stack';
 
 const ROWS = 1_000_000;
 const HOUR_US = 3_600_000_000n;
@@ -45,7 +45,6 @@ describe('history: every query shape uses an index on a million rows', () => {
 
   afterAll(async () => {
     await db?.end();
-    await dropDatabase(isolation);
   });
 
   /** Filter values that exist in the seeded fleet, per query parameter. */

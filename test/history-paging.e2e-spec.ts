@@ -5,7 +5,7 @@ import { type ErrorBody, type HistoryPage, allPages, getJson, historyUrl } from 
 import { SEEDED_QUERIES, seedHistory } from './support/history-seed';
 import { type SeededHistory, startSeededHistory, stopSeededHistory } from './support/seeded-history';
 import { ServiceProcess } from './support/service-process';
-import { createApiKey, dropDatabase, isolate } from './support/stack';
+import { createApiKey, isolate } from './support/stack';
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
@@ -32,7 +32,7 @@ describe('history: paging under concurrent writes, and refusals', () => {
     ({ api, db, ops, op1, partner } = seeded);
   });
 
-  afterAll(() => stopSeededHistory(isolation, seeded));
+  afterAll(() => stopSeededHistory(seeded));
 
   /** A row's key as the api writes it (instants as ISO 8601), from the item or from the table. */
   const keyText = (values: unknown[]) => values.join('|');
@@ -130,7 +130,6 @@ describe('history: paging under concurrent writes, and refusals', () => {
       expect((await getJson<HistoryPage>(historyUrl(lonely.url, 'dead-letters'), key)).body).toEqual({ items: [], nextCursor: null });
     } finally {
       await lonely.stop();
-      await dropDatabase(fresh);
     }
   });
 });

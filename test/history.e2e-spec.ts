@@ -4,7 +4,7 @@ import { type ErrorBody, type HistoryPage, allPages, exportUrl, getJson, history
 import { readTopicToEnd } from './support/kafka-test-tools';
 import { ServiceProcess } from './support/service-process';
 import { startServices } from './support/start-services';
-import { createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
+import { createApiKey, eventually, isolate, postWithNewKey } from './support/stack';
 
 const SKT_SITE = 'skt-seoul-gangnam-01';
 const KT_SITE = 'kt-daejeon-etri-01';
@@ -81,7 +81,6 @@ describe('history: what the pipeline stored, per key', () => {
   afterAll(async () => {
     await db?.end();
     await Promise.all(services.map((s) => s.stop()));
-    await dropDatabase(isolation);
   });
 
   it('ops read every closed window in key order, the latest revision of each, as stored', async () => {

@@ -11,7 +11,7 @@ import type { TelemetryReport } from '@airan/contracts';
 import type { CompressedAgentInput, CompressedAgentOutput } from './support/otlp-compressed-agent';
 import { decodeRpcStatus } from './support/rpc-status';
 import type { ServiceProcess } from './support/service-process';
-import { createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
+import { createApiKey, eventually, isolate, postWithNewKey } from './support/stack';
 import { startServices } from './support/start-services';
 import { TopicReader } from './support/topic-reader';
 
@@ -44,7 +44,6 @@ describe('ingest: Content-Encoding', () => {
   afterAll(async () => {
     await telemetry?.close();
     await Promise.all([ingest?.stop(), api?.stop()]);
-    await dropDatabase(isolation);
   });
 
   const post = (path: string, body: Uint8Array | string, headers: Record<string, string>) =>

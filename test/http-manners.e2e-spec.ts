@@ -4,7 +4,7 @@ import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { TelemetryReport } from '@airan/contracts';
 import { decodeRpcStatus } from './support/rpc-status';
 import type { ServiceProcess } from './support/service-process';
-import { createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
+import { createApiKey, eventually, isolate, postWithNewKey } from './support/stack';
 import { startServices } from './support/start-services';
 import { TopicReader } from './support/topic-reader';
 
@@ -35,7 +35,6 @@ describe('HTTP manners', () => {
   afterAll(async () => {
     await telemetry?.close();
     await Promise.all([ingest?.stop(), api?.stop()]);
-    await dropDatabase(isolation);
   });
 
   const send = (base: string, path: string, options: { method?: string; authorization?: string; contentType?: string; body?: string | Uint8Array } = {}) =>

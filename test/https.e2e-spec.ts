@@ -5,7 +5,7 @@ import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AppName, ServiceProcess } from './support/service-process';
-import { createApiKey, dropDatabase, eventually, freePort, isolate } from './support/stack';
+import { createApiKey, eventually, freePort, isolate } from './support/stack';
 
 interface Answer {
   readonly status: number;
@@ -65,7 +65,6 @@ describe('HTTPS with a certificate and key', () => {
 
   afterAll(async () => {
     await Promise.all(started.map((service) => service.stop()));
-    await dropDatabase(isolation);
     rmSync(dir, { recursive: true, force: true });
   });
 

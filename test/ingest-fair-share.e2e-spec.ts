@@ -2,7 +2,7 @@ import type { TelemetryReport } from '@airan/contracts';
 import { FLEET } from '@airan/demo-fleet';
 import { readTopicToEnd } from './support/kafka-test-tools';
 import type { ServiceProcess } from './support/service-process';
-import { createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
+import { createApiKey, eventually, isolate, postWithNewKey } from './support/stack';
 import { startServices } from './support/start-services';
 
 /**
@@ -35,7 +35,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(Object.values(services ?? {}).map((s) => s.stop()));
-  await dropDatabase(isolation);
 });
 
 interface Outcome {

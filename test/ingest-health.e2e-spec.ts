@@ -5,7 +5,7 @@ import { buildHealthQuery } from '../apps/api/src/ingest-health/ingest-health.qu
 import { type ErrorBody, getJson } from './support/history-http';
 import { ServiceProcess } from './support/service-process';
 import { startServices } from './support/start-services';
-import { createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
+import { createApiKey, eventually, isolate, postWithNewKey } from './support/stack';
 
 const GANGNAM = 'skt-seoul-gangnam-01';
 const PANGYO = 'skt-pangyo-01';
@@ -164,7 +164,6 @@ describe('api: ingest health per site', () => {
   afterAll(async () => {
     await db?.end();
     await Promise.all(services.map((s) => s.stop()));
-    await dropDatabase(isolation);
   });
 
   it('lists every registered site by id, each with its last seen, accepted and rejected counts and rates over the last 15 minutes', async () => {
@@ -344,7 +343,6 @@ describe('api: ingest health before load ran', () => {
 
   afterAll(async () => {
     await api?.stop();
-    await dropDatabase(isolation);
   });
 
   it('answers 503 INGEST_HEALTH_UNAVAILABLE with Retry-After', async () => {

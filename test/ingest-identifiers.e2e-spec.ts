@@ -6,7 +6,7 @@ import { vesHeader } from './support/ingest-limits.fixture';
 import { readTopicToEnd } from './support/kafka-test-tools';
 import { agentValues, type SdkAgentInput, type SdkAgentOutput } from './support/otlp-sdk-agent';
 import type { ServiceProcess } from './support/service-process';
-import { createApiKey, dropDatabase, eventually, isolate } from './support/stack';
+import { createApiKey, eventually, isolate } from './support/stack';
 import { startServices } from './support/start-services';
 
 /**
@@ -54,7 +54,6 @@ describe('ingest: operators’ own names', () => {
 
   afterAll(async () => {
     await Promise.all([ingest?.stop(), api?.stop()]);
-    await dropDatabase(isolation);
   });
 
   const post = (path: string, body: unknown, contentType = 'application/json', key = skt) =>

@@ -2,7 +2,7 @@ import type { CellSample, TelemetryDeadLetter, TelemetryReport } from '@airan/co
 import { bigVesEvent, faultEvent, fullCellRecord, lowerMessageLimits, maxMessageBytes, valueBytes } from './support/ingest-limits.fixture';
 import { readTopicToEnd, TopicEnd } from './support/kafka-test-tools';
 import type { ServiceProcess } from './support/service-process';
-import { createApiKey, dropDatabase, isolate, type Isolation, postWithNewKey } from './support/stack';
+import { createApiKey, isolate, type Isolation, postWithNewKey } from './support/stack';
 import { startServices } from './support/start-services';
 
 type Read<T> = Awaited<ReturnType<typeof readTopicToEnd<T>>>;
@@ -30,7 +30,6 @@ function limitsSuite(title: string, lowered: number | undefined, body: (ctx: () 
 
     afterAll(async () => {
       await Promise.all([ctx?.ingest.stop(), ctx?.api.stop()]);
-      await dropDatabase(isolation);
     });
 
     body(() => ctx);

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { Client } from 'pg';
 import type { TelemetryReport } from '@airan/contracts';
 import { ServiceProcess } from './support/service-process';
-import { createApiKey, dropDatabase, eventually, freePort, isolate, postWithNewKey } from './support/stack';
+import { createApiKey, eventually, freePort, isolate, postWithNewKey } from './support/stack';
 import { TopicReader } from './support/topic-reader';
 
 const run = promisify(execFile);
@@ -39,7 +39,6 @@ describe('ingest while the broker is down', () => {
     await Promise.all(services.map((s) => s.stop()));
     await broker('stop').catch(() => undefined);
     await rm(join(process.env.AIRAN_HOME ?? join(homedir(), '.cache/airan'), `kafka-data-${brokerEnv.KAFKA_PORT}`), { recursive: true, force: true });
-    await dropDatabase(isolation);
   });
 
   it('keeps abandoned sends in the in-flight budget, refusing more with 503 until the broker is back; 2xx lands once, refused never', async () => {

@@ -2,7 +2,7 @@ import type { TelemetryDeadLetter } from '@airan/contracts';
 import { vesHeader } from './support/ingest-limits.fixture';
 import { readTopicToEnd, TopicEnd } from './support/kafka-test-tools';
 import type { ServiceProcess } from './support/service-process';
-import { createApiKey, dropDatabase, isolate, postWithNewKey } from './support/stack';
+import { createApiKey, isolate, postWithNewKey } from './support/stack';
 import { startServices } from './support/start-services';
 
 /**
@@ -29,7 +29,6 @@ describe('ingest: ownership before validation', () => {
 
   afterAll(async () => {
     await Promise.all([ingest?.stop(), api?.stop()]);
-    await dropDatabase(isolation);
   });
 
   const post = (path: string, body: unknown, contentType = 'application/json') =>

@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { vesHeader } from './support/ingest-limits.fixture';
 import { readTopicToEnd } from './support/kafka-test-tools';
 import type { ServiceProcess } from './support/service-process';
-import { createApiKey, dropDatabase, isolate, postWithNewKey } from './support/stack';
+import { createApiKey, isolate, postWithNewKey } from './support/stack';
 import { startServices } from './support/start-services';
 
 /**
@@ -33,7 +33,6 @@ describe('ingest: VES content airan does not map', () => {
   afterAll(async () => {
     await db?.end();
     await Promise.all([ingest?.stop(), api?.stop()]);
-    await dropDatabase(isolation);
   });
 
   const post = (body: unknown) => fetch(`${ingest.url}/eventListener/v7`, { method: 'POST', headers: { authorization: `Bearer ${skt.key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });

@@ -1,7 +1,7 @@
 import type { TelemetryDeadLetter, TelemetryReport } from '@airan/contracts';
 import { Client } from 'pg';
 import { ServiceProcess } from './support/service-process';
-import { createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
+import { createApiKey, eventually, isolate, postWithNewKey } from './support/stack';
 import { TopicReader } from './support/topic-reader';
 
 /** Ingest's contract with operator sites, over HTTP, against the real broker and the registry topic. */
@@ -34,7 +34,6 @@ describe('ingest: native batches', () => {
   afterAll(async () => {
     await Promise.all([telemetry?.close(), dlq?.close(), db?.end()]);
     await Promise.all([ingest?.stop(), api?.stop()]);
-    await dropDatabase(isolation);
   });
 
   const post = (body: string | object, key = skt.key, contentType = 'application/json') =>

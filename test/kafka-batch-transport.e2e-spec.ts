@@ -9,7 +9,7 @@ import { infrastructureMigration, openServiceDatabase } from '@airan/database';
 import { FeatureError } from '@airan/errors';
 import { type ConsumedMessage, KafkaBatchContext, KafkaBatchTransport, KafkaErrorFilter } from '@airan/kafka';
 import { createLogger } from '@airan/observability';
-import { dropDatabase, eventually, isolate } from './support/stack';
+import { eventually, isolate } from './support/stack';
 
 const TOPIC = 'airan.transport-test.v1';
 
@@ -80,7 +80,6 @@ describe('Kafka batch transport', () => {
   afterAll(async () => {
     await app?.close();
     await dataSource?.destroy();
-    await dropDatabase(isolation);
   });
 
   it('applies every message exactly once, although two batches failed once and were rolled back', async () => {

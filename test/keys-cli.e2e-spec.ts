@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { API_KEY_PATTERN } from '@airan/auth';
 import type { ServiceProcess } from './support/service-process';
-import { dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
+import { eventually, isolate, postWithNewKey } from './support/stack';
 import { startServices } from './support/start-services';
 
 /**
@@ -36,7 +36,6 @@ describe('keys CLI', () => {
 
   afterAll(async () => {
     await Promise.all([api?.stop(), ingest?.stop()]);
-    await dropDatabase(isolation);
   });
 
   it('creates an operator key that ingest accepts, and revokes it so that ingest refuses it', async () => {

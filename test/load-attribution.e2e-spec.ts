@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { type CellSample, type GpuSample, type RegistryEvent, TELEMETRY_SCHEMA } from '@airan/contracts';
 import { StreamProducer } from './support/kafka-test-tools';
 import { ServiceProcess } from './support/service-process';
-import { createApiKey, dropDatabase, eventually, isolate } from './support/stack';
+import { createApiKey, eventually, isolate } from './support/stack';
 import { TopicReader } from './support/topic-reader';
 
 /**
@@ -99,7 +99,6 @@ describe('load: GPU-node attribution from the registry', () => {
   afterAll(async () => {
     await Promise.all([producer?.close(), registryTopic?.close(), db?.end()]);
     await Promise.all(services.map((p) => p.stop()));
-    await dropDatabase(isolation);
   });
 
   it('joins GPU samples by host name, uses the registry allocations and follows a change of one', async () => {

@@ -1,5 +1,5 @@
-import { type Isolation, dropDatabase, eventually, isolate } from './support/stack';
-import { TopicEnd, deleteTopics, evictGroupMembers, kafkaCommittedOffsets } from './support/kafka-test-tools';
+import { type Isolation, eventually, isolate } from './support/stack';
+import { TopicEnd, evictGroupMembers, kafkaCommittedOffsets } from './support/kafka-test-tools';
 import { LoadDatabase, type LoadState, departuresFromStream, eventsOf, rowDifferences } from './support/load-state';
 import { prepareRun } from './support/registry-seed';
 import { ServiceProcess } from './support/service-process';
@@ -162,8 +162,6 @@ describe('load killed with SIGKILL mid-stream', () => {
   afterAll(async () => {
     await Promise.all(processes.map((p) => p.kill()));
     await Promise.all([runA, runB].map(async (isolation) => {
-      await dropDatabase(isolation);
-      await deleteTopics(isolation);
     }));
   });
 

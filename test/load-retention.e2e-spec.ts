@@ -1,13 +1,10 @@
 import { Client } from 'pg';
 import { ServiceProcess } from './support/service-process';
-import { dropDatabase, isolate } from './support/stack';
+import { isolate } from './support/stack';
 
 /** Raw samples live in day partitions: created ahead at start-up, dropped past the retention. */
 describe('load: sample partitions and retention', () => {
   const isolation = isolate();
-  afterAll(async () => {
-    await dropDatabase(isolation);
-  });
 
   it('creates partitions around today and drops those older than LOAD_SAMPLE_RETENTION_DAYS', async () => {
     const env = { ...isolation.env, LOAD_SAMPLE_RETENTION_DAYS: '3' };

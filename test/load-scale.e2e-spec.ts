@@ -1,6 +1,6 @@
 import { FLEET } from '@airan/demo-fleet';
-import { type Isolation, dropDatabase, eventually, isolate } from './support/stack';
-import { StreamProducer, deleteTopics, describeGroup } from './support/kafka-test-tools';
+import { type Isolation, eventually, isolate } from './support/stack';
+import { StreamProducer, describeGroup } from './support/kafka-test-tools';
 import { LoadDatabase, type LoadState, departuresFromStream, eventsOf, rowDifferences } from './support/load-state';
 import { prepareRun } from './support/registry-seed';
 import { ServiceProcess } from './support/service-process';
@@ -129,8 +129,6 @@ describe('load: two instances in one consumer group, with rebalances mid-stream'
   afterAll(async () => {
     await Promise.all(processes.map((p) => p.kill()));
     await Promise.all([single, group].map(async (isolation) => {
-      await dropDatabase(isolation);
-      await deleteTopics(isolation);
     }));
   });
 

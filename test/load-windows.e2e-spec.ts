@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { type CellLoadWindow, type CellSample, type GpuSample, type RegistryEvent, TELEMETRY_SCHEMA } from '@airan/contracts';
 import { StreamProducer } from './support/kafka-test-tools';
 import { ServiceProcess } from './support/service-process';
-import { dropDatabase, eventually, isolate } from './support/stack';
+import { eventually, isolate } from './support/stack';
 import { TopicReader } from './support/topic-reader';
 
 /**
@@ -79,7 +79,6 @@ describe('load: windows from a fixed sample set', () => {
   afterAll(async () => {
     await Promise.all([producer?.close(), cellLoad?.close(), db?.end()]);
     await Promise.all(services.map((p) => p.stop()));
-    await dropDatabase(isolation);
   });
 
   it('computes every metric exactly, closes on the watermark, revises on late data and keeps what is too late', async () => {

@@ -1,6 +1,6 @@
 import { type Operation, invalidValue, readOperations, validValue } from './support/api-fuzz.openapi';
 import type { ServiceProcess } from './support/service-process';
-import { createApiKey, dropDatabase, isolate } from './support/stack';
+import { createApiKey, isolate } from './support/stack';
 import { startServices } from './support/start-services';
 
 interface Route {
@@ -51,7 +51,6 @@ describe('api: every route in the OpenAPI document, validated as documented', ()
 
   afterAll(async () => {
     await api?.stop();
-    await dropDatabase(isolation);
   });
 
   const key = (route: Route) => `${route.method} ${route.path}`;

@@ -4,7 +4,7 @@ import type { CellSample, TelemetryDeadLetter, TelemetryReport } from '@airan/co
 import { readTopicToEnd } from './support/kafka-test-tools';
 import { agentValues as values, type SdkAgentInput, type SdkAgentOutput } from './support/otlp-sdk-agent';
 import type { ServiceProcess } from './support/service-process';
-import { createApiKey, dropDatabase, isolate, postWithNewKey } from './support/stack';
+import { createApiKey, isolate, postWithNewKey } from './support/stack';
 import { startServices } from './support/start-services';
 
 /**
@@ -36,7 +36,6 @@ describe('ingest: OTLP cell gauges take the declared interval, not the start tim
 
   afterAll(async () => {
     await Promise.all([ingest?.stop(), api?.stop()]);
-    await dropDatabase(isolation);
   });
 
   /** Runs a site's OpenTelemetry agent (test/support/otlp-sdk-agent.ts) against ingest. */

@@ -9,7 +9,7 @@ import type { TelemetryDeadLetter, TelemetryReport } from '@airan/contracts';
 import type { SiteAgentInput } from './support/otlp-site-agent';
 import { decodeRpcStatus } from './support/rpc-status';
 import type { ServiceProcess } from './support/service-process';
-import { createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
+import { createApiKey, eventually, isolate, postWithNewKey } from './support/stack';
 import { startServices } from './support/start-services';
 import { TopicReader } from './support/topic-reader';
 
@@ -46,7 +46,6 @@ describe('ingest: OTLP protobuf', () => {
   afterAll(async () => {
     await Promise.all([telemetry?.close(), dlq?.close()]);
     await Promise.all([ingest?.stop(), api?.stop()]);
-    await dropDatabase(isolation);
   });
 
   function gauge(name: string, unit: string, value: number, attributes: Record<string, string>, ms: number): MetricData {

@@ -7,7 +7,7 @@ import { principalOf } from '@airan/kafka';
 import { deleteTopics } from './support/kafka-test-tools';
 import { kcatLogin, kcatRead, kcatRun } from './support/kcat';
 import { ServiceProcess } from './support/service-process';
-import { createApiKey, dropDatabase, isolate } from './support/stack';
+import { createApiKey, isolate } from './support/stack';
 import { testKafka } from './support/test-kafka';
 
 interface IssuedCredential {
@@ -58,8 +58,6 @@ describe('partner credentials: SCRAM principals and ACLs on the broker', () => {
 
   afterAll(async () => {
     await api?.stop();
-    await dropDatabase(isolation);
-    await deleteTopics(isolation);
   });
 
   it('issues a credential once, with what a client needs, and lists it without the password', async () => {
@@ -149,7 +147,6 @@ describe('partner credentials: a broker that cannot limit them', () => {
 
   afterAll(async () => {
     await api?.stop();
-    await dropDatabase(isolation);
     // The api provisioned this run's topics on that broker, which keeps its data between runs. Whether
     // they could be deleted or not, the broker is stopped.
     await deleteTopics(isolation, new Kafka({ clientId: 'airan-test-cleanup', brokers: [`127.0.0.1:${port}`], logLevel: logLevel.NOTHING })).catch(() => undefined);

@@ -1,9 +1,8 @@
 import { Client } from 'pg';
 import { adminDatabaseUrl } from './support/test-postgres';
-import { deleteTopics } from './support/kafka-test-tools';
 import { metricTotal } from './support/metrics';
 import { ServiceProcess } from './support/service-process';
-import { dropDatabase, eventually, isolate } from './support/stack';
+import { eventually, isolate } from './support/stack';
 
 type Readiness = { status: string; checks: Record<string, { status: string; error?: string }> };
 
@@ -38,8 +37,6 @@ describe('LISTEN connections that come back', () => {
     await admin.query(`ALTER DATABASE "${database}" ALLOW_CONNECTIONS true`).catch(() => undefined);
     await alerting?.stop();
     await admin.end();
-    await dropDatabase(isolation);
-    await deleteTopics(isolation);
   });
 
   it('reports each LISTEN connection in /health/ready', async () => {

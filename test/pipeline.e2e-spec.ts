@@ -2,7 +2,7 @@ import type { AlertEvent, CellLoadWindow } from '@airan/contracts';
 import { fingerprint } from '@airan/rule-engine';
 import { Client } from 'pg';
 import type { AppName, ServiceProcess } from './support/service-process';
-import { createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
+import { createApiKey, eventually, isolate, postWithNewKey } from './support/stack';
 import { readTopicToEnd } from './support/kafka-test-tools';
 import { startServices } from './support/start-services';
 
@@ -36,7 +36,6 @@ describe('one batch end to end', () => {
 
   afterAll(async () => {
     await Promise.all(Object.values(services ?? {}).map((s) => s.stop()));
-    await dropDatabase(isolation);
   });
 
   it('turns a posted batch into a firing alert on the api, with exact values and the ingest trace', async () => {

@@ -1,6 +1,6 @@
 import { FLEET } from '@airan/demo-fleet';
 import type { ServiceProcess } from './support/service-process';
-import { createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
+import { createApiKey, eventually, isolate, postWithNewKey } from './support/stack';
 import { startServices } from './support/start-services';
 
 /**
@@ -43,7 +43,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(Object.values(services ?? {}).map((s) => s.stop()));
-  await dropDatabase(isolation);
 });
 
 const get = (url: string, key?: string) => fetch(url, { headers: key ? { authorization: `Bearer ${key}` } : {} });

@@ -1,7 +1,7 @@
 import Ajv from 'ajv';
 import { REGISTRY_EVENT_ID_HEADER, type RegistryEvent } from '@airan/contracts';
 import type { ServiceProcess } from './support/service-process';
-import { createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
+import { createApiKey, eventually, isolate, postWithNewKey } from './support/stack';
 import { startServices } from './support/start-services';
 import { TopicReader } from './support/topic-reader';
 
@@ -31,7 +31,6 @@ describe('api: pilot registry', () => {
   afterAll(async () => {
     await registryTopic?.close();
     await Promise.all([api?.stop(), ingest?.stop()]);
-    await dropDatabase(isolation);
   });
 
   const call = (method: string, path: string, key: string, body?: unknown) =>

@@ -1,10 +1,10 @@
 import { Client } from 'pg';
 import type { AlertEvent, CellLoadWindow } from '@airan/contracts';
-import { deleteTopics, evictGroupMembers, kafkaCommittedOffsets } from './support/kafka-test-tools';
+import { evictGroupMembers, kafkaCommittedOffsets } from './support/kafka-test-tools';
 import { kcatRead } from './support/kcat';
 import { ServiceProcess } from './support/service-process';
 import { shareCaughtUp } from './support/share-caught-up';
-import { createApiKey, dropDatabase, eventually, isolate } from './support/stack';
+import { createApiKey, eventually, isolate } from './support/stack';
 import { startServices } from './support/start-services';
 import { alertEvent, cellLoadEvent } from './support/stream-events';
 import { TopicWriter } from './support/topic-writer';
@@ -90,8 +90,6 @@ describe('share: a grant added late is backfilled, then live', () => {
     await Promise.all([share?.stop(), api?.stop()]);
     await db?.end();
     await writer?.close();
-    await dropDatabase(isolation);
-    await deleteTopics(isolation);
   });
 
   it('gives backfill, then live data, with nothing missing or twice, across kills during the backfill and at the seam', async () => {

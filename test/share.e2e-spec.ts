@@ -1,8 +1,8 @@
-import { deleteTopics, evictGroupMembers, kafkaCommittedOffsets } from './support/kafka-test-tools';
+import { evictGroupMembers, kafkaCommittedOffsets } from './support/kafka-test-tools';
 import { kcatLogin, kcatRead, kcatRun } from './support/kcat';
 import { shareCaughtUp } from './support/share-caught-up';
 import { ServiceProcess } from './support/service-process';
-import { createApiKey, dropDatabase, eventually, isolate } from './support/stack';
+import { createApiKey, eventually, isolate } from './support/stack';
 import { alertEvent, cellLoadEvent } from './support/stream-events';
 import { TopicWriter } from './support/topic-writer';
 
@@ -48,8 +48,6 @@ describe('share: partner topics', () => {
   afterAll(async () => {
     await Promise.all([share?.stop(), api?.stop()]);
     await writer?.close();
-    await dropDatabase(isolation);
-    await deleteTopics(isolation);
   });
 
   it("writes each partner exactly the events its grants give, redacted field by field", async () => {

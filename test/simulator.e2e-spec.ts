@@ -4,7 +4,7 @@ import { type CellLoadWindow, topicNames } from '@airan/contracts';
 import { FLEET } from '@airan/demo-fleet';
 import { windowOfSample } from '@airan/load-model';
 import type { ServiceProcess } from './support/service-process';
-import { createApiKey, dropDatabase, eventually, isolate } from './support/stack';
+import { createApiKey, eventually, isolate } from './support/stack';
 import { startServices } from './support/start-services';
 import { TopicReader } from './support/topic-reader';
 
@@ -65,7 +65,6 @@ describe('site simulator', () => {
     }
     await cellLoad?.close();
     await Promise.all(services.map((s) => s.stop()));
-    await dropDatabase(isolation);
   });
 
   it("yields, for every simulated cell, the window holding its operator's first accepted batch", async () => {

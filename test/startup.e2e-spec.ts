@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { ServiceProcess } from './support/service-process';
-import { dropDatabase, freePort, isolate } from './support/stack';
+import { freePort, isolate } from './support/stack';
 
 const SIMULATOR = join(__dirname, '..', 'dist/apps/simulator/src/main.js');
 
@@ -17,7 +17,6 @@ function runSimulator(env: Record<string, string>): Promise<{ code: number | nul
 
 describe('start-up fails fast and says why', () => {
   const isolation = isolate();
-  afterAll(() => dropDatabase(isolation));
 
   it('exits non-zero naming the Kafka address when no broker answers', async () => {
     const port = await freePort(); // reserved, then released: nothing listens there

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createPrng } from '@airan/demo-fleet';
-import { deleteTopics } from './support/kafka-test-tools';
 import { ServiceProcess } from './support/service-process';
-import { createApiKey, dropDatabase, eventually, isolate } from './support/stack';
+import { createApiKey, eventually, isolate } from './support/stack';
 import { type LiveStreamClient, type StreamClientKind, type StreamedEvent, Follower, openStream, receive } from './support/stream-clients';
 import { cellLoadEvent } from './support/stream-events';
 import { TopicWriter } from './support/topic-writer';
@@ -59,8 +58,6 @@ describe('api: live streams resume exactly once', () => {
     clients.forEach((c) => c.close());
     await api?.stop();
     await writer?.close();
-    await dropDatabase(isolation);
-    await deleteTopics(isolation);
   });
 
   describe.each<StreamClientKind>(['sse', 'websocket'])('%s', (kind) => {

@@ -1,7 +1,6 @@
-import { deleteTopics } from './support/kafka-test-tools';
 import { metricTotal } from './support/metrics';
 import { ServiceProcess } from './support/service-process';
-import { createApiKey, dropDatabase, eventually, isolate } from './support/stack';
+import { createApiKey, eventually, isolate } from './support/stack';
 import { type LiveStreamClient, SseClient, type StreamClientKind, WsClient, openStream, passed, receive, refusal } from './support/stream-clients';
 import { alertEvent, cellLoadEvent, rollupEvent, telemetryReport } from './support/stream-events';
 import { TopicWriter } from './support/topic-writer';
@@ -49,8 +48,6 @@ describe('api: live streams of cell-load, alerts and telemetry', () => {
   afterAll(async () => {
     await api?.stop();
     await writer?.close();
-    await dropDatabase(isolation);
-    await deleteTopics(isolation);
   });
 
   describe.each<StreamClientKind>(['sse', 'websocket'])('%s', (kind) => {

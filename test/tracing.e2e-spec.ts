@@ -1,7 +1,7 @@
 import type { AlertEvent } from '@airan/contracts';
 import { type ReceivedSpan, OtlpReceiver } from './support/otlp-receiver';
 import type { AppName, ServiceProcess } from './support/service-process';
-import { createApiKey, dropDatabase, eventually, isolate, postWithNewKey } from './support/stack';
+import { createApiKey, eventually, isolate, postWithNewKey } from './support/stack';
 import { startServices } from './support/start-services';
 
 /** The apps this test runs (share is not among them). */
@@ -52,7 +52,6 @@ describe('tracing', () => {
   afterAll(async () => {
     await Promise.all(Object.values(services ?? {}).map((s) => s.stop()));
     await receiver?.close();
-    await dropDatabase(isolation);
   });
 
   const post = (contentType: string, body: string) =>

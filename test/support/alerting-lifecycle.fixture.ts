@@ -5,7 +5,7 @@ import { Client } from 'pg';
 import { type AlertEvent, CELL_LOAD_SCHEMA, type CellLoadWindow, type CellSample, type GpuSample, TELEMETRY_SCHEMA, type TelemetryReport, stableEventId } from '@airan/contracts';
 import type { AlertmanagerWebhook } from '@airan/rule-engine';
 import { ServiceProcess } from './service-process';
-import { dropDatabase, eventually, freePort, isolate } from './stack';
+import { eventually, freePort, isolate } from './stack';
 import { TopicReader } from './topic-reader';
 
 export type Webhook = AlertmanagerWebhook;
@@ -166,14 +166,13 @@ export function alertingLifecycle(options: AlertingLifecycleOptions = {}) {
     await db.connect();
   };
 
-  /** Stops whatever `start` got to start, and drops the isolation's database. */
+  /** Stops whatever `start` got to start (the test environment removes the isolation's database and topics afterwards). */
   const stop = async () => {
     await alertTopic?.close();
     await producer?.disconnect();
     await db?.end();
     await alerting?.stop();
     await new Promise((resolve) => server?.close(resolve));
-    await dropDatabase(isolation);
   };
 
   return {

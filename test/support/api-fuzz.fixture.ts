@@ -1,6 +1,6 @@
 import { type Operation, readOperations } from './api-fuzz.openapi';
 import { ServiceProcess } from './service-process';
-import { createApiKey, dropDatabase, isolate } from './stack';
+import { createApiKey, isolate } from './stack';
 import { failureLines } from './failure-lines';
 import { forEachConcurrently } from './concurrently';
 import { fetchFailure } from './fetch-failure';
@@ -65,7 +65,6 @@ export function apiFuzz() {
 
   const stop = async () => {
     await Promise.all([api?.stop(), alerting?.stop()]);
-    await dropDatabase(isolation);
   };
 
   /** One request with the admin key. */

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { SEEDED_QUERIES, type SeededTable, seedHistory, seedRegistryPlacement } from './history-seed';
 import type { ServiceProcess } from './service-process';
-import { type Isolation, createApiKey, dropDatabase } from './stack';
+import { type Isolation, createApiKey } from './stack';
 import { startServices } from './start-services';
 
 /** An api over seeded history, a client on its database, and keys of ops, operator op1 and partner etri. */
@@ -29,8 +29,7 @@ export async function startSeededHistory(isolation: Isolation, origin: Date, row
   return { api: services.api, db, ops, op1, partner };
 }
 
-export async function stopSeededHistory(isolation: Isolation, seeded: SeededHistory | undefined): Promise<void> {
+export async function stopSeededHistory(seeded: SeededHistory | undefined): Promise<void> {
   await seeded?.db.end();
   await seeded?.api.stop();
-  await dropDatabase(isolation);
 }
