@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Accounting, Finding } from './chaos-accounting';
+import type { Accounting } from './chaos-accounting';
+import type { Finding } from './chaos-finding';
 import type { InjectedFault } from './chaos-faults';
 import type { LagReading } from './chaos-lag';
 import type { SelfExit } from './chaos-stack';
