@@ -41,15 +41,17 @@ export interface TransactionalPipeOptions {
  */
 export class TransactionalPipe {
   private readonly consumer: Consumer;
-  private readonly producer: Producer;
+  private producer: Producer;
+  /** A transaction failed: the producer's sequence numbers may repeat ones the broker holds (see DurableProducer). */
+  private spoiled = false;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly options: TransactionalPipeOptions,
     private readonly logger: Logger,
   ) {
     this.consumer = kafka.consumer({ groupId: options.groupId, readUncommitted: false, allowAutoTopicCreation: false });
-    this.producer = kafka.producer({ transactionalId: options.transactionalId, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = this.createProducer();
   }
 
   async start(): Promise<void> {
@@ -70,6 +72,7 @@ export class TransactionalPipe {
           this.options.transform({ topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key?.toString('utf8') ?? null, value: m.value }),
         );
         const next = (BigInt(batch.lastOffset()) + 1n).toString();
+        if (this.spoiled) await this.renewProducer();
         const transaction = await this.producer.transaction();
         try {
           if (outputs.length > 0) await transaction.sendBatch({ topicMessages: byTopic(outputs), acks: -1 });
@@ -77,6 +80,7 @@ export class TransactionalPipe {
           await transaction.commit();
         } catch (error) {
           await transaction.abort().catch((abortError: Error) => this.logger.warn({ err: abortError.message }, 'aborting a share transaction failed'));
+          this.spoiled = true;
           throw error;
         }
         resolveOffset(batch.lastOffset());
@@ -88,6 +92,23 @@ export class TransactionalPipe {
   async stop(): Promise<void> {
     await this.consumer.disconnect();
     await this.producer.disconnect();
+  }
+
+  private createProducer(): Producer {
+    return this.kafka.producer({ transactionalId: this.options.transactionalId, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  }
+
+  /**
+   * After a failed transaction, kafkajs may give a partition's next batch a sequence number the broker
+   * holds in the aborted one, and the broker would take the batch as that duplicate and drop it. A new
+   * producer with the same transactional id gets a new epoch, whose numbering starts afresh.
+   */
+  private async renewProducer(): Promise<void> {
+    const spoiled = this.producer;
+    this.producer = this.createProducer();
+    await spoiled.disconnect().catch(() => undefined);
+    await this.producer.connect();
+    this.spoiled = false;
   }
 }
 

@@ -63,6 +63,11 @@ export class BackfillProgressRepository implements OnApplicationShutdown {
       await transaction.commit();
     } catch (error) {
       await transaction.abort().catch(() => undefined);
+      // kafkajs may reuse sequence numbers the aborted transaction's batches hold, and the broker would drop
+      // the next batch as their duplicate: the next write gets a new producer, of a new epoch.
+      const spoiled = this.producer;
+      this.producer = undefined;
+      await spoiled?.disconnect().catch(() => undefined);
       throw error;
     }
   }
