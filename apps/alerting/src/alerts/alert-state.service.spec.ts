@@ -105,4 +105,22 @@ describe('AlertStateService.apply', () => {
     expect([...store.instances.values()]).toEqual(settled);
     expect(store.notified.map((n) => n.event.status)).toEqual(['firing', 'resolved']);
   });
+
+  it('ends in the same state however the evidence was batched: idle evidence after a skipped late sample leaves a resolved alert as it was', async () => {
+    const rule = parseRule({ id: 'gpu-hot', alertname: 'GpuHot', kind: 'sample', source: 'gpu', all: [{ metric: 'tempC', op: '>', threshold: 85, recoveryThreshold: 80 }] });
+    if (!rule.ok) throw new Error('rule');
+    const gpu = { ...cell, node: 'n1', gpu: 'GPU-0' };
+    const sample = (at: number, tempC: number): AlertStep => ({ rule: rule.rule, target: gpu, at, value: tempC, evaluate: (s) => evaluateSample(rule.rule, s, { tempC }, at) });
+    const run = async (batches: AlertStep[][]) => {
+      const store = new Recorded();
+      const service = store.service();
+      for (const batch of batches) await service.apply(tx, batch);
+      return { instances: [...store.instances.values()], statuses: store.statuses() };
+    };
+    // Fired at 0, resolved at 10 s; then a late 95 °C at 5 s (skipped) and a cool 70 °C at 15 s, together or apart.
+    const together = await run([[sample(0, 90), sample(10_000, 70)], [sample(5_000, 95), sample(15_000, 70)]]);
+    const apart = await run([[sample(0, 90), sample(10_000, 70)], [sample(5_000, 95)], [sample(15_000, 70)]]);
+    expect(together).toEqual(apart);
+    expect(together.statuses).toEqual(['firing', 'resolved']);
+  });
 });

@@ -99,6 +99,10 @@ export class AlertStateService {
 
     for (const { step, labels, fingerprint: fp } of labelled) {
       const before = instances.get(fp) ?? newInstance(step.rule, fp, labels);
+      // What `relevant` drops between batches is dropped within one too: evidence that leaves an inactive
+      // alert inactive. Otherwise how the evidence happened to be batched would decide how far an inactive
+      // alert was evaluated, and so whether a later, late sample counts.
+      if (before.state.phase === 'inactive' && !usesPrevious(step.rule) && isIdle(step.evaluate(INACTIVE))) continue;
       const evaluation = step.evaluate(before.state);
       if (evaluation.skipped) {
         skippedEvidence.inc({ kind: step.rule.kind, reason: evaluation.skipped });
