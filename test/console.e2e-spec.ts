@@ -87,8 +87,13 @@ describe('the ops console in a real browser', () => {
     browser = await launchChromium();
   }, 180_000);
 
+  // Each open console holds live streams of the ops key, which may hold API_STREAM_MAX_PER_KEY (8) at once:
+  // pages left open by earlier tests would use up a later test's (the resume test saw its stream refused).
+  afterEach(async () => {
+    for (const { context } of pages.splice(0)) await context.close().catch(() => undefined);
+  });
+
   afterAll(async () => {
-    for (const { context } of pages) await context.close().catch(() => undefined);
     await browser?.close();
     await Promise.all(Object.values(services ?? {}).map((s) => s.stop()));
     await new Promise((resolve) => receiver?.close(resolve));
