@@ -2,6 +2,7 @@ export * from './kafka.client';
 export * from './kafka.connect';
 export * from './topic.provisioner';
 export * from './kafka.producer';
+export * from './renewable.producer';
 export * from './exactly-once.consumer';
 export * from './event-decoding';
 export * from './outbox.relay';

@@ -4,7 +4,7 @@ import { DurableProducer, isBrokerMessageTooLarge, MESSAGE_SAFETY_MARGIN_BYTES, 
 /** A DurableProducer over a fake kafkajs client that records each produce request. */
 function producer() {
   const requests: ProducerBatch[] = [];
-  const kafka = { producer: () => ({ sendBatch: async (batch: ProducerBatch) => void requests.push(batch) }) } as unknown as Kafka;
+  const kafka = { producer: () => ({ connect: async () => undefined, sendBatch: async (batch: ProducerBatch) => void requests.push(batch) }) } as unknown as Kafka;
   return { durable: new DurableProducer(kafka), requests };
 }
 

@@ -1,6 +1,7 @@
-import { type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
+import { type Kafka, type Message, Partitioners } from 'kafkajs';
 import { injectTraceHeaders } from '@airan/observability';
 import { type MessageLimit, readMessageLimits } from './message-limits.reader';
+import { RenewableProducer } from './renewable.producer';
 
 export type { MessageLimit } from './message-limits.reader';
 
@@ -43,29 +44,23 @@ export function isBrokerMessageTooLarge(error: unknown): boolean {
  * An idempotent producer that waits for all in-sync replicas: a resolved `send` means Kafka holds the data.
  * kafkajs does no client-side batching, so callers hand over whole batches.
  *
- * kafkajs numbers each partition's batches before a request and, when the request fails, takes the
- * numbers back for every partition in it, including those the broker did write (a request fails as a
- * whole when one partition is refused, or when its answer is lost). The broker then holds a batch under
- * a sequence number kafkajs will use again, and it answers the next batch given that number as a
- * duplicate: acknowledged, at the earlier batch's offset, and dropped (test/durable-producer.e2e-spec.ts).
- * Two rules keep every acknowledged message on the topic:
- * - sends run one at a time, so no other send takes a number back in the pause before a retry (kafkajs
- *   sends one request per broker at a time anyway; only retries wait longer now);
- * - a send that failed leaves its producer spoiled: the next send first replaces it with a new one, whose
- *   new producer id starts its own numbering.
+ * A failed send could leave kafkajs reusing sequence numbers the broker holds (see RenewableProducer), so
+ * the next send goes through a new producer, and sends run one at a time: no other send takes a number
+ * back in the pause before a retry (kafkajs sends one request per broker at a time anyway; only retries
+ * wait longer now).
  */
 export class DurableProducer {
-  private producer: Producer;
-  /** A send failed: the producer's sequence numbers may repeat ones the broker holds. */
-  private spoiled = false;
+  private readonly producer: RenewableProducer;
   private previous: Promise<void> = Promise.resolve();
 
   constructor(private readonly kafka: Kafka) {
-    this.producer = this.create();
+    this.producer = new RenewableProducer(() =>
+      kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner }),
+    );
   }
 
-  connect(): Promise<void> {
-    return this.producer.connect();
+  async connect(): Promise<void> {
+    await this.producer.current();
   }
 
   disconnect(): Promise<void> {
@@ -112,33 +107,20 @@ export class DurableProducer {
     }
     const requests = maxMessageBytes ? splitRequests(byTopic, maxMessageBytes) : [byTopic];
     await this.oneAtATime(async () => {
-      if (this.spoiled) await this.renew();
+      const producer = await this.producer.current();
       try {
         for (const request of requests) {
-          await this.producer.sendBatch({
+          await producer.sendBatch({
             acks: -1,
             timeout: timeoutMs,
             topicMessages: [...request].map(([topic, messages]) => ({ topic, messages })),
           });
         }
       } catch (error) {
-        this.spoiled = true;
+        this.producer.spoil();
         throw error;
       }
     });
-  }
-
-  private create(): Producer {
-    return this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
-  }
-
-  /** A new producer (a new producer id) in place of a spoiled one; if it cannot connect, the send fails and the next one tries again. */
-  private async renew(): Promise<void> {
-    const spoiled = this.producer;
-    this.producer = this.create();
-    await spoiled.disconnect().catch(() => undefined);
-    await this.producer.connect();
-    this.spoiled = false;
   }
 
   private oneAtATime(send: () => Promise<void>): Promise<void> {

@@ -1,5 +1,6 @@
-import type { Consumer, Kafka, Producer } from 'kafkajs';
+import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from '@airan/observability';
+import { RenewableProducer } from './renewable.producer';
 
 /** A message read from a source topic. */
 export interface PipedInput {
@@ -41,9 +42,8 @@ export interface TransactionalPipeOptions {
  */
 export class TransactionalPipe {
   private readonly consumer: Consumer;
-  private producer: Producer;
-  /** A transaction failed: the producer's sequence numbers may repeat ones the broker holds (see DurableProducer). */
-  private spoiled = false;
+  /** Renewed, with a new epoch, after a failed transaction (see RenewableProducer). */
+  private readonly producer: RenewableProducer;
 
   constructor(
     private readonly kafka: Kafka,
@@ -51,7 +51,9 @@ export class TransactionalPipe {
     private readonly logger: Logger,
   ) {
     this.consumer = kafka.consumer({ groupId: options.groupId, readUncommitted: false, allowAutoTopicCreation: false });
-    this.producer = this.createProducer();
+    this.producer = new RenewableProducer(() =>
+      kafka.producer({ transactionalId: options.transactionalId, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }),
+    );
   }
 
   async start(): Promise<void> {
@@ -60,7 +62,7 @@ export class TransactionalPipe {
       this.logger.error({ err: payload.error.message, groupId: payload.groupId }, 'the share pipe stopped; its owner starts a new one');
       this.options.onStopped(payload.error);
     });
-    await this.producer.connect();
+    await this.producer.current();
     await this.consumer.connect();
     for (const topic of this.options.topics) await this.consumer.subscribe({ topic, fromBeginning: true });
     await this.consumer.run({
@@ -72,15 +74,14 @@ export class TransactionalPipe {
           this.options.transform({ topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key?.toString('utf8') ?? null, value: m.value }),
         );
         const next = (BigInt(batch.lastOffset()) + 1n).toString();
-        if (this.spoiled) await this.renewProducer();
-        const transaction = await this.producer.transaction();
+        const transaction = await (await this.producer.current()).transaction();
         try {
           if (outputs.length > 0) await transaction.sendBatch({ topicMessages: byTopic(outputs), acks: -1 });
           await transaction.sendOffsets({ consumerGroupId: this.options.groupId, topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] });
           await transaction.commit();
         } catch (error) {
           await transaction.abort().catch((abortError: Error) => this.logger.warn({ err: abortError.message }, 'aborting a share transaction failed'));
-          this.spoiled = true;
+          this.producer.spoil();
           throw error;
         }
         resolveOffset(batch.lastOffset());
@@ -92,23 +93,6 @@ export class TransactionalPipe {
   async stop(): Promise<void> {
     await this.consumer.disconnect();
     await this.producer.disconnect();
-  }
-
-  private createProducer(): Producer {
-    return this.kafka.producer({ transactionalId: this.options.transactionalId, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-  }
-
-  /**
-   * After a failed transaction, kafkajs may give a partition's next batch a sequence number the broker
-   * holds in the aborted one, and the broker would take the batch as that duplicate and drop it. A new
-   * producer with the same transactional id gets a new epoch, whose numbering starts afresh.
-   */
-  private async renewProducer(): Promise<void> {
-    const spoiled = this.producer;
-    this.producer = this.createProducer();
-    await spoiled.disconnect().catch(() => undefined);
-    await this.producer.connect();
-    this.spoiled = false;
   }
 }
 

@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import type { Producer } from 'kafkajs';
 import { type Grant, type ShareProduct, shareTopicName } from '@airan/contracts';
 import { faultPoint } from '@airan/config';
 import { INFRA, type ServiceInfra } from '@airan/http';
+import { RenewableProducer } from '@airan/kafka';
 import type { ShareConfig } from '../share.config';
 
 /** How far a grant's backfill of one product has got: copies committed, and whether it finished. */
@@ -29,9 +29,15 @@ const DONE_PARTITION = 1;
  */
 @Injectable()
 export class BackfillProgressRepository implements OnApplicationShutdown {
-  private producer?: Producer;
+  /** Renewed, with a new epoch, after a failed transaction (see RenewableProducer). */
+  private readonly producer: RenewableProducer;
 
-  constructor(@Inject(INFRA) private readonly infra: ServiceInfra<ShareConfig>) {}
+  constructor(@Inject(INFRA) private readonly infra: ServiceInfra<ShareConfig>) {
+    const { config, kafka } = infra;
+    // Its own stable transactional id: a restarted share fences what a killed backfill left open, and the live pipe's never fences it.
+    const transactionalId = `${config.KAFKA_TOPIC_PREFIX}${config.SHARE_TRANSACTIONAL_ID}.backfill`;
+    this.producer = new RenewableProducer(() => kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }));
+  }
 
   async progress(grant: Grant, product: ShareProduct): Promise<BackfillProgress> {
     const admin = this.infra.kafka.admin();
@@ -47,7 +53,7 @@ export class BackfillProgressRepository implements OnApplicationShutdown {
 
   /** Writes copies and the progress after them, in one transaction. */
   async write(grant: Grant, product: ShareProduct, copies: readonly BackfillCopy[], progress: BackfillProgress): Promise<void> {
-    const producer = await this.connected();
+    const producer = await this.producer.current();
     const topic = this.topicOf(grant, product);
     const transaction = await producer.transaction();
     try {
@@ -63,28 +69,13 @@ export class BackfillProgressRepository implements OnApplicationShutdown {
       await transaction.commit();
     } catch (error) {
       await transaction.abort().catch(() => undefined);
-      // kafkajs may reuse sequence numbers the aborted transaction's batches hold, and the broker would drop
-      // the next batch as their duplicate: the next write gets a new producer, of a new epoch.
-      const spoiled = this.producer;
-      this.producer = undefined;
-      await spoiled?.disconnect().catch(() => undefined);
+      this.producer.spoil();
       throw error;
     }
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.producer?.disconnect();
-  }
-
-  private async connected(): Promise<Producer> {
-    if (!this.producer) {
-      const { config, kafka } = this.infra;
-      // Its own stable transactional id: a restarted share fences what a killed backfill left open, and the live pipe's never fences it.
-      const producer = kafka.producer({ transactionalId: `${config.KAFKA_TOPIC_PREFIX}${config.SHARE_TRANSACTIONAL_ID}.backfill`, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-      await producer.connect();
-      this.producer = producer;
-    }
-    return this.producer;
+    await this.producer.disconnect();
   }
 
   private groupOf(grant: Grant): string {
