@@ -4,9 +4,9 @@ import { REQUEST_HTTP_STATUS, type RequestErrorCode } from './request.errors';
 import { NOTHING_ALLOWED, SECURITY_HEADERS } from './security-headers.hook';
 
 /**
- * fastify's `clientErrorHandler`: a request Node's parser could not read (headers past Node's `maxHeaderSize`, 16 KiB,
- * a request line or header that is not HTTP/1.1, a client too slow to send its headers) never becomes a
- * request, so no route, hook or error filter sees it. Answered here in airan's error body with the
+ * fastify's `clientErrorHandler`: a request Node's parser could not read (headers past Node's
+ * `maxHeaderSize`, 16 KiB, a request line or header that is not HTTP/1.1, a client too slow to send its
+ * headers) never becomes a request, so no route, hook or error filter sees it. Answered here in airan's error body with the
  * security headers, as every other refusal, then the connection is closed: what follows on it cannot be
  * read either. A connection already gone gets nothing.
  */

@@ -1,6 +1,7 @@
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { createGunzip, createInflate } from 'node:zlib';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { announcesBody } from './request-body';
 import { RequestError } from './request.errors';
 
 /** The content codings every route takes (RFC 9110 §8.4.1); `x-gzip` is read as gzip, as §8.4.1.3 asks. */
@@ -32,7 +33,7 @@ export function decodeContentEncoding(app: FastifyInstance): void {
   app.addHook('preParsing', (request, _reply, payload, done) => {
     const header = request.headers['content-encoding'];
     // A body-less request has no content to be coded: its header, whatever it says, changes nothing.
-    if (header === undefined || !hasBody(request)) return done(null, payload);
+    if (header === undefined || !announcesBody(request)) return done(null, payload);
     const codings = parseCodings(header);
     if (codings instanceof RequestError) return done(codings);
     if (codings.length === 0) return done(null, payload);
@@ -55,12 +56,6 @@ export function parseCodings(header: string): Coding[] | RequestError {
 
 function unsupported(reason: string): RequestError {
   return new RequestError('UNSUPPORTED_CONTENT_ENCODING', `${reason}; supported: ${CONTENT_CODINGS.join(', ')}`, CONTENT_CODINGS, { 'accept-encoding': CONTENT_CODINGS.join(', ') });
-}
-
-/** As fastify decides it: a body is announced by a non-zero Content-Length or by Transfer-Encoding. */
-function hasBody(request: FastifyRequest): boolean {
-  const length = request.headers['content-length'];
-  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
 /**

@@ -1,6 +1,7 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
+import { announcesBody } from './request-body';
 import { RequestError } from './request.errors';
 import { mergeRouteConfig } from './route-config';
 
@@ -43,10 +44,9 @@ export function unsupportedMediaType(contentType: string | undefined, accepted: 
   return new RequestError('UNSUPPORTED_MEDIA_TYPE', `content-type must be ${accepted.join(' or ')}, got ${contentType ?? 'none'}`, accepted);
 }
 
-/** A request carries a body when it says what type it is or how long it is (any length but zero). */
+/** A request carries a body when it announces one, or says what type its body is. */
 function carriesBody(request: FastifyRequest): boolean {
-  const { 'content-type': type, 'content-length': length, 'transfer-encoding': encoding } = request.headers;
-  return type !== undefined || encoding !== undefined || (length !== undefined && length !== '0');
+  return request.headers['content-type'] !== undefined || announcesBody(request);
 }
 
 /**

@@ -172,9 +172,10 @@ export interface HttpAdapterOptions {
 
 /**
  * The fastify adapter every app serves on: its body limit (on the decoded body), gzip and deflate
- * bodies decoded, a refused body drained rather than cut off, a trailing slash ignored, the URLs its router refuses answered in airan's error body,
- * one access-log line per request, the JSON depth limit and the body parsers (the app's, and those of
- * the media types its routes declare). TLS when given credentials.
+ * bodies decoded, a refused body drained rather than cut off, a trailing slash ignored, the URLs its
+ * router refuses answered in airan's error body, one access-log line per request, the JSON depth limit
+ * and the body parsers (the app's, and those of the media types its routes declare). TLS when given
+ * credentials.
  */
 export function createHttpAdapter(options: HttpAdapterOptions, logger: Logger): FastifyAdapter {
   // `/v1/metrics/` is what a site's exporter gets when its endpoint is configured with a slash: the same route.
