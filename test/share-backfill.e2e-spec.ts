@@ -1,24 +1,33 @@
 import { Client } from 'pg';
-import type { AlertEvent, CellLoadWindow } from '@airan/contracts';
+import type { AlertEvent, CellLoadWindow, RollupWindow, TelemetryReport } from '@airan/contracts';
 import { evictGroupMembers, kafkaCommittedOffsets } from './support/kafka-test-tools';
 import { kcatRead } from './support/kcat';
 import { ServiceProcess } from './support/service-process';
 import { shareCaughtUp } from './support/share-caught-up';
 import { createApiKey, eventually, isolate } from './support/stack';
 import { startServices } from './support/start-services';
-import { alertEvent, cellLoadEvent } from './support/stream-events';
+import { alertEvent, cellLoadEvent, rollupEvent, telemetryReport } from './support/stream-events';
 import { TopicWriter } from './support/topic-writer';
 
 const MINUTE = 60_000;
+const SOURCES = ['cellLoad', 'alerts', 'telemetry', 'rollups'] as const;
 /** The late grant's window starts an hour ago; history reaches back before it. */
 const VALID_FROM = new Date(Math.floor(Date.now() / MINUTE) * MINUTE - 60 * MINUTE);
 /** Cell-load history: every fifth window is KT's (not granted), the first 200 start before the grant's window. */
 const HISTORY_WINDOWS = 2000;
 const CELLS = ['skt-seoul-gangnam-01-c1', 'skt-seoul-gangnam-01-c2', 'skt-seoul-gangnam-01-c3', 'kt-daejeon-etri-01-c1'];
+/** Telemetry history: every fifth report is KT's, a third were received before the grant's window; more than two chunks are granted. */
+const HISTORY_REPORTS = 2400;
+const SITES = ['skt-seoul-gangnam-01', 'skt-busan-haeundae-01', 'kt-daejeon-etri-01'];
+/** Rollup scopes (scope, id, operator): a site's, a pilot's and an operator's totals of each, and KT's. */
+const SCOPES: Array<[RollupWindow['scope'], string, string]> = [['site', 'skt-seoul-gangnam-01', 'skt'], ['pilot', 'skt-ai-ran-2026', 'skt'], ['operator', 'skt', 'skt'], ['operator', 'kt', 'kt']];
+/** A history event's time: from half an hour before the grant's window to its first hour, never later than now. */
+const historyTime = (n: number) => VALID_FROM.getTime() + ((n % 90) - 30) * MINUTE;
 
 /**
- * A grant written while events flow: share first backfills the partner's topics from Postgres history
- * (load's window revisions, the api's alert read model) within the grant's window, then continues live.
+ * A grant written while events flow: share first backfills the partner's topics from history within the
+ * grant's window (load's window revisions and the api's alert read model in Postgres; the rollup and
+ * telemetry topics themselves), then continues live.
  * Read with kcat (read_committed), the topics hold every granted event exactly once, in per-key order,
  * redacted as the live path redacts, though share is killed (SIGKILL) with a backfill transaction open and
  * again at the seam, right after the backfill committed and before the live path resumed.
@@ -35,6 +44,8 @@ describe('share: a grant added late is backfilled, then live', () => {
   /** Every event written, in the order written (per key, the order of its source partition). */
   const cellLoads: CellLoadWindow[] = [];
   const alerts: AlertEvent[] = [];
+  const rollups: RollupWindow[] = [];
+  const reports: TelemetryReport[] = [];
   const partnerTopic = (product: string) => `${isolation.topicPrefix}airan.share.yonsei.${product}.v1`;
 
   /** Windows as load closes them: each stored (every revision kept), then published, as its outbox relay does. */
@@ -73,6 +84,26 @@ describe('share: a grant added late is backfilled, then live', () => {
     alerts.push(...events);
   }
 
+  /** Site reports as ingest writes them; `history` ones were received at times around the grant's start, the others now. */
+  async function sendReports(count: number, history: boolean): Promise<void> {
+    const events = Array.from({ length: count }, (_, i) => {
+      const report = telemetryReport(i % 5 === 4 ? 'kt' : 'skt', i % 5 === 4 ? SITES[2] : SITES[i % 2]);
+      return history ? { ...report, receivedAt: historyTime(reports.length + i) } : report;
+    });
+    await writer.send('telemetry', events, (e) => (e as TelemetryReport).siteId);
+    reports.push(...events);
+  }
+
+  /** Rollups as load's outbox publishes them: every scope's window, then a second version of it; `history` ones of windows around the grant's start. */
+  async function publishRollups(windows: number, history: boolean): Promise<void> {
+    const events = Array.from({ length: windows }, (_, i) => {
+      const windowStart = new Date(history ? historyTime(rollups.length + i) : Math.floor(Date.now() / MINUTE) * MINUTE).toISOString();
+      return SCOPES.flatMap(([scope, scopeId, operatorId]) => [1, 2].map((version) => ({ ...rollupEvent(scope, scopeId, operatorId), windowStart, version, tokens: version })));
+    }).flat();
+    await writer.send('rollups', events, (e) => (e as RollupWindow).scopeId);
+    rollups.push(...events);
+  }
+
   const progress = async (product: string) => kafkaCommittedOffsets(`${isolation.topicPrefix}airan-share.backfill.yonsei-late`, partnerTopic(product));
 
   beforeAll(async () => {
@@ -98,7 +129,9 @@ describe('share: a grant added late is backfilled, then live', () => {
     for (let i = 0; i < HISTORY_WINDOWS; i += 250) await closeWindows(250);
     await raiseAlerts(30, new Date(VALID_FROM.getTime() - 10 * MINUTE));
     await raiseAlerts(300);
-    await Promise.all([shareCaughtUp(isolation, writer, 'cellLoad'), shareCaughtUp(isolation, writer, 'alerts')]);
+    for (let i = 0; i < HISTORY_REPORTS; i += 400) await sendReports(400, true);
+    await publishRollups(120, true);
+    await Promise.all(SOURCES.map((source) => shareCaughtUp(isolation, writer, source)));
 
     // Events keep flowing while the grant is written, backfilled, and share dies and restarts.
     let flowing = true;
@@ -106,24 +139,27 @@ describe('share: a grant added late is backfilled, then live', () => {
       while (flowing) {
         await closeWindows(20);
         await raiseAlerts(3);
+        await sendReports(10, false);
+        await publishRollups(1, false);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     })();
     const response = await fetch(`${api.url}/v1/registry/grant/yonsei-late`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ partnerId: 'yonsei', products: ['cell-load', 'alerts'], operatorIds: ['skt'], redact: ['tokens', 'annotations'], validFrom: VALID_FROM.toISOString() }),
+      // Telemetry first: the first kill falls in its backfill, read back from its topic.
+      body: JSON.stringify({ partnerId: 'yonsei', products: ['telemetry', 'cell-load', 'alerts', 'rollups'], operatorIds: ['skt'], redact: ['tokens', 'annotations'], validFrom: VALID_FROM.toISOString() }),
     });
     try {
       expect(response.status).toBe(200);
       expect((await share.endsByItself()).signal).toBe('SIGKILL');
-      expect((await progress('cell-load')).get(0)).toBe(500n);
+      expect((await progress('telemetry')).get(0)).toBe(500n);
 
       // Resumed, it dies again at the seam: everything backfilled and committed, the live path not yet started.
       await evictGroupMembers(`${isolation.topicPrefix}airan-share`);
       share = ServiceProcess.spawn('share', { ...env, AIRAN_FAULT_POINT: 'share.backfill.done@2' });
       expect((await share.endsByItself()).signal).toBe('SIGKILL');
-      expect((await progress('alerts')).get(1)).toBe(1n);
+      expect((await progress('cell-load')).get(1)).toBe(1n);
 
       share = await ServiceProcess.start('share', env);
       await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -131,7 +167,7 @@ describe('share: a grant added late is backfilled, then live', () => {
       flowing = false;
       await flow;
     }
-    await Promise.all([shareCaughtUp(isolation, writer, 'cellLoad'), shareCaughtUp(isolation, writer, 'alerts')]);
+    await Promise.all(SOURCES.map((source) => shareCaughtUp(isolation, writer, source)));
 
     const granted = <T extends { id: string }>(events: T[], operatorOf: (e: T) => string, at: (e: T) => string) => events.filter((e) => operatorOf(e) === 'skt' && Date.parse(at(e)) >= VALID_FROM.getTime());
     const expectExactlyOnceInOrder = async <T extends { id: string }>(product: string, expected: T[], keyOf: (e: T) => string, view: (e: T) => object) => {
@@ -151,6 +187,10 @@ describe('share: a grant added late is backfilled, then live', () => {
     await expectExactlyOnceInOrder('cell-load', granted(cellLoads, (e) => e.operatorId, (e) => e.windowStart), (e) => e.cellId, ({ tokens: _t, sourceTraceIds: _s, ...view }) => view);
     const alertMessages = await expectExactlyOnceInOrder('alerts', granted(alerts, (e) => e.labels.operator, (e) => e.evaluatedAt), (e) => e.fingerprint, ({ trace: _t, annotations: _a, ...view }) => view);
     for (const m of alertMessages) expect(Object.keys((JSON.parse(m.value) as AlertEvent).labels)).toEqual(['alertname', 'cell', 'operator', 'severity', 'site']);
+    await expectExactlyOnceInOrder('rollups', granted(rollups, (e) => e.operatorId, (e) => e.windowStart), (e) => e.scopeId, ({ tokens: _t, ...view }) => view);
+    const grantedReports = granted(reports, (e) => e.operatorId, (e) => new Date(e.receivedAt).toISOString());
+    await expectExactlyOnceInOrder('telemetry', grantedReports, (e) => e.siteId, ({ keyId: _k, ...view }) => view);
+    expect(grantedReports.length).toBeGreaterThan(1000);
     // The history before the seam came from Postgres: the first kill left a chunk committed, the backfill wrote the rest once.
     expect(Number((await progress('cell-load')).get(0))).toBeGreaterThan(1000);
   }, 240_000);

@@ -1,9 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { type Grant, type ShareProduct, shareTopicName, unknownSchemaOf } from '@airan/contracts';
+import { type Grant, type ShareProduct, shareTopicName } from '@airan/contracts';
 import { INFRA, type ServiceInfra } from '@airan/http';
 import { type PipedInput, type PipedOutput, RegistryCache, TransactionalPipe, skipUnknownSchema } from '@airan/kafka';
 import { counter } from '@airan/observability';
-import { partnerCopies } from '@airan/share-model';
+import { partnerCopies, readSourceEvent } from '@airan/share-model';
 import { Clock } from '@airan/system';
 import { GrantBackfillUseCase } from './backfill/grant-backfill.use-case';
 import { PartnerTopics } from './partner-topics';
@@ -133,23 +133,16 @@ export class ShareRelay implements OnApplicationBootstrap, OnApplicationShutdown
 
   private transform(input: PipedInput): PipedOutput[] {
     const product = this.productOf.get(input.topic)!;
-    let event: unknown;
-    try {
-      event = input.value === null ? null : JSON.parse(input.value.toString('utf8'));
-    } catch {
-      event = null;
-    }
-    if (event === null || typeof event !== 'object') {
-      unreadable.inc({ product });
-      this.infra.logger.warn({ topic: input.topic, partition: input.partition, offset: input.offset }, 'source message is not a JSON object: not shared');
+    const read = readSourceEvent(input.value);
+    if ('skipped' in read) {
+      if (read.skipped === 'unknown-schema') skipUnknownSchema(this.infra.logger, { topic: input.topic, partition: input.partition, offset: input.offset, schema: read.schema });
+      else {
+        unreadable.inc({ product });
+        this.infra.logger.warn({ topic: input.topic, partition: input.partition, offset: input.offset }, 'source message is not a JSON object: not shared');
+      }
       return [];
     }
-    const schema = unknownSchemaOf(event);
-    if (schema !== undefined) {
-      skipUnknownSchema(this.infra.logger, { topic: input.topic, partition: input.partition, offset: input.offset, schema });
-      return [];
-    }
-    const copies = partnerCopies(this.liveGrants(), product, event, this.clock.now(), (siteId) => this.registry.get('site', siteId)?.pilotId);
+    const copies = partnerCopies(this.liveGrants(), product, read.event, this.clock.now(), (siteId) => this.registry.get('site', siteId)?.pilotId);
     shared.inc({ product }, copies.length);
     const prefix = this.infra.config.KAFKA_TOPIC_PREFIX;
     return copies.map(({ partnerId, view }) => ({ topic: `${prefix}${shareTopicName(partnerId, product)}`, key: input.key, value: JSON.stringify(view) }));

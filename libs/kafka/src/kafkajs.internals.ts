@@ -10,7 +10,7 @@ export interface RawPartition {
   readonly messages: Array<{ offset: string }>;
 }
 interface KafkajsBatch {
-  readonly messages: Array<{ offset: string; value: Buffer | null }>;
+  readonly messages: Array<{ offset: string; key: Buffer | null; value: Buffer | null }>;
   readonly messagesWithinOffset: Array<{ offset: string }>;
 }
 

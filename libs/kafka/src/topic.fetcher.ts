@@ -5,6 +5,7 @@ import { Batch, type KafkajsCluster, type RawPartition, createCluster } from './
 export interface FetchedMessage {
   readonly partition: number;
   readonly offset: number;
+  readonly key: Buffer | null;
   readonly value: Buffer | null;
 }
 
@@ -96,7 +97,7 @@ export class TopicFetcher {
       // Past every record at or after the requested offset, control records and aborted ones included.
       const last = batch.messagesWithinOffset.at(-1);
       next.set(raw.partition, last ? Number(last.offset) + 1 : from.get(raw.partition)!);
-      for (const m of batch.messages) messages.push({ partition: raw.partition, offset: Number(m.offset), value: m.value });
+      for (const m of batch.messages) messages.push({ partition: raw.partition, offset: Number(m.offset), key: m.key, value: m.value });
     }
     return { messages, next };
   }

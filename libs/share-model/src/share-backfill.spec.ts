@@ -1,5 +1,5 @@
 import type { Grant } from '@airan/contracts';
-import { backfillView, backfilledProductsOf, reachedSeam } from './share-backfill';
+import { HISTORY_SOURCE, backfillView, historyTimeOf, readSourceEvent, reachedSeam } from './share-backfill';
 import { canonicalForm, shareView } from './share-view';
 
 const grant: Grant = { id: 'late', partnerId: 'kaist', products: ['cell-load', 'alerts', 'telemetry'], operatorIds: ['skt'], redact: ['tokens'], validFrom: '2026-12-01T00:00:00Z', validUntil: '2026-12-10T00:00:00Z' };
@@ -33,8 +33,35 @@ describe('backfillView', () => {
     expect(backfillView(grant, [{ ...other, partnerId: 'etri' }], 'cell-load', history('e1', '2026-12-02T00:00:00.000Z'), NONE, pilotOfSite)).toBeDefined();
   });
 
-  it('backfills cell-load and alerts only: rollups keep their latest version alone, telemetry its samples, not its reports', () => {
-    expect(backfilledProductsOf({ ...grant, products: ['rollups', 'alerts', 'telemetry', 'cell-load'] })).toEqual(['alerts', 'cell-load']);
+  it('rebuilds cell-load and alerts from Postgres, rollups and telemetry from their topic', () => {
+    expect(HISTORY_SOURCE).toEqual({ 'cell-load': 'postgres', alerts: 'postgres', rollups: 'topic', telemetry: 'topic' });
+  });
+});
+
+describe('historyTimeOf', () => {
+  it("measures a rollup at its window's start and a report at its reception; NaN when the event does not say", () => {
+    expect(historyTimeOf('rollups', { windowStart: '2026-12-02T00:05:00.000Z', receivedAt: 1 })).toBe(at('2026-12-02T00:05:00Z'));
+    expect(historyTimeOf('telemetry', { receivedAt: 1764633600000, windowStart: '2026-12-02T00:05:00.000Z' })).toBe(1764633600000);
+    expect(historyTimeOf('rollups', {})).toBeNaN();
+    expect(historyTimeOf('telemetry', {})).toBeNaN();
+  });
+
+  it('gives nothing for an event without its time: no window holds NaN', () => {
+    const report = { schema: 'airan.telemetry/1', id: 'r1', operatorId: 'skt', siteId: 'skt-a', keyId: 'k', cells: [], gpus: [], heartbeats: [] };
+    expect(backfillView(grant, [], 'telemetry', { key: 'skt-a', event: report, at: historyTimeOf('telemetry', report) }, NONE, pilotOfSite)).toBeUndefined();
+    const timed = { ...report, receivedAt: at('2026-12-02T00:00:00Z') };
+    const view = backfillView(grant, [], 'telemetry', { key: 'skt-a', event: timed, at: historyTimeOf('telemetry', timed) }, NONE, pilotOfSite);
+    expect(view).toMatchObject({ id: 'r1', receivedAt: timed.receivedAt });
+    expect(view).not.toHaveProperty('keyId');
+  });
+});
+
+describe('readSourceEvent', () => {
+  it('reads a JSON object, and says why anything else is not shared', () => {
+    expect(readSourceEvent(Buffer.from('{"schema":"airan.rollup/1","id":"x"}'))).toEqual({ event: { schema: 'airan.rollup/1', id: 'x' } });
+    expect(readSourceEvent(Buffer.from('{"id":"x"}'))).toEqual({ event: { id: 'x' } });
+    for (const value of [null, Buffer.from('not json'), Buffer.from('3'), Buffer.from('"text"'), Buffer.from('null')]) expect(readSourceEvent(value)).toEqual({ skipped: 'unreadable' });
+    expect(readSourceEvent(Buffer.from('{"schema":"airan.rollup/2","id":"x"}'))).toEqual({ skipped: 'unknown-schema', schema: 'airan.rollup/2' });
   });
 });
 

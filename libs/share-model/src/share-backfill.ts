@@ -1,20 +1,44 @@
-import type { Grant, ShareProduct } from '@airan/contracts';
+import { type Grant, type RollupWindow, type ShareProduct, type TelemetryReport, unknownSchemaOf } from '@airan/contracts';
 import { type PilotOfSite, grantCovers, PLACEMENT_OF, shareView } from './share-view';
 
 /**
- * Products whose every event Postgres can rebuild exactly, with the live event's id and payload:
- * cell-load from every stored revision (`load.cell_window_revisions`), alerts from the api's read model of
- * the alert topic (`api.alert_events`, whole payloads). Rollups keep only their latest version and
- * telemetry only the samples of a report, not the report: neither is backfilled (docs/partners.md).
+ * Where each product's history is rebuilt from, each event exactly as it was published (docs/partners.md):
+ * - `postgres`: cell-load from every stored revision (`load.cell_window_revisions`), alerts from the api's
+ *   read model of the alert topic (`api.alert_events`, whole payloads);
+ * - `topic`: the source topic itself, as far back as its retention reaches. Postgres keeps only a rollup
+ *   window's latest version, and a report's samples but not the report (its id, `receivedAt`, grouping).
  */
-export const BACKFILLED_PRODUCTS: readonly ShareProduct[] = ['cell-load', 'alerts'];
+export const HISTORY_SOURCE: Readonly<Record<ShareProduct, 'postgres' | 'topic'>> = { 'cell-load': 'postgres', alerts: 'postgres', rollups: 'topic', telemetry: 'topic' };
 
-/** The products of a grant that are backfilled when it is written. */
-export const backfilledProductsOf = (grant: Grant): ShareProduct[] => grant.products.filter((product) => BACKFILLED_PRODUCTS.includes(product));
+/**
+ * The time a grant's window is measured at for an event read back from its topic: a rollup's window start,
+ * a report's reception. Every record is written after that time, so none that counts lies before the first
+ * offset whose record timestamp reaches the grant's `validFrom`. NaN when the event does not say.
+ */
+export function historyTimeOf(product: 'rollups' | 'telemetry', event: object): number {
+  return product === 'rollups' ? Date.parse(String((event as Partial<RollupWindow>).windowStart)) : Number((event as Partial<TelemetryReport>).receivedAt);
+}
+
+/** A source message read as an event, or why it is not shared: it is no JSON object, or has a schema this build does not read. */
+export type SourceEvent = { readonly event: object } | { readonly skipped: 'unreadable' } | { readonly skipped: 'unknown-schema'; readonly schema: string };
+
+/** Reads a source message the way every copy of it is made, live or from history. */
+export function readSourceEvent(value: Buffer | null): SourceEvent {
+  let event: unknown = null;
+  try {
+    if (value !== null) event = JSON.parse(value.toString('utf8'));
+  } catch {
+    // not JSON: unreadable below
+  }
+  if (event === null || typeof event !== 'object') return { skipped: 'unreadable' };
+  const schema = unknownSchemaOf(event);
+  return schema === undefined ? { event } : { skipped: 'unknown-schema', schema };
+}
 
 /** One event rebuilt from history, with the time the grant's window is measured at (a window's start, an alert's evaluation). */
 export interface HistoryEvent {
-  readonly key: string;
+  /** The source's key (null for a message without one, as on the source). */
+  readonly key: string | null;
   readonly event: object;
   readonly at: number;
 }

@@ -13,7 +13,7 @@ export interface BackfillProgress {
 
 /** Copies for a partner topic, keyed as the source. */
 export interface BackfillCopy {
-  readonly key: string;
+  readonly key: string | null;
   readonly value: string;
 }
 

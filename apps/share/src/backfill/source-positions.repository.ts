@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { INFRA, type ServiceInfra } from '@airan/http';
-import { TopicFetcher } from '@airan/kafka';
+import { type FetchedMessage, TopicFetcher } from '@airan/kafka';
 import type { ShareConfig } from '../share.config';
 
 /** Offsets of a topic, by partition. */
@@ -39,25 +39,46 @@ export class SourcePositionsRepository {
     }
   }
 
-  /** The ids of the events from `from` up to (not including) `to` in each partition. */
-  async idsBetween(topic: string, from: Positions, to: Positions): Promise<Set<string>> {
-    const ids = new Set<string>();
+  /** The first offset of each partition whose record was written at `timestamp` (epoch ms) or later; the end where none was. */
+  async writtenFrom(topic: string, timestamp: number): Promise<Positions> {
+    const admin = this.infra.kafka.admin();
+    await admin.connect();
+    try {
+      return new Map((await admin.fetchTopicOffsetsByTimestamp(topic, timestamp)).map((p) => [p.partition, Number(p.offset)]));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /**
+   * The messages from `from` up to (not including) `to`, one partition after another in partition order,
+   * each in offset order: the same sequence on every read of the same ranges.
+   */
+  async *messagesBetween(topic: string, from: Positions, to: Positions): AsyncGenerator<FetchedMessage> {
     const fetcher = await TopicFetcher.open(this.infra.kafka, topic);
     try {
-      let at = new Map([...from].filter(([partition, offset]) => offset < (to.get(partition) ?? 0)));
-      while (at.size > 0) {
-        const { messages, next } = await fetcher.fetch(at, { maxWaitMs: 100, maxBytes: 8 << 20 });
-        for (const m of messages) {
-          if (m.offset >= to.get(m.partition)! || m.value === null) continue;
-          const id = idOf(m.value);
-          if (id !== undefined) ids.add(id);
+      for (const [partition, start] of [...from].sort(([a], [b]) => a - b)) {
+        const end = to.get(partition) ?? 0;
+        let at = start;
+        while (at < end) {
+          const { messages, next } = await fetcher.fetch(new Map([[partition, at]]), { maxWaitMs: 100, maxBytes: 8 << 20 });
+          for (const m of messages) if (m.offset < end) yield m;
+          at = next.get(partition)!;
         }
-        at = new Map([...next].filter(([partition, offset]) => offset < to.get(partition)!));
       }
-      return ids;
     } finally {
       await fetcher.close();
     }
+  }
+
+  /** The ids of the events from `from` up to (not including) `to` in each partition. */
+  async idsBetween(topic: string, from: Positions, to: Positions): Promise<Set<string>> {
+    const ids = new Set<string>();
+    for await (const m of this.messagesBetween(topic, from, to)) {
+      const id = m.value === null ? undefined : idOf(m.value);
+      if (id !== undefined) ids.add(id);
+    }
+    return ids;
   }
 }
 
