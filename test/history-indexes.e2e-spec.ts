@@ -1,7 +1,8 @@
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { EXPORT_PLANNER_SETTINGS } from '../apps/api/src/exports/export-cursor.repository';
 import { DATASETS, type Dataset, type DatasetName } from '../apps/api/src/history/history.datasets';
 import { type PageRequest, type Selection, buildSelect } from '../apps/api/src/history/history.query';
+import { forEachConcurrently } from './support/concurrently';
 import { type SeededTable, seedHistory, seedRegistryPlacement } from './support/history-seed';
 import { startServices } from './support/start-services';
 import { isolate } from './support/stack';
@@ -38,7 +39,13 @@ describe('history: every query shape uses an index on a million rows', () => {
     await Promise.all(Object.values(services).map((s) => s.stop()));
     db = new Client({ connectionString: isolation.databaseUrl });
     await db.connect();
-    for (const table of ['cell_samples', 'gpu_samples', 'cell_windows', 'cell_window_revisions', 'rollup_windows', 'dead_letters'] as SeededTable[]) await seedHistory(db, table, ROWS, origin);
+    // Two tables at a time: each INSERT … SELECT keeps one backend busy, and this box has two cores.
+    const seeders = new Pool({ connectionString: isolation.databaseUrl, max: 2 });
+    try {
+      await forEachConcurrently(['cell_samples', 'cell_window_revisions', 'cell_windows', 'gpu_samples', 'rollup_windows', 'dead_letters'] as SeededTable[], 2, (table) => seedHistory(seeders, table, ROWS, origin));
+    } finally {
+      await seeders.end();
+    }
     await seedRegistryPlacement(db);
     await db.query('ANALYZE');
   }, 600_000);

@@ -1,4 +1,4 @@
-import type { Client } from 'pg';
+import type { Client, Pool } from 'pg';
 import type { DatasetName } from '../../apps/api/src/history/history.datasets';
 
 /**
@@ -68,8 +68,8 @@ const SEEDS: Record<SeededTable, string> = {
     FROM generate_series(0, $2::int - 1) AS i`,
 };
 
-/** Inserts `rows` rows into `table`, stepping a minute at a time from `origin`. */
-export async function seedHistory(db: Client, table: SeededTable, rows: number, origin: Date): Promise<void> {
+/** Inserts `rows` rows into `table`, stepping a minute at a time from `origin`; a pool seeds several tables at once. */
+export async function seedHistory(db: Client | Pool, table: SeededTable, rows: number, origin: Date): Promise<void> {
   await db.query(SEEDS[table], [origin.toISOString(), rows]);
 }
 
