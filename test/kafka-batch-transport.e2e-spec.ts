@@ -1,13 +1,14 @@
-import { Controller, Module } from '@nestjs/common';
+import { Controller, type INestApplication, Module, type OnModuleInit } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Ctx, type CustomStrategy, EventPattern, Payload } from '@nestjs/microservices';
-import type { INestMicroservice } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Kafka, Partitioners } from 'kafkajs';
 import { testKafka } from './support/test-kafka';
 import type { DataSource } from 'typeorm';
 import { infrastructureMigration, openServiceDatabase } from '@airan/database';
 import { FeatureError } from '@airan/errors';
-import { type ConsumedMessage, KafkaBatchContext, KafkaBatchTransport, KafkaErrorFilter } from '@airan/kafka';
+import { connectKafkaConsumers } from '@airan/http';
+import { type ConsumedMessage, KafkaBatchContext, KafkaBatchTransport } from '@airan/kafka';
 import { createLogger } from '@airan/observability';
 import { eventually, isolate } from './support/stack';
 
@@ -23,9 +24,14 @@ const REFUSED_ONCE = new Map<string, () => Error>([
   ['m-13', () => new TestError('REFUSED_ONCE', 'refused once')],
 ]);
 const deliveries = new Map<string, number>();
+let initHooks = 0;
 
 @Controller()
-class RecordingConsumer {
+class RecordingConsumer implements OnModuleInit {
+  onModuleInit(): void {
+    initHooks++;
+  }
+
   @EventPattern(TOPIC)
   async record(@Payload() batch: ConsumedMessage<{ v: string }>[], @Ctx() context: KafkaBatchContext): Promise<void> {
     for (const { value } of batch) {
@@ -43,7 +49,8 @@ class RecordingConsumer {
 class TestModule {}
 
 /**
- * The Kafka batch transport on the real broker and Postgres: a `@EventPattern` handler gets each
+ * The Kafka batch transport on the real broker and Postgres, connected to a hybrid app as every service
+ * connects it (connectKafkaConsumers): a `@EventPattern` handler gets each
  * partition batch with its transaction; what it writes commits with the stored offset, and a batch whose
  * handler throws (plainly or with a feature error) is rolled back whole and delivered again, so every
  * message takes effect exactly once. The error mapper logs the failure with its feature code.
@@ -54,7 +61,7 @@ describe('Kafka batch transport', () => {
   const logger = createLogger('transport-test', 'error', { write: (line: string) => void logged.push(JSON.parse(line)) });
   const kafka = testKafka('transport-test', isolation.env.KAFKA_BROKERS.split(','));
   let dataSource: DataSource;
-  let app: INestMicroservice;
+  let app: INestApplication;
   const values = Array.from({ length: 20 }, (_, i) => `m-${i}`);
   /** A consumer that stopped for good: none must here, since every refusal is retried. */
   const fatal: Error[] = [];
@@ -72,9 +79,10 @@ describe('Kafka batch transport', () => {
     await producer.disconnect();
 
     const transport = new KafkaBatchTransport({ kafka, dataSource, schema: 't', prefix: isolation.topicPrefix, groups: { [TOPIC]: 'transport-test' }, logger, onFatal: (error) => fatal.push(error) });
-    app = await NestFactory.createMicroservice<CustomStrategy>(TestModule, { strategy: transport, logger: false });
-    app.useGlobalFilters(new KafkaErrorFilter(logger));
-    await app.listen();
+    app = await NestFactory.create(TestModule, new FastifyAdapter(), { logger: false });
+    connectKafkaConsumers(app, transport, logger);
+    await app.init();
+    await app.startAllMicroservices();
   });
 
   afterAll(async () => {
@@ -94,6 +102,10 @@ describe('Kafka batch transport', () => {
     // Handed over again after each failure of its batch (both may share a batch), stored once.
     expect(deliveries.get('m-7')).toBeGreaterThanOrEqual(2);
     expect(deliveries.get('m-13')).toBeGreaterThanOrEqual(2);
+  });
+
+  it("runs the modules' init hooks once, though the consumers start after the app's init", () => {
+    expect(initHooks).toBe(1);
   });
 
   it('never stops a consumer for good over failures that a retry clears', () => {

@@ -10,3 +10,4 @@ export * from './route-config';
 export * from './rate-limit.errors';
 export * from './rate-limit.plugin';
 export * from './periodic-maintenance';
+export * from './kafka-consumers.connect';

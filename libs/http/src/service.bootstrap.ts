@@ -3,7 +3,6 @@ import { type DynamicModule, Global, Module, type OnApplicationShutdown, type Pr
 import { APP_FILTER, APP_INTERCEPTOR, ModuleRef } from '@nestjs/core';
 import { NestFactory } from '@nestjs/core';
 import { UnknownElementException } from '@nestjs/core/errors/exceptions/unknown-element.exception';
-import type { CustomStrategy } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { MigrationInterface } from 'typeorm';
 import type { z } from 'zod';
@@ -11,12 +10,13 @@ import { API_KEY_REPOSITORY, type PrincipalLookup } from '@airan/auth';
 import { type CommonConfig, ConfigError, type HttpsCredentials, httpsCredentialsOf, kafkaSaslOf, loadConfig } from '@airan/config';
 import { topicNames } from '@airan/contracts';
 import { DatabaseUnavailableError, infrastructureMigration, openServiceDatabase } from '@airan/database';
-import { KafkaBatchTransport, KafkaErrorFilter, KafkaUnavailableError, TopicDriftError, connectAndProvision, createKafka } from '@airan/kafka';
+import { KafkaBatchTransport, KafkaUnavailableError, TopicDriftError, connectAndProvision, createKafka } from '@airan/kafka';
 import { type Logger, NestPinoLogger, ObservabilityController, READINESS_CHECKS, type ReadinessCheck, createLogger, initTracing, shutdownTracing } from '@airan/observability';
 import { AUTH_HTTP_STATUS, HTTP_LOGGER, HTTP_STATUS_MAPS, HttpErrorFilter, type HttpStatusMaps } from './http-error.filter';
 import { INFRA, type ServiceInfra } from './service.infra';
 import { answerClientError } from './client-error.handler';
 import { drainRefusedBodies } from './refused-body.hook';
+import { connectKafkaConsumers } from './kafka-consumers.connect';
 import { decodeContentEncoding } from './content-encoding.hook';
 import { limitJsonDepth } from './json-depth.hook';
 import { type BodyReading, MediaTypeInterceptor, readDeclaredMediaTypes } from './media-type.route';
@@ -130,7 +130,7 @@ export async function startService<S extends z.ZodTypeAny>(spec: ServiceSpec<S>,
   const groups = spec.consumerGroups?.(config);
   if (groups) {
     const transport = new KafkaBatchTransport({ kafka, dataSource, schema: spec.name, prefix: config.KAFKA_TOPIC_PREFIX, groups, logger, onFatal });
-    app.connectMicroservice<CustomStrategy>({ strategy: transport }).useGlobalFilters(new KafkaErrorFilter(logger));
+    connectKafkaConsumers(app, transport, logger);
   }
   // Every module's init and bootstrap hooks first (registry caches read, outbox relays started), then the consumers, then HTTP.
   await app.init();
