@@ -1,5 +1,6 @@
 import type { Grant } from '@airan/contracts';
-import { HISTORY_SOURCE, backfillView, historyTimeOf, readSourceEvent, reachedSeam } from './share-backfill';
+import type { ShareProduct } from '@airan/contracts';
+import { HISTORY_SOURCE, backfillView, readSourceEvent, reachedSeam } from './share-backfill';
 import { canonicalForm, shareView } from './share-view';
 
 const grant: Grant = { id: 'late', partnerId: 'kaist', products: ['cell-load', 'alerts', 'telemetry'], operatorIds: ['skt'], redact: ['tokens'], validFrom: '2026-12-01T00:00:00Z', validUntil: '2026-12-10T00:00:00Z' };
@@ -8,6 +9,13 @@ const cellLoad = (id: string, windowStart: string) => ({ schema: 'airan.cell-loa
 const at = (iso: string) => Date.parse(iso);
 const history = (id: string, windowStart: string) => ({ key: 'skt-a-c1', event: cellLoad(id, windowStart), at: at(windowStart) });
 const NONE = new Set<string>();
+
+/** The time a product read back from its topic is measured at (throws for a product rebuilt from Postgres). */
+function historyTimeOf(product: ShareProduct, event: object): number {
+  const source = HISTORY_SOURCE[product];
+  if (source.from !== 'topic') throw new Error(`${product} is not read back from its topic`);
+  return source.timeOf(event);
+}
 
 describe('backfillView', () => {
   it("gives what the grant covers within its window, redacted as the live path redacts it", () => {
@@ -34,11 +42,12 @@ describe('backfillView', () => {
   });
 
   it('rebuilds cell-load and alerts from Postgres, rollups and telemetry from their topic', () => {
-    expect(HISTORY_SOURCE).toEqual({ 'cell-load': 'postgres', alerts: 'postgres', rollups: 'topic', telemetry: 'topic' });
+    const from = Object.fromEntries(Object.entries(HISTORY_SOURCE).map(([product, source]) => [product, source.from]));
+    expect(from).toEqual({ 'cell-load': 'postgres', alerts: 'postgres', rollups: 'topic', telemetry: 'topic' });
   });
 });
 
-describe('historyTimeOf', () => {
+describe('HISTORY_SOURCE timeOf', () => {
   it("measures a rollup at its window's start and a report at its reception; NaN when the event does not say", () => {
     expect(historyTimeOf('rollups', { windowStart: '2026-12-02T00:05:00.000Z', receivedAt: 1 })).toBe(at('2026-12-02T00:05:00Z'));
     expect(historyTimeOf('telemetry', { receivedAt: 1764633600000, windowStart: '2026-12-02T00:05:00.000Z' })).toBe(1764633600000);

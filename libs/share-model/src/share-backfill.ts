@@ -7,17 +7,18 @@ import { type PilotOfSite, grantCovers, PLACEMENT_OF, shareView } from './share-
  *   read model of the alert topic (`api.alert_events`, whole payloads);
  * - `topic`: the source topic itself, as far back as its retention reaches. Postgres keeps only a rollup
  *   window's latest version, and a report's samples but not the report (its id, `receivedAt`, grouping).
+ *   `timeOf` is the time a grant's window is measured at for an event read back: a rollup's window start,
+ *   a report's reception (NaN when the event does not say). Every record is written after that time, so
+ *   none that counts lies before the first offset whose record timestamp reaches the grant's `validFrom`.
  */
-export const HISTORY_SOURCE: Readonly<Record<ShareProduct, 'postgres' | 'topic'>> = { 'cell-load': 'postgres', alerts: 'postgres', rollups: 'topic', telemetry: 'topic' };
+export type HistorySource = { readonly from: 'postgres' } | { readonly from: 'topic'; readonly timeOf: (event: object) => number };
 
-/**
- * The time a grant's window is measured at for an event read back from its topic: a rollup's window start,
- * a report's reception. Every record is written after that time, so none that counts lies before the first
- * offset whose record timestamp reaches the grant's `validFrom`. NaN when the event does not say.
- */
-export function historyTimeOf(product: 'rollups' | 'telemetry', event: object): number {
-  return product === 'rollups' ? Date.parse(String((event as Partial<RollupWindow>).windowStart)) : Number((event as Partial<TelemetryReport>).receivedAt);
-}
+export const HISTORY_SOURCE: Readonly<Record<ShareProduct, HistorySource>> = {
+  'cell-load': { from: 'postgres' },
+  alerts: { from: 'postgres' },
+  rollups: { from: 'topic', timeOf: (event) => Date.parse(String((event as Partial<RollupWindow>).windowStart)) },
+  telemetry: { from: 'topic', timeOf: (event) => Number((event as Partial<TelemetryReport>).receivedAt) },
+};
 
 /** A source message read as an event, or why it is not shared: it is no JSON object, or has a schema this build does not read. */
 export type SourceEvent = { readonly event: object } | { readonly skipped: 'unreadable' } | { readonly skipped: 'unknown-schema'; readonly schema: string };

@@ -4,7 +4,7 @@ import { faultPoint } from '@airan/config';
 import { INFRA, type ServiceInfra } from '@airan/http';
 import { RegistryCache } from '@airan/kafka';
 import { counter } from '@airan/observability';
-import { HISTORY_SOURCE, type HistoryEvent, backfillView, historyTimeOf, readSourceEvent, reachedSeam } from '@airan/share-model';
+import { HISTORY_SOURCE, type HistoryEvent, backfillView, readSourceEvent, reachedSeam } from '@airan/share-model';
 import type { ShareConfig } from '../share.config';
 import { SOURCE_TOPIC } from '../share.products';
 import { type BackfillCopy, BackfillProgressRepository } from './backfill-progress.repository';
@@ -56,7 +56,8 @@ export class GrantBackfillUseCase {
   private async backfill(grant: Grant, others: readonly Grant[], product: ShareProduct, alreadyWritten: number): Promise<void> {
     const topic = this.infra.topics[SOURCE_TOPIC[product]];
     const seam = await this.positions.committed(topic);
-    const history = HISTORY_SOURCE[product] === 'topic' ? await this.fromTopic(topic, seam, product as 'rollups' | 'telemetry', grant) : await this.fromPostgres(topic, seam, product, grant);
+    const source = HISTORY_SOURCE[product];
+    const history = source.from === 'topic' ? await this.fromTopic(topic, seam, source.timeOf, grant) : await this.fromPostgres(topic, seam, product, grant);
     try {
       // Events published from the seam on are the live path's, even when history holds them.
       const live = await this.positions.idsBetween(topic, seam, await this.positions.ends(topic));
@@ -107,13 +108,13 @@ export class GrantBackfillUseCase {
    * grant's `validFrom` (no event that counts was written earlier), in the same order on every run, so a
    * resumed backfill skips exactly what it committed. Unreadable events are skipped, as the live path skips them.
    */
-  private async fromTopic(topic: string, seam: Positions, product: 'rollups' | 'telemetry', grant: Grant): Promise<History> {
+  private async fromTopic(topic: string, seam: Positions, timeOf: (event: object) => number, grant: Grant): Promise<History> {
     const from = await this.positions.writtenFrom(topic, Date.parse(grant.validFrom));
     const messages = this.positions.messagesBetween(topic, from, seam);
     async function* events(): AsyncGenerator<HistoryEvent> {
       for await (const message of messages) {
         const read = readSourceEvent(message.value);
-        if ('event' in read) yield { key: message.key?.toString('utf8') ?? null, event: read.event, at: historyTimeOf(product, read.event) };
+        if ('event' in read) yield { key: message.key?.toString('utf8') ?? null, event: read.event, at: timeOf(read.event) };
       }
     }
     return { events: events(), close: async () => void (await messages.return(undefined)) };
