@@ -71,14 +71,25 @@ export class SourcePositionsRepository {
     }
   }
 
-  /** The ids of the events from `from` up to (not including) `to` in each partition. */
+  /** The ids of the events from `from` up to (not including) `to` in each partition, every partition fetched at once (no order is needed). */
   async idsBetween(topic: string, from: Positions, to: Positions): Promise<Set<string>> {
     const ids = new Set<string>();
-    for await (const m of this.messagesBetween(topic, from, to)) {
-      const id = m.value === null ? undefined : idOf(m.value);
-      if (id !== undefined) ids.add(id);
+    const before = (partition: number, offset: number) => offset < (to.get(partition) ?? 0);
+    const fetcher = await TopicFetcher.open(this.infra.kafka, topic);
+    try {
+      let at = new Map([...from].filter(([partition, offset]) => before(partition, offset)));
+      while (at.size > 0) {
+        const { messages, next } = await fetcher.fetch(at, { maxWaitMs: 100, maxBytes: 8 << 20 });
+        for (const m of messages) {
+          const id = m.value === null || !before(m.partition, m.offset) ? undefined : idOf(m.value);
+          if (id !== undefined) ids.add(id);
+        }
+        at = new Map([...next].filter(([partition, offset]) => before(partition, offset)));
+      }
+      return ids;
+    } finally {
+      await fetcher.close();
     }
-    return ids;
   }
 }
 
