@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import type { Admin } from 'kafkajs';
+import { type DataSource, OutboxRepository, infrastructureMigration, openServiceDatabase } from '@airan/database';
+import { OutboxRelay } from '@airan/kafka';
+import { createLogger } from '@airan/observability';
+import { readTopicToEnd } from './support/kafka-test-tools';
+import { dropDatabase, eventually, isolate } from './support/stack';
+import { testKafka } from './support/test-kafka';
+
+const SCHEMA = 'relaytest';
+const BATCH = 100;
+
+/**
+ * The outbox relay against the real broker and Postgres: it pipelines its batches (the next is claimed
+ * while one is on its way), yet every key's events reach Kafka once each, in the order they were added,
+ * and a batch Kafka refuses stops everything behind it until it goes through.
+ */
+describe('OutboxRelay, pipelined', () => {
+  const isolation = isolate();
+  const kafka = testKafka('outbox-relay-test', isolation.env.KAFKA_BROKERS.split(','));
+  const outbox = new OutboxRepository(SCHEMA);
+  const failures: string[] = [];
+  const logger = createLogger('outbox-relay-test', 'warn');
+  let dataSource: DataSource;
+  let admin: Admin;
+  let relay: OutboxRelay | undefined;
+
+  beforeAll(async () => {
+    dataSource = await openServiceDatabase({ url: isolation.databaseUrl, schema: SCHEMA, migrations: [infrastructureMigration(SCHEMA)] });
+    admin = kafka.admin();
+    await admin.connect();
+    logger.warn = ((fields: { err?: string }) => void failures.push(String(fields.err))) as typeof logger.warn;
+  });
+
+  afterEach(async () => {
+    await relay?.onModuleDestroy();
+    relay = undefined;
+  });
+
+  afterAll(async () => {
+    await admin.disconnect();
+    await dataSource.destroy();
+    await dropDatabase(isolation);
+  });
+
+  async function topic(name: string, numPartitions: number, configEntries: Array<{ name: string; value: string }> = []): Promise<string> {
+    const full = `${isolation.topicPrefix}airan.relay-test.${name}.v1`;
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: full, numPartitions, configEntries }] });
+    return full;
+  }
+
+  /** Adds events in transactions of `perTransaction`, as services do; values say their key and place in the key's sequence. */
+  async function add(target: string, values: ReadonlyArray<{ key: string; n: number; pad?: string }>, perTransaction = 250): Promise<void> {
+    for (let i = 0; i < values.length; i += perTransaction) {
+      await dataSource.transaction((tx) =>
+        outbox.add(tx, values.slice(i, i + perTransaction).map((value) => ({ eventId: randomUUID(), topic: target, key: value.key, value, headers: {} }))),
+      );
+    }
+  }
+
+  const pending = async () => Number((await dataSource.query(`SELECT count(*) AS n FROM "${SCHEMA}".outbox WHERE published_at IS NULL`))[0].n);
+  const allPublished = () =>
+    eventually(async () => {
+      const left = await pending();
+      if (left > 0) throw new Error(`${left} events not published yet`);
+    });
+
+  async function startRelay(): Promise<OutboxRelay> {
+    relay = new OutboxRelay(kafka, dataSource, outbox, logger, BATCH);
+    await relay.onApplicationBootstrap();
+    return relay;
+  }
+
+  it("publishes 3,000 events of 30 keys in batches of 100: each once, each key's in order, all marked published", async () => {
+    const target = await topic('ordered', 3);
+    const values = Array.from({ length: 3000 }, (_, i) => ({ key: `cell-${i % 30}`, n: Math.floor(i / 30) }));
+    await add(target, values);
+    await startRelay();
+    await allPublished();
+
+    const stored = await readTopicToEnd<{ key: string; n: number }>(target);
+    expect(stored).toHaveLength(3000);
+    const byKey = new Map<string, number[]>();
+    for (const m of stored) {
+      expect(m.key).toBe(m.value.key);
+      byKey.set(m.value.key, [...(byKey.get(m.value.key) ?? []), m.value.n]);
+    }
+    expect(byKey.size).toBe(30);
+    for (const ns of byKey.values()) expect(ns).toEqual(Array.from({ length: 100 }, (_, n) => n));
+  });
+
+  it('sends nothing behind a batch Kafka refuses, and everything once, in order, when it goes through', async () => {
+    // One partition: a batch is refused whole. A batch of 100 small events (about 4.5 KB) fits in 8,000 bytes; the one with a 6 KB event does not.
+    const target = await topic('refused', 1, [{ name: 'max.message.bytes', value: '8000' }]);
+    const values = Array.from({ length: 1000 }, (_, n) => ({ key: 'site-a', n, ...(n === 550 ? { pad: 'x'.repeat(6000) } : {}) }));
+    await add(target, values);
+    failures.length = 0;
+    await startRelay();
+    // The sixth batch (events 500–599) fails; batches claimed behind it while it was sent must not go out.
+    await eventually(async () => {
+      if (failures.length < 2) throw new Error(`${failures.length} failed passes so far`);
+    });
+    expect(failures.join('\n')).toMatch(/larger than the max message size/);
+    expect((await readTopicToEnd<{ n: number }>(target)).map((m) => m.value.n)).toEqual(Array.from({ length: 500 }, (_, n) => n));
+    expect(await pending()).toBe(500);
+
+    await admin.alterConfigs({ validateOnly: false, resources: [{ type: 2, name: target, configEntries: [{ name: 'max.message.bytes', value: '1048588' }] }] });
+    await allPublished();
+    expect((await readTopicToEnd<{ n: number }>(target)).map((m) => m.value.n)).toEqual(Array.from({ length: 1000 }, (_, n) => n));
+  });
+});
