@@ -8,7 +8,7 @@
  *   BENCH_BATCH        records per native batch (default 500)
  *   BENCH_VES_BATCH    events per VES eventBatch (default 100)
  *   BENCH_CELLS        active cells in the load phase, all registered with a GPU node per 10 (default 100000)
- *   BENCH_PHASES       comma-separated phases to run, in this order: ingest, kafka, load, pipeline, alerts, exports, share, console
+ *   BENCH_PHASES       comma-separated phases to run, in this order: ingest, kafka, load, relay, pipeline, alerts, exports, share, console
  *                      (default all; e.g. BENCH_PHASES=alerts runs the alert-latency phase alone)
  *
  * Load service alone (load.bench.ts; docs/performance.md "Load service"): the rate it holds with lag not
@@ -21,6 +21,11 @@
  *   BENCH_LOAD_TOLERANCE  a step holds when lag and outbox grow by at most this share of the rate per second (default 0.03)
  *   BENCH_LOAD_MAX_STEPS  at most this many steps (default 12)
  *   BENCH_ROUNDS          windows per cell in drain mode (default 3)
+ *
+ * Outbox relay (relay.bench.ts; docs/performance.md "Outbox relay"): a tick's windows closing at once, added to
+ * load's outbox in one transaction; time from the commit until they are on Kafka.
+ *   BENCH_RELAY_EVENTS  events per transaction (default 5000)
+ *   BENCH_RELAY_ROUNDS  transactions, one after the other is published (default 20)
  *
  * Whole pipeline (pipeline.bench.ts; docs/performance.md "Pipeline"): ingest, load, alerting and api
  * driven with the site simulator's generator, event time = wall time, windows closing continuously;
@@ -76,6 +81,7 @@ import { benchAlerts } from './alerts.bench';
 import { kafkaProducerPerf } from './kafka-perf.bench';
 import { type LoadBenchResult, type LoadRateResult, type RateBenchOptions, benchLoad, benchLoadRate } from './load.bench';
 import { type PipelineBenchOptions, type PipelineResult, benchPipeline } from './pipeline.bench';
+import { type RelayBenchResult, benchRelay, relayTable } from './relay.bench';
 import { type ExportBenchResult, benchExports, exportsTable } from './exports.bench';
 import { type ShareBenchResult, benchShare, shareTable } from './share.bench';
 import { type ConsoleBenchResult, benchConsole, consoleTable } from './console.bench';
@@ -98,7 +104,8 @@ const LOAD_RATE: RateBenchOptions = {
 };
 const EXPORT_ROWS = Number(process.env.BENCH_EXPORT_ROWS ?? 1_000_000);
 const SHARE_EVENTS = Number(process.env.BENCH_SHARE_EVENTS ?? 200_000);
-const ALL_PHASES = ['ingest', 'kafka', 'load', 'pipeline', 'alerts', 'exports', 'share', 'console'];
+const RELAY = { events: Number(process.env.BENCH_RELAY_EVENTS ?? 5000), rounds: Number(process.env.BENCH_RELAY_ROUNDS ?? 20) };
+const ALL_PHASES = ['ingest', 'kafka', 'load', 'relay', 'pipeline', 'alerts', 'exports', 'share', 'console'];
 const PHASES = new Set((process.env.BENCH_PHASES ?? ALL_PHASES.join(',')).split(',').map((p) => p.trim()).filter(Boolean));
 const ALERTS = {
   crossings: Number(process.env.BENCH_ALERT_CROSSINGS ?? 20),
@@ -237,6 +244,11 @@ async function main(): Promise<void> {
     });
     process.stderr.write('\n');
   }
+  let relayed: RelayBenchResult | undefined;
+  if (PHASES.has('relay')) {
+    relayed = await benchRelay(RELAY, (done) => process.stderr.write(`\r${'outbox relay'.padEnd(22)} [${bar(done)}]`));
+    process.stderr.write('\n');
+  }
   let pipeline: PipelineResult | undefined;
   if (PHASES.has('pipeline')) {
     let current = '';
@@ -272,7 +284,7 @@ async function main(): Promise<void> {
     consoled = await benchConsole(CONSOLE, (step, done) => process.stderr.write(`\r${'console'.padEnd(22)} [${bar(done)}] ${step.padEnd(30)}`));
     process.stderr.write('\n');
   }
-  report(results, { load, loadRate }, kafka, alerts, pipeline, exported, shared, consoled);
+  report(results, { load, loadRate }, kafka, alerts, pipeline, exported, shared, consoled, relayed);
 }
 
 const bar = (done: number) => '#'.repeat(Math.round(Math.min(1, Math.max(0, done)) * 30)).padEnd(30, '.');
@@ -308,12 +320,13 @@ function report(
   exported?: ExportBenchResult,
   shared?: ShareBenchResult,
   consoled?: ConsoleBenchResult,
+  relayed?: RelayBenchResult,
 ): void {
   const dir = join(__dirname, '../../../bench-results');
   mkdirSync(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const meta = { at: new Date().toISOString(), phases: [...PHASES], seconds: SECONDS, concurrency: CONCURRENCY, batch: BATCH, node: process.version };
-  writeFileSync(join(dir, `bench-${stamp}.json`), JSON.stringify({ meta, results, load, loadRate, kafka, pipeline, alerts, exports: exported, share: shared, console: consoled }, null, 2));
+  writeFileSync(join(dir, `bench-${stamp}.json`), JSON.stringify({ meta, results, load, loadRate, kafka, relay: relayed, pipeline, alerts, exports: exported, share: shared, console: consoled }, null, 2));
   const sections: string[] = [];
   if (results.length > 0) {
     const rows = results.map((r) => `| ${r.phase} | ${r.requests} | ${Math.round(r.recordsPerSec).toLocaleString('en')} | ${r.p50Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} | ${r.failures} |`);
@@ -333,6 +346,7 @@ function report(
     );
   }
   if (loadRate) sections.push(loadRateTable(loadRate));
+  if (relayed) sections.push(relayTable(relayed));
   if (pipeline) sections.push(pipelineTable(pipeline, kafka));
   if (alerts) sections.push(alertTable(alerts));
   if (exported) sections.push(exportsTable(exported));

@@ -79,14 +79,21 @@ export async function windowLatencies(
     return lo < c.ticks.length ? { answered: c.answered[lo], sent: c.sent[lo] } : undefined;
   };
 
-  const rows: Array<{ cell_id: string; site_id: string; start_ms: string; end_ms: string; revision: number; closed_ms: string }> = (
-    await db.query(`SELECT cell_id, site_id, extract(epoch FROM window_start) * 1000 AS start_ms, extract(epoch FROM window_end) * 1000 AS end_ms, revision, extract(epoch FROM closed_at) * 1000 AS closed_ms FROM load.cell_windows`)
+  // The outbox row's published_at is the start of the relay's claim: it splits closed_at → Kafka into load's side and the relay's.
+  const rows: Array<{ cell_id: string; site_id: string; start_ms: string; end_ms: string; revision: number; closed_ms: string; claimed_ms: string | null }> = (
+    await db.query(
+      `SELECT w.cell_id, w.site_id, extract(epoch FROM w.window_start) * 1000 AS start_ms, extract(epoch FROM w.window_end) * 1000 AS end_ms, w.revision,
+         extract(epoch FROM w.closed_at) * 1000 AS closed_ms, extract(epoch FROM o.published_at) * 1000 AS claimed_ms
+       FROM load.cell_windows w LEFT JOIN load.outbox o ON o.event_id = w.event_id`,
+    )
   ).rows;
   const kafkaTimes = await firstEmissions(kafka, cellLoadTopic);
   const toPostgres: number[] = [];
   const toKafka: number[] = [];
   const fromSend: number[] = [];
   const kafkaAfterPostgres: number[] = [];
+  const claimedAfterPostgres: number[] = [];
+  const kafkaAfterClaim: number[] = [];
   const fromWindowEnd: number[] = [];
   let measuredWindows = 0;
   for (const r of rows) {
@@ -102,6 +109,9 @@ export async function windowLatencies(
     fromSend.push(closedAt - close.sent);
     fromWindowEnd.push(closedAt - Number(r.end_ms));
     if (kafkaAt !== undefined) kafkaAfterPostgres.push(kafkaAt - closedAt);
+    if (r.claimed_ms === null) continue;
+    claimedAfterPostgres.push(Number(r.claimed_ms) - closedAt);
+    if (kafkaAt !== undefined) kafkaAfterClaim.push(kafkaAt - Number(r.claimed_ms));
   }
   return {
     measured: measuredWindows,
@@ -112,6 +122,8 @@ export async function windowLatencies(
     also: [
       figures('closing request sent → load.cell_windows.closed_at', fromSend),
       figures('closed_at → Kafka timestamp on airan.cell-load.v1', kafkaAfterPostgres),
+      figures("closed_at → the relay's claim (load.outbox.published_at)", claimedAfterPostgres),
+      figures("the relay's claim → Kafka timestamp", kafkaAfterClaim),
       figures('window end (event time = wall time) → closed_at', fromWindowEnd),
     ],
   };
@@ -162,7 +174,7 @@ function trend(consumer: string, series: number[], tolerance: number): ConsumerL
 }
 
 /** Kafka timestamp (CreateTime, set by load's outbox relay) of each window's revision-0 event, keyed `cellId|windowStart`. */
-async function firstEmissions(kafka: Kafka, topic: string): Promise<Map<string, number>> {
+export async function firstEmissions(kafka: Kafka, topic: string): Promise<Map<string, number>> {
   const admin = kafka.admin();
   await admin.connect();
   const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
