@@ -416,6 +416,9 @@ function pipelineTable(p: PipelineResult, kafka: { recordsPerSec: number } | und
     '|---|---|---|---|---|',
     ...windowRows,
     '',
+    `Load's batch transactions, wall ms by step per 1,000 windows closed (whole run, summed over the partitions applied in parallel): ` +
+      Object.entries(p.loadSteps).sort(([, a], [, b]) => b - a).map(([step, s]) => `${step} ${fixed((s * 1e6) / Math.max(1, p.windows.closed), 0)}`).join(', '),
+    '',
     '| process | CPU s | % of one core | CPU s per million records | peak RSS MB |',
     '|---|---|---|---|---|',
     ...p.services.map((s) => `| ${s.name}${s.note ? ` (${s.note})` : ''} | ${fixed(s.cpuSeconds, 1)} | ${fixed(s.cpuPercent, 0)} | ${fixed(s.cpuSecondsPerMillionRecords, 1)} | ${s.peakRssMb === undefined ? '–' : fixed(s.peakRssMb, 0)} |`),

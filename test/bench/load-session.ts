@@ -5,6 +5,7 @@ import { Client } from 'pg';
 import { type TopicNames, topicNames } from '@airan/contracts';
 import { ensureTopics } from '@airan/kafka';
 import { deleteTopics } from '../support/kafka-test-tools';
+import { metricByLabel } from '../support/metrics';
 import { ServiceProcess } from '../support/service-process';
 import { type Isolation, dropDatabase, isolate } from '../support/stack';
 import { BackendWatch } from './backend-watch';
@@ -202,11 +203,8 @@ export class LoadBenchSession {
   }
 
   /** A counter of the load service's /metrics by its only label. */
-  async metric(name: string): Promise<Record<string, number>> {
-    const text = await (await fetch(`${this.load.url}/metrics`)).text();
-    const out: Record<string, number> = {};
-    for (const m of text.matchAll(new RegExp(`^${name}\\{[a-z_]+="([^"]+)"\\} ([\\d.e+-]+)$`, 'gm'))) out[m[1]] = Number(m[2]);
-    return out;
+  metric(name: string): Promise<Record<string, number>> {
+    return metricByLabel(this.load.url, name);
   }
 
   alive(): void {

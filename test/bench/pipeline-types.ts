@@ -107,6 +107,8 @@ export interface PipelineResult {
     readonly also: LatencyFigures[];
   };
   readonly alertEvents: number;
+  /** Wall seconds of load's batch transactions by step over the whole run (`airan_load_step_seconds_total`), summed over the partitions applied in parallel. */
+  readonly loadSteps: Readonly<Record<string, number>>;
   readonly services: ServiceUsage[];
   /** The whole machine over the measured interval (/proc/stat): how busy its cores were, and how much of that was not this run's processes. */
   readonly machine: { readonly cores: number; readonly busyPercent: number; readonly iowaitPercent: number; readonly busyCores: number; readonly thisRunCores: number; readonly otherCores: number };

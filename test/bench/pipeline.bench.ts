@@ -26,7 +26,7 @@ import { testKafka } from '../support/test-kafka';
 import { Client } from 'pg';
 import { topicNames } from '@airan/contracts';
 import { deleteTopics } from '../support/kafka-test-tools';
-import { metricTotal } from '../support/metrics';
+import { metricByLabel, metricTotal } from '../support/metrics';
 import { ServiceProcess } from '../support/service-process';
 import { dropDatabase, isolate } from '../support/stack';
 import { figures, sleep } from './alert-common';
@@ -141,6 +141,7 @@ export async function benchPipeline(options: PipelineBenchOptions, progress: Pip
     const stillOpen = Number((await db.query('SELECT count(*)::int AS n FROM load.open_windows')).rows[0].n);
     const tooLateSamples = await metricTotal(load.url, 'airan_load_too_late_samples_total');
     const alertEvents = await endOf(topics.alerts);
+    const loadSteps = await metricByLabel(load.url, 'airan_load_step_seconds_total');
 
     const { services: servicesUsage, machine } = usageOver({ named, postgres }, start, end, acceptedRecords);
 
@@ -184,6 +185,7 @@ export async function benchPipeline(options: PipelineBenchOptions, progress: Pip
         also: windows.also,
       },
       alertEvents,
+      loadSteps,
       services: servicesUsage,
       machine,
       notes,
