@@ -11,11 +11,11 @@ const SCHEMA = 'relaytest';
 const BATCH = 100;
 
 /**
- * The outbox relay against the real broker and Postgres: it pipelines its batches (the next is claimed
- * while one is on its way), yet every key's events reach Kafka once each, in the order they were added,
- * and a batch Kafka refuses stops everything behind it until it goes through.
+ * The outbox relay against the real broker and Postgres: every key's events reach Kafka once each, in the
+ * order they were added, and a batch Kafka refuses stops everything behind it until it goes through. Any
+ * change to how the relay overlaps its batches must keep both.
  */
-describe('OutboxRelay, pipelined', () => {
+describe('OutboxRelay', () => {
   const isolation = isolate();
   const kafka = testKafka('outbox-relay-test', isolation.env.KAFKA_BROKERS.split(','));
   const outbox = new OutboxRepository(SCHEMA);
@@ -96,7 +96,7 @@ describe('OutboxRelay, pipelined', () => {
     await add(target, values);
     failures.length = 0;
     await startRelay();
-    // The sixth batch (events 500–599) fails; batches claimed behind it while it was sent must not go out.
+    // The sixth batch (events 500–599) fails; nothing behind it may go out.
     await eventually(async () => {
       if (failures.length < 2) throw new Error(`${failures.length} failed passes so far`);
     });

@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 export interface OutboxEvent {
   readonly eventId: string;
@@ -50,76 +50,26 @@ export class OutboxRepository {
   }
 
   /**
-   * Claims up to `limit` unpublished rows in order, in a transaction of their own that keeps them locked
-   * until the claim is marked published (then committed) or released. A claim made while others are held
-   * skips their rows (SKIP LOCKED), so successive claims take successive rows. A crash before the commit
-   * leaves them unpublished: delivered at least once, consumers de-duplicate by event id.
+   * Claims up to `limit` unpublished rows in order, hands them to `publish`, and marks them published
+   * in the same transaction. A crash before the commit leaves them unpublished: delivered at least once,
+   * consumers de-duplicate by event id.
    */
-  async claimPending(dataSource: DataSource, limit: number): Promise<OutboxClaim> {
-    const runner = dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      await runner.startTransaction();
-      const rows: PendingOutboxRow[] = await runner.query(
+  async publishPending(dataSource: DataSource, limit: number, publish: (rows: PendingOutboxRow[]) => Promise<void>): Promise<number> {
+    return dataSource.transaction(async (tx) => {
+      const rows: PendingOutboxRow[] = await tx.query(
         `SELECT seq, topic, key, value, headers FROM "${this.schema}".outbox
          WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [limit],
       );
-      return new HeldClaim(runner, this.schema, rows);
-    } catch (error) {
-      await new HeldClaim(runner, this.schema, []).release();
-      throw error;
-    }
+      if (rows.length === 0) return 0;
+      await publish(rows);
+      await tx.query(`UPDATE "${this.schema}".outbox SET published_at = now() WHERE seq = ANY($1::bigint[])`, [rows.map((r) => r.seq)]);
+      return rows.length;
+    });
   }
 
   /** Forgets published events after a while: they stay for inspection, not forever. */
   async prunePublished(dataSource: DataSource, olderThanMs: number): Promise<void> {
     await dataSource.query(`DELETE FROM "${this.schema}".outbox WHERE published_at < now() - $1 * interval '1 millisecond'`, [olderThanMs]);
-  }
-}
-
-/** Unpublished rows held by one transaction: marked published, or released for a later claim. */
-export interface OutboxClaim {
-  readonly rows: readonly PendingOutboxRow[];
-  /** Marks the rows published and commits. */
-  markPublished(): Promise<void>;
-  /** Rolls back: the rows stay unpublished. Harmless after markPublished or a failure. */
-  release(): Promise<void>;
-}
-
-class HeldClaim implements OutboxClaim {
-  private open = true;
-
-  constructor(
-    private readonly runner: QueryRunner,
-    private readonly schema: string,
-    readonly rows: readonly PendingOutboxRow[],
-  ) {}
-
-  async markPublished(): Promise<void> {
-    try {
-      if (this.rows.length > 0) await this.runner.query(`UPDATE "${this.schema}".outbox SET published_at = now() WHERE seq = ANY($1::bigint[])`, [this.rows.map((r) => r.seq)]);
-      await this.runner.commitTransaction();
-    } catch (error) {
-      await this.release();
-      throw error;
-    }
-    await this.close();
-  }
-
-  async release(): Promise<void> {
-    if (!this.open) return;
-    try {
-      // A connection left in a transaction must not go back to the pool.
-      if (this.runner.isTransactionActive) await this.runner.rollbackTransaction().catch(() => undefined);
-    } finally {
-      await this.close();
-    }
-  }
-
-  private async close(): Promise<void> {
-    if (!this.open) return;
-    this.open = false;
-    await this.runner.release();
   }
 }
