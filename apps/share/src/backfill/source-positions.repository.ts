@@ -57,15 +57,7 @@ export class SourcePositionsRepository {
   async *messagesBetween(topic: string, from: Positions, to: Positions): AsyncGenerator<FetchedMessage> {
     const fetcher = await TopicFetcher.open(this.infra.kafka, topic);
     try {
-      for (const [partition, start] of [...from].sort(([a], [b]) => a - b)) {
-        const end = to.get(partition) ?? 0;
-        let at = start;
-        while (at < end) {
-          const { messages, next } = await fetcher.fetch(new Map([[partition, at]]), { maxWaitMs: 100, maxBytes: 8 << 20 });
-          for (const m of messages) if (m.offset < end) yield m;
-          at = next.get(partition)!;
-        }
-      }
+      for (const [partition, start] of [...from].sort(([a], [b]) => a - b)) yield* fetchRange(fetcher, new Map([[partition, start]]), to);
     } finally {
       await fetcher.close();
     }
@@ -74,22 +66,27 @@ export class SourcePositionsRepository {
   /** The ids of the events from `from` up to (not including) `to` in each partition, every partition fetched at once (no order is needed). */
   async idsBetween(topic: string, from: Positions, to: Positions): Promise<Set<string>> {
     const ids = new Set<string>();
-    const before = (partition: number, offset: number) => offset < (to.get(partition) ?? 0);
     const fetcher = await TopicFetcher.open(this.infra.kafka, topic);
     try {
-      let at = new Map([...from].filter(([partition, offset]) => before(partition, offset)));
-      while (at.size > 0) {
-        const { messages, next } = await fetcher.fetch(at, { maxWaitMs: 100, maxBytes: 8 << 20 });
-        for (const m of messages) {
-          const id = m.value === null || !before(m.partition, m.offset) ? undefined : idOf(m.value);
-          if (id !== undefined) ids.add(id);
-        }
-        at = new Map([...next].filter(([partition, offset]) => before(partition, offset)));
+      for await (const m of fetchRange(fetcher, from, to)) {
+        const id = m.value === null ? undefined : idOf(m.value);
+        if (id !== undefined) ids.add(id);
       }
       return ids;
     } finally {
       await fetcher.close();
     }
+  }
+}
+
+/** The messages of the partitions named in `from`, up to (not including) `to`, those partitions fetched together. */
+async function* fetchRange(fetcher: TopicFetcher, from: Positions, to: Positions): AsyncGenerator<FetchedMessage> {
+  const before = (partition: number, offset: number) => offset < (to.get(partition) ?? 0);
+  let at = new Map([...from].filter(([partition, offset]) => before(partition, offset)));
+  while (at.size > 0) {
+    const { messages, next } = await fetcher.fetch(at, { maxWaitMs: 100, maxBytes: 8 << 20 });
+    for (const m of messages) if (before(m.partition, m.offset)) yield m;
+    at = new Map([...next].filter(([partition, offset]) => before(partition, offset)));
   }
 }
 
