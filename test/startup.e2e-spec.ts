@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { ServiceProcess } from './support/service-process';
 import { freePort, isolate } from './support/stack';
 
@@ -61,5 +62,30 @@ describe('start-up fails fast and says why', () => {
     expect(code).toBe(1);
     expect(stderr).toContain(named);
     expect(stderr).toContain('skt=<key>,kt=<key>,lguplus=<key>');
+  });
+});
+
+describe('replicas starting together on a new database', () => {
+  const isolation = isolate();
+  const replicas: ServiceProcess[] = [];
+
+  afterAll(() => Promise.all(replicas.map((r) => r.stop())));
+
+  // Three of each at once, as an orchestrator starts a scaled deployment: each creates its schema and applies
+  // its migrations, and none may die of another doing the same at the same instant.
+  it('all get ready, and each migration is applied once', async () => {
+    replicas.push(...(['alerting', 'load'] as const).flatMap((app) => [1, 2, 3].map(() => ServiceProcess.spawn(app, isolation.env))));
+    await Promise.all(replicas.map((r) => r.waitReady()));
+    const db = new Client({ connectionString: isolation.databaseUrl });
+    await db.connect();
+    try {
+      for (const schema of ['alerting', 'load']) {
+        const { rows } = await db.query(`SELECT name, count(*)::int AS n FROM "${schema}".migrations GROUP BY name`);
+        expect(rows.length).toBeGreaterThan(0);
+        expect(rows.filter((r) => r.n !== 1)).toEqual([]);
+      }
+    } finally {
+      await db.end();
+    }
   });
 });

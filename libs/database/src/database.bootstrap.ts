@@ -69,7 +69,27 @@ export async function openServiceDatabase(options: ServiceDatabaseOptions): Prom
   } catch (error) {
     throw new DatabaseUnavailableError(describeDatabaseUrl(options.url).address, error);
   }
-  await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
-  await dataSource.runMigrations();
+  await migrateAlone(dataSource, options.schema);
   return dataSource;
+}
+
+/**
+ * Creates the schema and applies pending migrations while holding a session advisory lock named after the
+ * schema, so that replicas starting together take turns: unguarded, two of them create the schema or the
+ * migrations table at the same instant and one dies on a duplicate-key error from the catalog. The lock is
+ * held on a connection of its own; the migrations run on others from the pool, and the last to get the
+ * lock finds nothing pending.
+ */
+async function migrateAlone(dataSource: DataSource, schema: string): Promise<void> {
+  const lock = dataSource.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock(hashtext($1))', [`airan-migrations:${schema}`]);
+    await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    await dataSource.runMigrations();
+  } finally {
+    // Ending the session releases the lock too; unlocking first hands it over without waiting for that.
+    await lock.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
+    await lock.release();
+  }
 }
