@@ -44,6 +44,8 @@
  *   BENCH_PIPE_REGISTER_CELLS 1 (default): cells beyond the demo fleet are registered; 0: load's default allocation
  *   BENCH_PIPE_SEED           generator seed (default 1)
  *   BENCH_PIPE_DRAIN_SECONDS  how long to wait after the last tick for load and alerting to catch up (default 300)
+ *   BENCH_PIPE_LOAD_INSTANCES load processes in one consumer group (default 1)
+ *   BENCH_PIPE_ALERTING_INSTANCES alerting processes in one consumer group (default 1)
  *
  * Alert latency (alerts.bench.ts, prometheus.bench.ts; docs/performance.md "Alert latency"): threshold
  * crossings one at a time, latency up to the webhook receiver, airan against Prometheus + Alertmanager.
@@ -139,6 +141,8 @@ const PIPELINE: PipelineBenchOptions = {
   registerCells: (process.env.BENCH_PIPE_REGISTER_CELLS ?? '1') !== '0',
   seed: Number(process.env.BENCH_PIPE_SEED ?? 1),
   drainTimeoutSeconds: Number(process.env.BENCH_PIPE_DRAIN_SECONDS ?? 300),
+  loadInstances: Number(process.env.BENCH_PIPE_LOAD_INSTANCES ?? 1),
+  alertingInstances: Number(process.env.BENCH_PIPE_ALERTING_INSTANCES ?? 1),
 };
 
 interface PhaseResult {

@@ -47,9 +47,13 @@ export function lagProbe(admin: Admin, db: Client, topics: { readonly telemetry:
   return { endOf, readLag };
 }
 
-/** CPU: the four services, Postgres backends connected to this run's database, the broker (shared), the bench itself. */
+/** CPU: the services (instances of one app numbered), Postgres backends connected to this run's database, the broker (shared), the bench itself. */
 export async function cpuProbe(services: readonly ServiceProcess[], db: Client) {
-  const named: Array<[string, number]> = services.map((s) => [s.app, s.pid]);
+  const instancesOf = (app: string) => services.filter((s) => s.app === app);
+  const named: Array<[string, number]> = services.map((s) => {
+    const peers = instancesOf(s.app);
+    return [peers.length > 1 ? `${s.app} ${peers.indexOf(s) + 1}` : s.app, s.pid];
+  });
   const broker = await brokerPid();
   if (broker !== undefined) named.push(['kafka broker', broker]);
   // Postgres backends come and go with the services' pools: each is followed from its first reading

@@ -21,6 +21,9 @@ export interface PipelineBenchOptions {
   readonly registerCells: boolean;
   /** How long to wait, after the last tick, for load and alerting to apply everything. */
   readonly drainTimeoutSeconds: number;
+  /** load and alerting processes, each set in one consumer group sharing the topics' partitions. */
+  readonly loadInstances: number;
+  readonly alertingInstances: number;
 }
 
 export type PipelineProgress = (phase: string, done: number, text: string) => void;

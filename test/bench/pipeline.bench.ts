@@ -58,21 +58,17 @@ export async function benchPipeline(options: PipelineBenchOptions, progress: Pip
   const db = new Client({ connectionString: isolation.databaseUrl });
   let dbOpen = false;
   try {
-    progress(`${label}: starting`, 0, 'ingest, load, alerting, api');
-    const alerting = await ServiceProcess.start('alerting', env);
-    services.push(alerting);
-    const api = await ServiceProcess.start('api', { ...env, API_ALERTING_URL: alerting.url });
+    progress(`${label}: starting`, 0, `ingest, ${o.loadInstances} × load, ${o.alertingInstances} × alerting, api`);
+    const alertings = await times(o.alertingInstances, () => ServiceProcess.start('alerting', env));
+    services.push(...alertings);
+    const api = await ServiceProcess.start('api', { ...env, API_ALERTING_URL: alertings[0].url });
     services.push(api);
-    const [ingest, load] = await Promise.all([
+    const loadEnv = { ...env, LOAD_WINDOW_MS: String(o.windowMs), LOAD_OUT_OF_ORDER_MS: String(o.outOfOrderMs), LOAD_ALLOWED_LATENESS_MS: String(10 * o.windowMs) };
+    const [ingest, loads] = await Promise.all([
       ServiceProcess.start('ingest', { ...env, INGEST_MAX_RECORDS: String(Math.max(5000, o.recordsPerRequest)) }),
-      ServiceProcess.start('load', {
-        ...env,
-        LOAD_WINDOW_MS: String(o.windowMs),
-        LOAD_OUT_OF_ORDER_MS: String(o.outOfOrderMs),
-        LOAD_ALLOWED_LATENESS_MS: String(10 * o.windowMs),
-      }),
+      times(o.loadInstances, () => ServiceProcess.start('load', loadEnv)),
     ]);
-    services.push(ingest, load);
+    services.push(ingest, ...loads);
     await db.connect();
     dbOpen = true;
     admin = kafka.admin();
@@ -139,16 +135,16 @@ export async function benchPipeline(options: PipelineBenchOptions, progress: Pip
 
     const windows = await windowLatencies(db, kafka, topics.cellLoad, o, partitionOf, run);
     const stillOpen = Number((await db.query('SELECT count(*)::int AS n FROM load.open_windows')).rows[0].n);
-    const tooLateSamples = await metricTotal(load.url, 'airan_load_too_late_samples_total');
+    const tooLateSamples = sum(await Promise.all(loads.map((l) => metricTotal(l.url, 'airan_load_too_late_samples_total'))));
     const alertEvents = await endOf(topics.alerts);
-    const loadSteps = await metricByLabel(load.url, 'airan_load_step_seconds_total');
+    const loadSteps = sumByLabel(await Promise.all(loads.map((l) => metricByLabel(l.url, 'airan_load_step_seconds_total'))));
 
     const { services: servicesUsage, machine } = usageOver({ named, postgres }, start, end, acceptedRecords);
 
     const sites = operators.reduce((n, op) => n + op.sites.length, 0);
     const gpus = operators.reduce((n, op) => n + op.sites.reduce((m, s) => m + s.gpuNode.devices.length, 0), 0);
     return {
-      phase: `pipeline: ${o.operators} operators × ${o.sitesPerOperator} sites × ${o.cellsPerSite} cells`,
+      phase: `pipeline: ${o.operators} operators × ${o.sitesPerOperator} sites × ${o.cellsPerSite} cells, ${o.loadInstances} load and ${o.alertingInstances} alerting instances`,
       options: o,
       fleet: { operators: operators.length, sites, cells, gpus, recordsPerTick, requestsPerTick, registryPuts: puts, registrySeconds },
       loadAverage: { start: loadAvgStart, end: loadAvgEnd },
@@ -197,4 +193,16 @@ export async function benchPipeline(options: PipelineBenchOptions, progress: Pip
     await dropDatabase(isolation);
     await deleteTopics(isolation).catch(() => undefined);
   }
+}
+
+/** `n` processes started together (one consumer group when they are the same app with the same env). */
+const times = <T>(n: number, start: () => Promise<T>): Promise<T[]> => Promise.all(Array.from({ length: n }, start));
+
+const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
+
+/** Labelled counters of several instances, added label by label. */
+function sumByLabel(perInstance: ReadonlyArray<Record<string, number>>): Record<string, number> {
+  const total: Record<string, number> = {};
+  for (const counters of perInstance) for (const [label, value] of Object.entries(counters)) total[label] = (total[label] ?? 0) + value;
+  return total;
 }
