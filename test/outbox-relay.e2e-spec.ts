@@ -13,7 +13,8 @@ const BATCH = 100;
 /**
  * The outbox relay against the real broker and Postgres: every key's events reach Kafka once each, in the
  * order they were added, and a batch Kafka refuses stops everything behind it until it goes through. Any
- * change to how the relay overlaps its batches must keep both.
+ * change to how the relay overlaps its batches must keep both. Each holds with two relays on one outbox too,
+ * as when a service runs as several instances.
  */
 describe('OutboxRelay', () => {
   const isolation = isolate();
@@ -23,7 +24,7 @@ describe('OutboxRelay', () => {
   const logger = createLogger('outbox-relay-test', 'warn');
   let dataSource: DataSource;
   let admin: Admin;
-  let relay: OutboxRelay | undefined;
+  let relays: OutboxRelay[] = [];
 
   beforeAll(async () => {
     dataSource = await openServiceDatabase({ url: isolation.databaseUrl, schema: SCHEMA, migrations: [infrastructureMigration(SCHEMA)] });
@@ -33,8 +34,8 @@ describe('OutboxRelay', () => {
   });
 
   afterEach(async () => {
-    await relay?.onModuleDestroy();
-    relay = undefined;
+    await Promise.all(relays.map((r) => r.onModuleDestroy()));
+    relays = [];
   });
 
   afterAll(async () => {
@@ -65,17 +66,18 @@ describe('OutboxRelay', () => {
       if (left > 0) throw new Error(`${left} events not published yet`);
     });
 
-  async function startRelay(): Promise<OutboxRelay> {
-    relay = new OutboxRelay(kafka, dataSource, outbox, logger, BATCH);
-    await relay.onApplicationBootstrap();
-    return relay;
+  async function startRelays(count: number): Promise<void> {
+    relays = Array.from({ length: count }, () => new OutboxRelay(kafka, dataSource, outbox, logger, BATCH));
+    await Promise.all(relays.map((r) => r.onApplicationBootstrap()));
   }
 
-  it("publishes 3,000 events of 30 keys in batches of 100: each once, each key's in order, all marked published", async () => {
-    const target = await topic('ordered', 3);
+  const RELAYS = [1, 2];
+
+  it.each(RELAYS)("publishes 3,000 events of 30 keys in batches of 100 with %i relay(s): each once, each key's in order, all marked published", async (count) => {
+    const target = await topic(`ordered-${count}`, 3);
     const values = Array.from({ length: 3000 }, (_, i) => ({ key: `cell-${i % 30}`, n: Math.floor(i / 30) }));
     await add(target, values);
-    await startRelay();
+    await startRelays(count);
     await allPublished();
 
     const stored = await readTopicToEnd<{ key: string; n: number }>(target);
@@ -89,16 +91,16 @@ describe('OutboxRelay', () => {
     for (const ns of byKey.values()) expect(ns).toEqual(Array.from({ length: 100 }, (_, n) => n));
   });
 
-  it('sends nothing behind a batch Kafka refuses, and everything once, in order, when it goes through', async () => {
+  it.each(RELAYS)('sends nothing behind a batch Kafka refuses with %i relay(s), and everything once, in order, when it goes through', async (count) => {
     // One partition: a batch is refused whole. A batch of 100 small events (about 4.5 KB) fits in 8,000 bytes; the one with a 6 KB event does not.
-    const target = await topic('refused', 1, [{ name: 'max.message.bytes', value: '8000' }]);
+    const target = await topic(`refused-${count}`, 1, [{ name: 'max.message.bytes', value: '8000' }]);
     const values = Array.from({ length: 1000 }, (_, n) => ({ key: 'site-a', n, ...(n === 550 ? { pad: 'x'.repeat(6000) } : {}) }));
     await add(target, values);
     failures.length = 0;
-    await startRelay();
-    // The sixth batch (events 500–599) fails; nothing behind it may go out.
+    await startRelays(count);
+    // The sixth batch (events 500–599) fails, pass after pass (each relay retries on its sweep); nothing behind it may go out.
     await eventually(async () => {
-      if (failures.length < 2) throw new Error(`${failures.length} failed passes so far`);
+      if (failures.length < 4) throw new Error(`${failures.length} failed passes so far`);
     });
     expect(failures.join('\n')).toMatch(/larger than the max message size/);
     expect((await readTopicToEnd<{ n: number }>(target)).map((m) => m.value.n)).toEqual(Array.from({ length: 500 }, (_, n) => n));

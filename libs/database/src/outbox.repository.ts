@@ -53,12 +53,17 @@ export class OutboxRepository {
    * Claims up to `limit` unpublished rows in order, hands them to `publish`, and marks them published
    * in the same transaction. A crash before the commit leaves them unpublished: delivered at least once,
    * consumers de-duplicate by event id.
+   *
+   * One claim at a time per outbox, whatever the number of relays (a service's instances share its
+   * outbox): the transaction first waits for the outbox's advisory lock. Claims that skipped each other's
+   * rows would send later events of a key beside, or ahead of, earlier ones still in flight or refused.
    */
   async publishPending(dataSource: DataSource, limit: number, publish: (rows: PendingOutboxRow[]) => Promise<void>): Promise<number> {
     return dataSource.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`airan-outbox:${this.schema}`]);
       const rows: PendingOutboxRow[] = await tx.query(
         `SELECT seq, topic, key, value, headers FROM "${this.schema}".outbox
-         WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+         WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
         [limit],
       );
       if (rows.length === 0) return 0;
