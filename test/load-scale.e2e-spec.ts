@@ -7,31 +7,34 @@ import { ServiceProcess } from './support/service-process';
 import { demoSites, telemetryStream } from './support/telemetry-stream';
 
 /**
- * Two load instances in one consumer group (same env: same group id and topic prefix) share the six
- * partitions of `airan.telemetry.v1`: the first starts alone, the second joins while the first still
- * has a backlog (rebalance), the rest of the stream arrives while both consume, and the first stops
- * (SIGTERM) while the stream is still being applied (rebalance again) and the second finishes. The
- * stream has disorder, duplicates, late samples within the allowed lateness and too-late ones. The
- * result must equal a single instance's run of the same stream (its own database and prefix):
+ * Three load instances in one consumer group (same env: same group id and topic prefix) share the six
+ * partitions of `airan.telemetry.v1`. The first starts alone; two more join while it still has a backlog
+ * (rebalance); the rest of the stream arrives while all three consume; the first stops (SIGTERM, it
+ * leaves the group: rebalance); then one of the other two is killed (kill -9: no goodbye, its
+ * transaction cut off, its partitions stalled until the group expels it) and started again, and the two
+ * finish. The stream has disorder, duplicates, late samples within the allowed lateness and too-late
+ * ones. The result must equal a single instance's run of the same stream (its own database and prefix):
  * windows (every column, revision numbers included), rollups, sample and too-late counts and emitted
  * events. A partition that changes hands goes on from the watermark stored with its state, so which
  * instance applies a report does not change what is late.
  *
- * The stream is every site of the seeded demo registry (six sites on partitions 0, 1, 3 and 4), so
- * each instance's share of the partitions always has data. It is produced straight to the topic as
- * ingest would publish it; load-crash.e2e-spec.ts says why not through ingest.
+ * The stream is every site of the seeded demo registry (six sites on partitions 0, 1, 3 and 4), so two
+ * instances always both have data; of three, one may hold only partitions without any. It is produced
+ * straight to the topic as ingest would publish it; load-crash.e2e-spec.ts says why not through ingest.
  */
 const WINDOW_MS = 10_000;
 const OUT_OF_ORDER_MS = 4_000;
 /** Three windows: late samples in the stream land inside it, too-late ones beyond it, without holding them back for long. */
 const ALLOWED_LATENESS_MS = 30_000;
 const SEED = 20_261_129;
-/** The second instance is started once this share of the stream is applied (the first half is on the topic by then). */
+/** Two more instances are started once this share of the stream is applied (the first half is on the topic by then). */
 const JOIN_AT = 0.05;
 /** The first instance stops once this share is applied (the second half is still being produced or applied). */
-const STOP_AT = 0.6;
+const STOP_AT = 0.35;
+/** One of the other two is killed, and started again, once this share is applied. */
+const KILL_AT = 0.6;
 
-describe('load: two instances in one consumer group, with rebalances mid-stream', () => {
+describe('load: three instances in one consumer group, with joins, a leave and a kill -9 mid-stream', () => {
   const stream = telemetryStream({ seed: SEED, sites: demoSites(FLEET.flatMap((o) => o.sites.map((s) => s.id))), minSamples: 100_000, windowMs: WINDOW_MS, outOfOrderMs: OUT_OF_ORDER_MS, allowedLatenessMs: ALLOWED_LATENESS_MS });
   const single = isolate();
   const group = isolate();
@@ -41,7 +44,7 @@ describe('load: two instances in one consumer group, with rebalances mid-stream'
   const shares: Record<string, number> = {};
   let started = Date.now();
   let one: LoadState;
-  let two: LoadState;
+  let three: LoadState;
 
   async function startLoad(isolation: Isolation, waitReady = true): Promise<ServiceProcess> {
     const load = await ServiceProcess.spawn('load', envOf(isolation));
@@ -65,72 +68,86 @@ describe('load: two instances in one consumer group, with rebalances mid-stream'
     }
   }
 
-  async function twoInstances(isolation: Isolation): Promise<LoadState> {
+  async function threeInstances(isolation: Isolation): Promise<LoadState> {
     const total = stream.messages.length;
     const half = Math.floor(total / 2);
     await prepareRun(isolation);
     const producer = await StreamProducer.open(isolation);
-    const first = await startLoad(isolation);
     const db = await LoadDatabase.open(isolation);
-    const applied = (share: number, during: ServiceProcess[]) =>
-      Promise.race([
-        eventually(async () => {
-          if ((await db.consumedTotal()) < total * share) throw new Error(`${share * 100} % of the stream not applied yet`);
-        }, 150_000, 20),
-        ...during.map((p) => p.unexpectedExit()),
-      ]);
-    let second: ServiceProcess | undefined;
+    const running: ServiceProcess[] = [await startLoad(isolation)];
+    /** Waits for `check` while every running instance stays up. */
+    const meanwhile = <T>(check: () => Promise<T>, timeoutMs: number) => Promise.race([eventually(check, timeoutMs, 20), ...running.map((p) => p.unexpectedExit())]);
+    const applied = (share: number) =>
+      meanwhile(async () => {
+        if ((await db.consumedTotal()) < total * share) throw new Error(`${share * 100} % of the stream not applied yet`);
+      }, 150_000);
+    /**
+     * The group is stable with `members` members holding partitions, and is no longer made of `formerly`: a
+     * member killed stays listed, with its partitions, until the group expels it when its session times out
+     * (30 s). Returns the ids of the members holding partitions.
+     */
+    const settled = (members: number, formerly: readonly string[] = []) =>
+      meanwhile(async () => {
+        const { state, membersWithPartitions, memberIds } = await describeGroup(db.groupId);
+        const unchanged = formerly.length > 0 && formerly.every((id) => memberIds.includes(id));
+        if (state !== 'Stable' || membersWithPartitions < members || unchanged) throw new Error(`group ${state}, ${membersWithPartitions} member(s) with partitions${unchanged ? ', the killed one among them' : ''}`);
+        return memberIds;
+      }, 90_000);
+    const appliedBy = (p: ServiceProcess) => p.metric('airan_consumer_applied_total');
     try {
+      const [first] = running;
       await producer.send(stream.messages.slice(0, half));
-      await applied(JOIN_AT, [first]);
-      second = await startLoad(isolation, false); // joins the group: the partitions are split while the first has a backlog
-      const groupId = db.groupId;
-      await Promise.race([eventually(async () => {
-        const { state, membersWithPartitions } = await describeGroup(groupId);
-        if (state !== 'Stable' || membersWithPartitions < 2) throw new Error(`group ${state}, ${membersWithPartitions} member(s) with partitions`);
-      }, 90_000, 20), first.unexpectedExit(), second.unexpectedExit()]);
+      await applied(JOIN_AT);
+      // Two join the group: the partitions are split three ways while the first has a backlog.
+      running.push(await startLoad(isolation, false), await startLoad(isolation, false));
+      await settled(3);
       shares.appliedWhenShared = await db.consumedTotal();
-      shares.firstAppliedWhenShared = await first.metric('airan_consumer_applied_total');
-      await second.waitReady();
+      await Promise.all(running.map((p) => p.waitReady()));
       const rest = producer.send(stream.messages.slice(half));
       rest.catch(() => undefined); // awaited below; this only keeps an early failure from being reported as unhandled
-      await applied(STOP_AT, [first, second]);
-      // Both consumed after the rebalance: the second applied its share, the first kept applying its own.
-      await Promise.race([eventually(async () => {
-        if ((await second!.metric('airan_consumer_applied_total')) === 0) throw new Error('the second instance applied nothing yet');
-      }, 60_000), first.unexpectedExit(), second.unexpectedExit()]);
-      shares.firstAppliedBeforeStop = await first.metric('airan_consumer_applied_total');
-      shares.secondAppliedBeforeStop = await second.metric('airan_consumer_applied_total');
+      await applied(STOP_AT);
       shares.appliedWhenFirstStops = await db.consumedTotal();
-      await first.stop(); // leaves the group: the second takes every partition
+      await first.stop(); // leaves the group: the other two take every partition, three each, all with some data
+      running.shift();
+      const afterLeave = await settled(2);
+      const third = running[1];
+      const before = await Promise.all(running.map(appliedBy));
+      await applied(KILL_AT);
+      // Both apply their share: the one killed is cut off in the middle of its work, not idle.
+      await meanwhile(async () => {
+        const now = await Promise.all(running.map(appliedBy));
+        if (now.some((n, i) => n <= before[i])) throw new Error(`applied since the leave: ${now.map((n, i) => n - before[i]).join(', ')}`);
+      }, 60_000);
+      shares.thirdAppliedWhenKilled = await appliedBy(third);
+      shares.appliedWhenKilled = await db.consumedTotal();
+      await third.kill();
+      running.pop();
+      const restarted = await startLoad(isolation);
+      running.push(restarted);
+      await settled(2, afterLeave); // the second keeps its member id: the one gone is the killed one's, and the restarted instance holds partitions
       await rest;
       const ends = await producer.endOffsets();
       expect(Number([...ends.values()].reduce((x, y) => x + y, 0n))).toBe(total);
-      await db.waitCaughtUp(ends, 150_000, [second.unexpectedExit()]);
-      shares.secondAppliedAtEnd = await second.metric('airan_consumer_applied_total');
+      await db.waitCaughtUp(ends, 150_000, running.map((p) => p.unexpectedExit()));
       seconds['group: consume'] = (Date.now() - started) / 1000;
       return await db.state();
     } finally {
       await producer.close();
       await db.close();
-      await Promise.all([first.stop(), second?.stop()]);
+      await Promise.all(running.map((p) => p.stop()));
     }
   }
 
   beforeAll(async () => {
     started = Date.now();
     // The two runs are independent (own database, topics and group): run them side by side.
-    [one, two] = await Promise.all([singleInstance(single), twoInstances(group)]);
+    [one, three] = await Promise.all([singleInstance(single), threeInstances(group)]);
     seconds['both runs'] = (Date.now() - started) / 1000;
     const { messages, ...counts } = stream;
-    console.info(JSON.stringify({ stream: { messages: messages.length, ...counts }, shares, topicDuplicates: { single: one.topicDuplicates, group: two.topicDuplicates }, seconds }, null, 1));
+    console.info(JSON.stringify({ stream: { messages: messages.length, ...counts }, shares, topicDuplicates: { single: one.topicDuplicates, group: three.topicDuplicates }, seconds }, null, 1));
   }, 300_000);
 
-  afterAll(async () => {
-    await Promise.all(processes.map((p) => p.kill()));
-    await Promise.all([single, group].map(async (isolation) => {
-    }));
-  });
+  afterAll(() => Promise.all(processes.map((p) => p.kill())));
 
   it('the single instance stores every distinct sample once, flags the too-late ones, closes every window with one revision per late report, and publishes each revision', () => {
     expect(stream.lateSamples).toBeGreaterThan(100);
@@ -142,37 +159,37 @@ describe('load: two instances in one consumer group, with rebalances mid-stream'
     expect(one.inconsistentIds).toEqual([]);
   });
 
-  it('the second instance joined, and the first left, while the stream was being applied; both applied part of it', () => {
-    expect(shares.appliedWhenShared).toBeLessThan(Math.floor(stream.messages.length / 2)); // the first still had a backlog
-    expect(shares.secondAppliedBeforeStop).toBeGreaterThan(0);
-    expect(shares.firstAppliedBeforeStop).toBeGreaterThan(shares.firstAppliedWhenShared);
-    expect(shares.appliedWhenFirstStops).toBeLessThan(stream.messages.length);
+  it('two joined while the first had a backlog, the first left and one was killed while the stream was being applied', () => {
+    expect(shares.appliedWhenShared).toBeLessThan(Math.floor(stream.messages.length / 2));
+    expect(shares.appliedWhenFirstStops).toBeGreaterThan(shares.appliedWhenShared);
+    expect(shares.thirdAppliedWhenKilled).toBeGreaterThan(0);
+    expect(shares.appliedWhenKilled).toBeLessThan(stream.messages.length);
   });
 
   it('the group ends with exactly the windows of the single instance, every column, revision numbers included', () => {
-    expect(two.windows).toHaveLength(one.windows.length);
-    expect(two.windows).toEqual(one.windows);
+    expect(three.windows).toHaveLength(one.windows.length);
+    expect(three.windows).toEqual(one.windows);
   });
 
   // Rollups are moved by deltas summed in SQL and added in the order windows close, which the batching decides:
   // their floating-point sums may differ in the last bits (reported as a finding), so those compare to 1e-12.
   it('the group ends with the rollups of the single instance (site, pilot, operator)', () => {
-    expect(two.rollups).toHaveLength(one.rollups.length);
-    expect(rowDifferences(two.rollups, one.rollups, 1e-12)).toEqual([]);
+    expect(three.rollups).toHaveLength(one.rollups.length);
+    expect(rowDifferences(three.rollups, one.rollups, 1e-12)).toEqual([]);
   });
 
   it('the group stores exactly as many samples as the single instance, as many of them too late', () => {
-    expect(two.sampleCount).toBe(one.sampleCount);
-    expect(two.tooLateSampleCount).toBe(one.tooLateSampleCount);
-    expect(two.gpuSampleCount).toBe(one.gpuSampleCount);
-    expect(two.tooLateGpuSampleCount).toBe(one.tooLateGpuSampleCount);
+    expect(three.sampleCount).toBe(one.sampleCount);
+    expect(three.tooLateSampleCount).toBe(one.tooLateSampleCount);
+    expect(three.gpuSampleCount).toBe(one.gpuSampleCount);
+    expect(three.tooLateGpuSampleCount).toBe(one.tooLateGpuSampleCount);
   });
 
   it('the group emits exactly the events of the single instance (every revision), in its outbox and on the topic, copies identical', () => {
-    const [reference, outbox, topic] = [eventsOf(one.topic), eventsOf(two.outbox), eventsOf(two.topic)];
+    const [reference, outbox, topic] = [eventsOf(one.topic), eventsOf(three.outbox), eventsOf(three.topic)];
     expect(outbox.ids).toEqual(reference.ids);
     expect(topic.ids).toEqual(reference.ids);
     expect(topic.values).toEqual(reference.values);
-    expect(two.inconsistentIds).toEqual([]);
+    expect(three.inconsistentIds).toEqual([]);
   });
 });
