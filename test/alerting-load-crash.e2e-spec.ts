@@ -1,11 +1,11 @@
 import { type CellLoadWindow, topicNames } from '@airan/contracts';
-import { AlertingRun, type AlertingState, lifecycleViolations } from './support/alerting-run';
+import { AlertingRun, type AlertingState, lifecycleViolations, withoutRedeliveries } from './support/alerting-run';
 import { StreamProducer, evictGroupMembers, readTopicToEnd } from './support/kafka-test-tools';
 import { LoadDatabase } from './support/load-state';
 import { prepareRun } from './support/registry-seed';
 import { ServiceProcess } from './support/service-process';
 import { demoSites, telemetryStream } from './support/telemetry-stream';
-import { type Isolation, isolate } from './support/stack';
+import { type Isolation, eventually, isolate } from './support/stack';
 
 /**
  * load killed between Kafka's acknowledgement of a block of cell-load events and the outbox commit
@@ -13,8 +13,9 @@ import { type Isolation, isolate } from './support/stack';
  * block again, after windows newer than those it holds (at least once, as designed). Alerting must
  * apply every window revision once. The same deterministic telemetry stream (late samples that revise
  * windows, too-late ones, exact re-sends) feeds load and alerting twice: run A undisturbed, run B with
- * load killed at the fault point twice. Alert history, instances, `airan.alerts.v1` and webhook bodies
- * must be identical.
+ * load killed at the fault point twice, and alerting as two instances in its consumer groups, one of
+ * them killed (kill -9) after load's first death and started again. Alert history, instances,
+ * `airan.alerts.v1` and webhook bodies must be identical.
  */
 const WINDOW_MS = 10_000;
 const OUT_OF_ORDER_MS = 4_000;
@@ -33,7 +34,7 @@ const RULES = [
   { id: 'gpu-busy', alertname: 'GpuBusy', kind: 'sample', source: 'gpu', all: [{ metric: 'utilPct', op: '>', threshold: 93, recoveryThreshold: 50 }], groupBy: ['alertname', 'node', 'gpu'] },
 ].map((r) => ({ ...r, severity: 'warning', annotations: { summary: '{{ $labels.alertname }} at {{ $value }}' } }));
 
-describe('alerting when load is killed between Kafka acknowledgement and outbox commit', () => {
+describe('alerting when load is killed between Kafka acknowledgement and outbox commit, and one of two alerting instances is killed', () => {
   const stream = telemetryStream({ seed: SEED, sites: demoSites(['skt-seoul-gangnam-01', 'skt-pangyo-01']), minSamples: 20_000, windowMs: WINDOW_MS, outOfOrderMs: OUT_OF_ORDER_MS, allowedLatenessMs: ALLOWED_LATENESS_MS });
   const runA = isolate();
   const runB = isolate();
@@ -47,6 +48,8 @@ describe('alerting when load is killed between Kafka acknowledgement and outbox 
   const processes: ServiceProcess[] = [];
   const alertingRuns: AlertingRun[] = [];
   const selfKills: Array<NodeJS.Signals | null> = [];
+  /** Run B's second alerting instance: what it had applied when it was killed. */
+  let killedAlertingApplied = 0;
   let a: AlertingState;
   let b: AlertingState;
   let cellLoadB: Array<{ partition: number; value: CellLoadWindow }> = [];
@@ -70,11 +73,22 @@ describe('alerting when load is killed between Kafka acknowledgement and outbox 
     const { alerting, ends } = await prepare(isolation);
     const db = await LoadDatabase.open(isolation);
     try {
+      let second = killAtPasses.length > 0 ? await alerting.addInstance() : undefined;
       for (const pass of killAtPasses) {
         const armed = await ServiceProcess.spawn('load', loadEnv(isolation, pass));
         processes.push(armed);
         selfKills.push((await armed.endsByItself()).signal);
         await evictGroupMembers(db.groupId);
+        if (second) {
+          // Once it has applied part of its share, with windows still to come: killed, then a new process in its place.
+          const applying = second;
+          await eventually(async () => {
+            if ((killedAlertingApplied = await applying.metric('airan_consumer_applied_total')) === 0) throw new Error('the second alerting instance applied nothing yet');
+          }, 60_000);
+          await applying.kill();
+          second = undefined;
+          await alerting.addInstance();
+        }
       }
       const load = await ServiceProcess.spawn('load', loadEnv(isolation));
       processes.push(load);
@@ -87,15 +101,18 @@ describe('alerting when load is killed between Kafka acknowledgement and outbox 
   }
 
   beforeAll(async () => {
-    [a, b] = await Promise.all([run(runA, []), run(runB, KILLS_AT_PASS)]);
+    let disturbed: AlertingState;
+    [a, disturbed] = await Promise.all([run(runA, []), run(runB, KILLS_AT_PASS)]);
+    // The alerting instance killed in run B may have been sending an event or a notification: those go again.
+    const received = withoutRedeliveries(disturbed);
+    b = received.state;
+    console.info(JSON.stringify({ redeliveredInRunB: received.redelivered }));
     cellLoadB = await readTopicToEnd<CellLoadWindow>(topicNames(runB.topicPrefix).cellLoad);
   }, 400_000);
 
   afterAll(async () => {
     await Promise.all(processes.map((p) => p.kill()));
     await Promise.all(alertingRuns.map((r) => r.close()));
-    await Promise.all([runA, runB].map(async (isolation) => {
-    }));
   });
 
   it('killed load at the fault point each time, and its relay published blocks again after newer windows of their cells', () => {
@@ -111,6 +128,10 @@ describe('alerting when load is killed between Kafka acknowledgement and outbox 
     }
     expect(cellLoadB.length - seen.size).toBeGreaterThan(0);
     expect(replayedAfterNewer).toBeGreaterThan(0);
+  });
+
+  it('shared run B between two alerting instances and killed one after it had applied part of the evidence', () => {
+    expect(killedAlertingApplied).toBeGreaterThan(0);
   });
 
   it('fed alerting many transitions from windows, revisions and raw samples', () => {
@@ -131,6 +152,7 @@ describe('alerting when load is killed between Kafka acknowledgement and outbox 
   });
 
   it('never moves a firing alert back, fires an episode twice, or ends a resolve before its start', () => {
+    expect(withoutRedeliveries(a).redelivered).toEqual({ events: 0, webhooks: 0 }); // undisturbed: nothing is sent twice
     expect(lifecycleViolations(a)).toEqual([]);
     expect(lifecycleViolations(b)).toEqual([]);
   });

@@ -161,8 +161,6 @@ describe('load killed with SIGKILL mid-stream', () => {
 
   afterAll(async () => {
     await Promise.all(processes.map((p) => p.kill()));
-    await Promise.all([runA, runB].map(async (isolation) => {
-    }));
   });
 
   it('run A stores every distinct sample once, flags the too-late ones, closes every window with one revision per late report, and publishes each revision', () => {

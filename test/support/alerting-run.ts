@@ -31,18 +31,24 @@ function byKey<T>(items: readonly T[], keyOf: (item: T) => string): Record<strin
 }
 
 /**
- * One alerting process with its own webhook receiver, in its own isolation (database, topics, groups).
+ * An alerting process (more on request) with its own webhook receiver, in its own isolation (database, topics, groups).
  * Its rules are replaced before any evidence arrives, so a run depends on the evidence alone.
  */
 export class AlertingRun {
+  /** Every instance started, in order; the first (never killed) answers the rules API. */
+  private readonly instances: ServiceProcess[];
+
   private constructor(
     readonly isolation: Isolation,
-    readonly process: ServiceProcess,
+    private readonly env: Record<string, string>,
+    first: ServiceProcess,
     private readonly receiver: Server,
     private readonly db: Client,
     /** What the webhook receiver got, in arrival order. */
     readonly webhookBodies: readonly AlertmanagerWebhook[],
-  ) {}
+  ) {
+    this.instances = [first];
+  }
 
   static async start(isolation: Isolation): Promise<AlertingRun> {
     const bodies: AlertmanagerWebhook[] = [];
@@ -56,15 +62,27 @@ export class AlertingRun {
     });
     const port = await freePort();
     await new Promise<void>((resolve) => receiver.listen(port, '127.0.0.1', resolve));
-    const alerting = await ServiceProcess.start('alerting', {
+    const env = {
       ...isolation.env,
       ALERTING_WEBHOOKS: `ops=http://127.0.0.1:${port}/hook`,
       ALERTING_EXTERNAL_URL: 'http://airan.example:3000',
       ALERTING_NOTIFY_MAX_BACKOFF_MS: '500',
-    });
+    };
+    const alerting = await ServiceProcess.start('alerting', env);
     const db = new Client({ connectionString: isolation.databaseUrl });
     await db.connect();
-    return new AlertingRun(isolation, alerting, receiver, db, bodies);
+    return new AlertingRun(isolation, env, alerting, receiver, db, bodies);
+  }
+
+  private get process(): ServiceProcess {
+    return this.instances[0];
+  }
+
+  /** Starts one more instance, in the same consumer groups: the topics' partitions are shared out again. */
+  async addInstance(): Promise<ServiceProcess> {
+    const instance = await ServiceProcess.start('alerting', this.env);
+    this.instances.push(instance);
+    return instance;
   }
 
   private async ops(method: string, path: string, body?: unknown): Promise<Response> {
@@ -109,9 +127,7 @@ export class AlertingRun {
           );
           if (left.outbox > 0 || left.notifications > 0) throw new Error(`${left.outbox} events not relayed, ${left.notifications} notifications not delivered`);
         }, timeoutMs, 200),
-        this.process.exitCode().then((code) => {
-          throw new Error(`alerting exited with ${code}:\n${this.process.logs.slice(-4000)}`);
-        }),
+        ...this.instances.map((p) => p.unexpectedExit()),
       ]);
     } finally {
       await admin.disconnect();
@@ -135,9 +151,31 @@ export class AlertingRun {
 
   async close(): Promise<void> {
     await this.db.end();
-    await this.process.stop();
+    await Promise.all(this.instances.map((p) => p.stop()));
     await new Promise((resolve) => this.receiver.close(resolve));
   }
+}
+
+/**
+ * The state as the receivers of an at-least-once delivery see it: a copy of an event already on the topic
+ * (same id: the outbox relay sent it again after a crash between Kafka's acknowledgement and its commit)
+ * and a webhook body that repeats the one before it for the same alert (the notifier died between the
+ * POST and marking it delivered; a later change of that alert waits behind it, so a repeat is always
+ * next to its original) are dropped, and counted.
+ */
+export function withoutRedeliveries(state: AlertingState): { state: AlertingState; redelivered: { events: number; webhooks: number } } {
+  let events = 0;
+  let webhooks = 0;
+  const seen = new Set<string>();
+  const firstCopies = Object.fromEntries(Object.entries(state.events).map(([fp, list]) => [fp, list.filter((e) => {
+    if (seen.has(e.id)) return (events++, false);
+    return seen.add(e.id);
+  })]));
+  const firstDeliveries = Object.fromEntries(Object.entries(state.webhooks).map(([fp, bodies]) => [fp, bodies.filter((body, i) => {
+    if (i > 0 && JSON.stringify(body) === JSON.stringify(bodies[i - 1])) return (webhooks++, false);
+    return true;
+  })]));
+  return { state: { ...state, events: firstCopies, webhooks: firstDeliveries }, redelivered: { events, webhooks } };
 }
 
 /**
