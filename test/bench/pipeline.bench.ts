@@ -107,6 +107,8 @@ export async function benchPipeline(options: PipelineBenchOptions, progress: Pip
     const start = (await startSnapshot) ?? end;
     const loadAvgEnd = loadAverage();
     if (drainedAt === undefined) notes.push(`not drained within ${o.drainTimeoutSeconds} s after the last tick`);
+    // A service that died during the run explains a drain that never ends: say so, with its last words.
+    for (const s of services.filter((x) => !x.running)) notes.push(`${s.app} (pid ${s.pid}) exited during the run; its last output:\n${s.logs.slice(-3000)}`);
     const measureEnd = drainedAt ?? end.at;
     progress(`${label}: reading results`, 1, 'Postgres, airan.cell-load.v1');
 
