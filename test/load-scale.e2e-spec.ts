@@ -9,8 +9,8 @@ import { demoSites, telemetryStream } from './support/telemetry-stream';
 /**
  * Three load instances in one consumer group (same env: same group id and topic prefix) share the six
  * partitions of `airan.telemetry.v1`. The first starts alone; two more join while it still has a backlog
- * (rebalance); the rest of the stream arrives while all three consume; the first stops (SIGTERM, it
- * leaves the group: rebalance); then one of the other two is killed (kill -9: no goodbye, its
+ * (rebalance); more of the stream arrives while all three consume; the first stops (SIGTERM, it
+ * leaves the group: rebalance); the rest arrives; then one of the other two is killed (kill -9: no goodbye, its
  * transaction cut off, its partitions stalled until the group expels it) and started again, and the two
  * finish. The stream has disorder, duplicates, late samples within the allowed lateness and too-late
  * ones. The result must equal a single instance's run of the same stream (its own database and prefix):
@@ -29,12 +29,14 @@ const ALLOWED_LATENESS_MS = 30_000;
 const SEED = 20_261_129;
 /** Two more instances are started once this share of the stream is applied (the first half is on the topic by then). */
 const JOIN_AT = 0.05;
-/** The first instance stops once this share is applied (the second half is still being produced or applied) ... */
+/** The first instance stops once this share is applied (the stream up to LAST_PART is on the topic once all three share it) ... */
 const STOP_AT = 0.35;
 /** ... one of the other two is killed, and started again, once this share is applied ... */
 const KILL_AT = 0.6;
 /** ... and each of those steps waits for at least this share more to be applied after the step before it. */
 const STEP = 0.05;
+/** The stream from this share on is produced once the first has left and the other two have taken its partitions. */
+const LAST_PART = 0.7;
 
 describe('load: three instances in one consumer group, with joins, a leave and a kill -9 mid-stream', () => {
   const stream = telemetryStream({ seed: SEED, sites: demoSites(FLEET.flatMap((o) => o.sites.map((s) => s.id))), minSamples: 100_000, windowMs: WINDOW_MS, outOfOrderMs: OUT_OF_ORDER_MS, allowedLatenessMs: ALLOWED_LATENESS_MS });
@@ -73,6 +75,7 @@ describe('load: three instances in one consumer group, with joins, a leave and a
   async function threeInstances(isolation: Isolation): Promise<LoadState> {
     const total = stream.messages.length;
     const half = Math.floor(total / 2);
+    const lastPart = Math.floor(total * LAST_PART);
     await prepareRun(isolation);
     const producer = await StreamProducer.open(isolation);
     const db = await LoadDatabase.open(isolation);
@@ -103,13 +106,19 @@ describe('load: three instances in one consumer group, with joins, a leave and a
       const [first] = running;
       await producer.send(stream.messages.slice(0, half));
       await applied(JOIN_AT);
-      // Two join the group: the partitions are split three ways while the first has a backlog.
+      // Two join while the first has a backlog, however fast it applies: its batches wait on the offset lock
+      // until both have joined. The group cannot settle before the first rejoins, which it does after the
+      // batches in hand, so the partitions are split three ways with most of the first half still to apply.
+      const release = await db.holdBatches();
       running.push(await startLoad(isolation, false), await startLoad(isolation, false));
+      await meanwhile(async () => {
+        const { members } = await describeGroup(db.groupId);
+        if (members < 3) throw new Error(`${members} member(s) joined`);
+      }, 60_000).finally(release);
       await settled(3);
       shares.appliedWhenShared = await db.consumedTotal();
       await Promise.all(running.map((p) => p.waitReady()));
-      const rest = producer.send(stream.messages.slice(half));
-      rest.catch(() => undefined); // awaited below; this only keeps an early failure from being reported as unhandled
+      await producer.send(stream.messages.slice(half, lastPart));
       await applied(STOP_AT, shares.appliedWhenShared);
       shares.appliedWhenFirstStops = await db.consumedTotal();
       await first.stop(); // leaves the group: the other two take every partition, three each, all with some data
@@ -117,6 +126,8 @@ describe('load: three instances in one consumer group, with joins, a leave and a
       const afterLeave = await settled(2);
       const third = running[1];
       const before = await Promise.all(running.map(appliedBy));
+      // The last part arrives now, so both have reports to apply whatever they had finished.
+      await producer.send(stream.messages.slice(lastPart));
       await applied(KILL_AT, shares.appliedWhenFirstStops);
       // Both apply their share: the one killed is cut off in the middle of its work, not idle.
       await meanwhile(async () => {
@@ -128,7 +139,6 @@ describe('load: three instances in one consumer group, with joins, a leave and a
       running.pop();
       running.push(await startLoad(isolation));
       await settled(2, afterLeave); // the second keeps its member id: the one gone is the killed one's, and the restarted instance holds partitions
-      await rest;
       const ends = await producer.endOffsets();
       expect(Number([...ends.values()].reduce((x, y) => x + y, 0n))).toBe(total);
       await db.waitCaughtUp(ends, 150_000, running.map((p) => p.unexpectedExit()));

@@ -151,7 +151,7 @@ export async function evictGroupMembers(groupId: string): Promise<string[]> {
 }
 
 /** A consumer group's state and how many members hold partitions, as the group coordinator sees it. */
-export async function describeGroup(groupId: string): Promise<{ state: string; membersWithPartitions: number; memberIds: string[] }> {
+export async function describeGroup(groupId: string): Promise<{ state: string; members: number; membersWithPartitions: number; memberIds: string[] }> {
   const kafka = testKafka('airan-test-groups');
   const admin = kafka.admin();
   await admin.connect();
@@ -160,7 +160,7 @@ export async function describeGroup(groupId: string): Promise<{ state: string; m
     const group = groups[0];
     const partitionsOf = (assignment: Buffer) => Object.values(AssignerProtocol.MemberAssignment.decode(assignment)?.assignment ?? {}).flat().length;
     const withPartitions = group.members.filter((m) => m.memberAssignment.length > 0 && partitionsOf(m.memberAssignment) > 0);
-    return { state: group.state, membersWithPartitions: withPartitions.length, memberIds: withPartitions.map((m) => m.memberId) };
+    return { state: group.state, members: group.members.length, membersWithPartitions: withPartitions.length, memberIds: withPartitions.map((m) => m.memberId) };
   } finally {
     await admin.disconnect();
   }

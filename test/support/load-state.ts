@@ -71,6 +71,21 @@ export class LoadDatabase {
     }
   }
 
+  /**
+   * Holds every load batch transaction at its first statement (the offset lock) until the returned function
+   * releases them: the instances stop applying without leaving their group. Plain reads go on.
+   */
+  async holdBatches(): Promise<() => Promise<void>> {
+    const hold = new Client({ connectionString: this.isolation.databaseUrl });
+    await hold.connect();
+    await hold.query('BEGIN');
+    await hold.query('LOCK TABLE load.consumer_offsets IN EXCLUSIVE MODE');
+    return async () => {
+      await hold.query('ROLLBACK');
+      await hold.end();
+    };
+  }
+
   /** Total messages applied (sum of stored next offsets). */
   async consumedTotal(): Promise<number> {
     let total = 0n;
