@@ -157,6 +157,8 @@ describe('load: windows from a fixed sample set', () => {
     // One re-sent cell and GPU sample each; one too-late cell and GPU sample each.
     expect(await counterByKind('airan_load_duplicate_samples_total')).toEqual({ cell: 1, gpu: 1 });
     expect(await counterByKind('airan_load_too_late_samples_total')).toEqual({ cell: 1, gpu: 1 });
+    // The first close took its samples from memory; the revision, of a window already closed, read them back.
+    expect(await counterByKind('airan_load_window_reads_total')).toEqual({ memory: 3, postgres: 3 });
 
     // Site, pilot and operator rollups (GPU time in GPU-µs): AI 18,750 + 11,250 + 7,500 = the node's 37,500.
     const { rows: rollups } = await db.query('SELECT scope, scope_id, cells, ai_gpu_us::int, capacity_gpu_us::int, radio_gpu_us::int, requests::int, tokens::int FROM load.rollup_windows ORDER BY scope');

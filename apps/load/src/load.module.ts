@@ -11,6 +11,7 @@ import { TelemetryConsumer } from './telemetry/telemetry.consumer';
 import { SampleRepository } from './telemetry/sample.repository';
 import { WatermarkRepository } from './telemetry/watermark.repository';
 import { CloseWindowsUseCase } from './windows/close-windows.use-case';
+import { WindowSampleBuffers } from './windows/window-samples.buffer';
 import { WindowRepository } from './windows/window.repository';
 
 @Module({})
@@ -29,6 +30,7 @@ export class LoadModule {
         SampleRepository,
         WatermarkRepository,
         WindowRepository,
+        { provide: WindowSampleBuffers, useValue: new WindowSampleBuffers(infra.config.LOAD_WINDOW_MS) },
         RollupRepository,
         CloseWindowsUseCase,
         ApplyTelemetryUseCase,

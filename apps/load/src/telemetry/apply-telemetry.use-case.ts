@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { TelemetryReport } from '@airan/contracts';
+import type { RollupWindow, TelemetryReport } from '@airan/contracts';
 import { OutboxRepository } from '@airan/database';
 import { INFRA, type ServiceInfra } from '@airan/http';
 import type { ConsumedMessage } from '@airan/kafka';
@@ -14,8 +14,9 @@ import { RollupRepository } from '../rollups/rollup.repository';
 import { timed } from '../step-timer';
 import { CloseWindowsUseCase } from '../windows/close-windows.use-case';
 import { type OpenWindow, windowKey } from '../windows/window.model';
+import { type PartitionWindowSamples, WindowSampleBuffers } from '../windows/window-samples.buffer';
 import { WindowRepository } from '../windows/window.repository';
-import { type CellSampleRow, type GpuSampleRow, SampleRepository, type SampleOrigin } from './sample.repository';
+import { type CellSampleRow, type GpuSampleRow, SampleRepository, type SampleOrigin, asStoredCellSample, asStoredGpuSample } from './sample.repository';
 import { WatermarkRepository } from './watermark.repository';
 
 const duplicates = counter('airan_load_duplicate_samples_total', 'Samples already stored (same identity), counted once', ['kind']);
@@ -38,6 +39,7 @@ export class ApplyTelemetryUseCase {
     private readonly registry: LoadRegistry,
     private readonly closeWindows: CloseWindowsUseCase,
     private readonly outbox: OutboxRepository,
+    private readonly buffers: WindowSampleBuffers,
   ) {}
 
   execute(tx: EntityManager, messages: ConsumedMessage<TelemetryReport>[]): Promise<void> {
@@ -48,17 +50,21 @@ export class ApplyTelemetryUseCase {
     const { topic, partition } = messages[0];
     const { LOAD_WINDOW_MS: windowMs, LOAD_OUT_OF_ORDER_MS: outOfOrderMs, LOAD_ALLOWED_LATENESS_MS: allowedLatenessMs } = this.infra.config;
     const storedMax = await timed('watermark', () => this.watermarks.maxEventTime(tx, topic, partition));
+    const buffer = this.buffers.forBatch(topic, partition, messages[0].offset, storedMax);
     const { segments, repeats } = segmentBatch(storedMax, messages.map((m) => m.value), { windowMs, outOfOrderMs, allowedLatenessMs });
     duplicates.inc({ kind: 'cell' }, repeats.cells);
     duplicates.inc({ kind: 'gpu' }, repeats.gpus);
     const origins = messages.map(({ value, headers }) => ({ operatorId: value.operatorId, siteId: value.siteId, traceparent: headers.traceparent ?? null }));
     const rollups = new RollupAccumulator();
-    for (const segment of segments) await this.applySegment(tx, topic, partition, segment, origins, rollups);
+    for (const segment of segments) await this.applySegment(tx, topic, partition, segment, origins, rollups, buffer);
     // Last: the operator and pilot rows are shared with every other partition's transaction.
     const changed = await timed('rollups', () => this.rollupRepository.addToRollups(tx, rollups));
-    // A row's totals sum many reports' samples: its events carry the span of this change, not a request's
-    // (the cell-load events link the requests theirs came from).
-    const events = changed.map(rollupEvent);
+    await this.publishRollups(tx, changed.map(rollupEvent));
+    this.buffers.batchApplied(topic, partition, messages[messages.length - 1].offset + 1n);
+  }
+
+  /** A row's totals sum many reports' samples: its events carry the span of this change, not a request's (the cell-load events link the requests theirs came from). */
+  private async publishRollups(tx: EntityManager, events: RollupWindow[]): Promise<void> {
     if (events.length === 0) return;
     await withSpan('load.rollups', { attributes: { 'airan.rollups': events.length } }, () => {
       const headers = injectTraceHeaders();
@@ -74,6 +80,7 @@ export class ApplyTelemetryUseCase {
     { cells: placedCells, gpus: placedGpus, fromMax, toMax, watermark }: SampleSegment,
     origins: readonly Omit<SampleOrigin, 'tooLate'>[],
     rollups: RollupAccumulator,
+    buffer: PartitionWindowSamples,
   ): Promise<void> {
     const windowMs = this.infra.config.LOAD_WINDOW_MS;
     const cells: CellSampleRow[] = placedCells.map((p) => ({ ...origins[p.report], sample: p.sample, tooLate: p.lateness === 'too-late' }));
@@ -94,17 +101,22 @@ export class ApplyTelemetryUseCase {
     // (or of the node) opens, or re-opens, all their windows, so every share is computed from the same data.
     const openNode = (node: string, ts: number) => this.registry.cellsOf(node).forEach((c) => open(c.cellId, c.operatorId, c.siteId, ts));
     for (const r of newCells.filter((c) => !c.tooLate)) {
+      buffer.addCell(windowOfSample(r.sample.ts, windowMs).start, asStoredCellSample(r));
       open(r.sample.cellId, r.operatorId, r.siteId, r.sample.ts);
       const node = this.registry.servingNode(r.sample.cellId);
       if (node) openNode(node, r.sample.ts);
     }
-    for (const r of newGpus) if (!r.tooLate) openNode(r.sample.node, r.sample.ts);
+    for (const r of newGpus.filter((g) => !g.tooLate)) {
+      buffer.addGpu(windowOfSample(r.sample.ts, windowMs).start, asStoredGpuSample(r));
+      openNode(r.sample.node, r.sample.ts);
+    }
     await timed('mark-open', () => this.windows.markOpen(tx, topic, partition, [...opened.values()]));
 
     if (toMax === -Infinity) return;
     if (toMax > fromMax) await timed('watermark', () => this.watermarks.advanceMaxEventTime(tx, topic, partition, toMax));
     // Also closes windows that late samples re-opened behind the watermark (revisions).
     const closable = await timed('take-closable', () => this.windows.takeClosable(tx, topic, partition, watermark));
-    if (closable.length > 0) await this.closeWindows.execute(tx, closable, rollups);
+    if (closable.length > 0) await this.closeWindows.execute(tx, closable, rollups, buffer);
+    buffer.closedUpTo(watermark);
   }
 }

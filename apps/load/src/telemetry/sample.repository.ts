@@ -121,6 +121,7 @@ export class SampleRepository {
 
   /** Cell samples of each window (start < ts ≤ end), keyed by windowKey(cell, start). Too-late samples are left out. */
   async cellSamplesOf(tx: EntityManager, windows: readonly WindowKey[]): Promise<Map<string, StoredCellSample[]>> {
+    if (windows.length === 0) return new Map();
     const rows: SampleRow[] = await tx.query(
       `SELECT w.s AS window_start, cs.cell_id, ${ms('cs.ts')} AS ts, cs.interval_ms, cs.prb_dl_pct, cs.prb_ul_pct, cs.thp_dl_mbps, cs.thp_ul_mbps,
          cs.rrc_connected_ues, cs.inference_requests::float8, cs.inference_tokens::float8, cs.gpu_ms, cs.latency_p95_ms, cs.traceparent
@@ -139,7 +140,7 @@ export class SampleRepository {
       `SELECT w.s AS window_start, gs.node, gs.device, ${ms('gs.ts')} AS ts, gs.util_pct, gs.radio_share, gs.ai_share, gs.mem_used_mib, gs.power_w, gs.temp_c
        FROM unnest($1::text[], $2::float8[], $3::float8[]) AS w(n, s, e)
        CROSS JOIN LATERAL (SELECT * FROM load.gpu_samples gs WHERE gs.node = w.n AND gs.ts > ${at('w.s')} AND gs.ts <= ${at('w.e')} AND NOT gs.too_late ${ONE_LOOKUP_PER_ROW}) gs
-       ORDER BY gs.node, gs.device, gs.ts`,
+       ORDER BY gs.node, gs.device COLLATE "C", gs.ts`,
       [texts(windows.map((w) => w.node)), numbers(windows.map((w) => w.start)), numbers(windows.map((w) => w.end))],
     );
     return groupBy(rows, (r) => windowKey(r.node, r.window_start), toGpuSample);
@@ -179,6 +180,31 @@ const num = (v: unknown) => (v === null || v === undefined ? undefined : Number(
 /** Absent measurements stay absent, so the model can tell "not reported" from zero. */
 function defined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** A cell sample as reading its row back gives it, from what was inserted (see toCellSample; ingest admits whole counts only). */
+export function asStoredCellSample({ sample: s, traceparent }: CellSampleRow): StoredCellSample {
+  return toCellSample({
+    window_start: 0,
+    cell_id: s.cellId,
+    ts: Math.trunc(s.ts),
+    interval_ms: s.intervalMs,
+    prb_dl_pct: s.prbDlPct ?? null,
+    prb_ul_pct: s.prbUlPct ?? null,
+    thp_dl_mbps: s.thpDlMbps ?? null,
+    thp_ul_mbps: s.thpUlMbps ?? null,
+    rrc_connected_ues: s.rrcConnectedUes ?? null,
+    inference_requests: s.inferenceRequests ?? null,
+    inference_tokens: s.inferenceTokens ?? null,
+    gpu_ms: s.gpuMs ?? null,
+    latency_p95_ms: s.latencyP95Ms ?? null,
+    traceparent,
+  });
+}
+
+/** A GPU sample as reading its row back gives it (see toGpuSample). */
+export function asStoredGpuSample({ sample: s }: GpuSampleRow): GpuSample {
+  return toGpuSample({ node: s.node, device: s.device, ts: Math.trunc(s.ts), util_pct: s.utilPct, radio_share: s.radioShare, ai_share: s.aiShare, mem_used_mib: s.memUsedMiB, power_w: s.powerW, temp_c: s.tempC });
 }
 
 /** A stored cell sample as the model reads it: NULL columns become absent keys. */

@@ -11,6 +11,7 @@ import type { RollupAccumulator } from '../rollups/rollup.accumulator';
 import { timed } from '../step-timer';
 import { SampleRepository, type StoredCellSample } from '../telemetry/sample.repository';
 import { chunkWindows } from './window-chunks';
+import type { PartitionWindowSamples } from './window-samples.buffer';
 import { type ClosedWindow, type OpenWindow, type WindowKey, windowKey } from './window.model';
 import { WindowRepository } from './window.repository';
 
@@ -26,6 +27,7 @@ const MAX_SOURCE_TRACES = 32;
 export const CLOSE_CHUNK = 2_000;
 
 const windowsClosed = counter('airan_load_windows_closed_total', 'Cell windows closed, by whether they were revisions', ['kind']);
+const windowReads = counter('airan_load_window_reads_total', 'Closing cell windows by where their samples came from: memory, or read back from Postgres (revisions, windows begun before a restart or rebalance)', ['kind']);
 
 type NodeShare = { attributedAiGpuMs: number | null; radioGpuMs: number | null };
 type NodeShares = Map<string, NodeShare>;
@@ -50,11 +52,11 @@ export class CloseWindowsUseCase {
    * Closes `windows`. Their rollup deltas are added to `rollups`, for the caller to write once at the end
    * of its transaction (see RollupAccumulator).
    */
-  async execute(tx: EntityManager, windows: readonly OpenWindow[], rollups: RollupAccumulator): Promise<void> {
-    for (const chunk of chunkWindows(windows, (cellId) => this.registry.servingNode(cellId), CLOSE_CHUNK)) await this.closeChunk(tx, chunk, rollups);
+  async execute(tx: EntityManager, windows: readonly OpenWindow[], rollups: RollupAccumulator, buffer: PartitionWindowSamples): Promise<void> {
+    for (const chunk of chunkWindows(windows, (cellId) => this.registry.servingNode(cellId), CLOSE_CHUNK)) await this.closeChunk(tx, chunk, rollups, buffer);
   }
 
-  private async closeChunk(tx: EntityManager, windows: readonly OpenWindow[], rollups: RollupAccumulator): Promise<void> {
+  private async closeChunk(tx: EntityManager, windows: readonly OpenWindow[], rollups: RollupAccumulator, buffer: PartitionWindowSamples): Promise<void> {
     // Cells sharing a node are attributed together, so their samples are read even if only one closes.
     const nodeWindows = new Map<string, NodeWindow>();
     const cellWindows = new Map<string, WindowKey>();
@@ -70,11 +72,19 @@ export class CloseWindowsUseCase {
         if (!cellWindows.has(k)) cellWindows.set(k, { cellId: c.cellId, start, end });
       }
     }
+    // A window the buffer holds was never closed before (see PartitionWindowSamples): nothing of it to read back.
+    const held = (w: { start: number }) => buffer.holds(w.start);
+    const unheld = <W extends { start: number }>(list: Iterable<W>) => [...list].filter((w) => !held(w));
     const [samples, gpuSamples, previous] = [
-      await timed('read-samples', () => this.samples.cellSamplesOf(tx, [...cellWindows.values()])),
-      await timed('read-gpu-samples', () => this.samples.gpuSamplesOf(tx, [...nodeWindows.values()])),
-      await timed('read-previous', () => this.windows.previousWindows(tx, windows)),
+      await timed('read-samples', () => this.samples.cellSamplesOf(tx, unheld(cellWindows.values()))),
+      await timed('read-gpu-samples', () => this.samples.gpuSamplesOf(tx, unheld(nodeWindows.values()))),
+      await timed('read-previous', () => this.windows.previousWindows(tx, unheld(windows))),
     ];
+    for (const [key, w] of cellWindows) if (held(w)) setIfAny(samples, key, buffer.cellSamples(w.cellId, w.start));
+    for (const [key, w] of nodeWindows) if (held(w)) setIfAny(gpuSamples, key, buffer.gpuSamples(w.node, w.start));
+    const fromMemory = windows.filter(held).length;
+    windowReads.inc({ kind: 'memory' }, fromMemory);
+    windowReads.inc({ kind: 'postgres' }, windows.length - fromMemory);
     const closed: Closing[] = await timed('compute', () => {
       const shares = this.nodeShares(nodeWindows, samples, gpuSamples);
       const out: Closing[] = [];
@@ -176,6 +186,11 @@ interface Closing extends ClosedWindow {
 }
 
 const NO_TRACES: readonly string[] = [];
+
+/** Absent stays absent: a window without samples reads as none, as from Postgres. */
+function setIfAny<T>(map: Map<string, T[]>, key: string, list: T[] | undefined): void {
+  if (list) map.set(key, list);
+}
 
 function traceparentsOf(samples: readonly StoredCellSample[]): readonly string[] {
   let out: string[] | undefined;

@@ -55,6 +55,7 @@ export class WindowRepository {
 
   /** The stored revision of each window and what it contributed to rollups. */
   async previousWindows(tx: EntityManager, windows: readonly WindowKey[]): Promise<Map<string, PreviousWindow>> {
+    if (windows.length === 0) return new Map();
     const rows: Array<{ cell_id: string; s: number; revision: number; ai_gpu_ms: number | null; capacity_gpu_ms: number | null; radio_gpu_ms: number | null; requests: string; tokens: string }> =
       await tx.query(
         `SELECT cw.cell_id, w.s, cw.revision, cw.ai_gpu_ms, cw.capacity_gpu_ms, cw.radio_gpu_ms, cw.requests, cw.tokens

@@ -1,0 +1,104 @@
+import type { GpuSample } from '@airan/contracts';
+import type { StoredCellSample } from '../telemetry/sample.repository';
+
+interface SamplesOfWindow {
+  readonly cells: Map<string, StoredCellSample[]>;
+  readonly gpus: Map<string, GpuSample[]>;
+}
+
+/** Code-unit order, as Postgres sorts under the C collation, whatever the locale. */
+const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * One telemetry partition's stored samples of the windows that have not closed yet, so that closing them
+ * reads nothing back from Postgres. It answers only for windows it saw whole (`holds`):
+ * - every sample stored before it existed has `ts` ≤ `since` (the partition's largest event time then),
+ *   so a window starting at or after `since` has none of those;
+ * - a window the watermark passed was closed and dropped here; a late sample that re-opens it is read
+ *   back with the rest (revisions are rare).
+ * Samples are handed out in the order the read-back returns them (cell: ts; GPU: device, ts), so the
+ * model's float sums are the same bit for bit whichever way a window was read.
+ */
+export class PartitionWindowSamples {
+  private readonly byStart = new Map<number, SamplesOfWindow>();
+  private closedThrough = -Infinity;
+
+  constructor(
+    private readonly since: number,
+    private readonly windowMs: number,
+  ) {}
+
+  /** Whether every stored sample of the window starting at `start` is here. */
+  holds(start: number): boolean {
+    return start >= this.since && start + this.windowMs > this.closedThrough;
+  }
+
+  addCell(start: number, sample: StoredCellSample): void {
+    if (this.holds(start)) push(this.windowAt(start).cells, sample.cellId, sample);
+  }
+
+  addGpu(start: number, sample: GpuSample): void {
+    if (this.holds(start)) push(this.windowAt(start).gpus, sample.node, sample);
+  }
+
+  /** A held cell window's samples by ts, or undefined when it has none. */
+  cellSamples(cellId: string, start: number): StoredCellSample[] | undefined {
+    return this.byStart.get(start)?.cells.get(cellId)?.sort((a, b) => a.ts - b.ts);
+  }
+
+  /** A held node window's GPU samples by device, then ts. */
+  gpuSamples(node: string, start: number): GpuSample[] | undefined {
+    return this.byStart.get(start)?.gpus.get(node)?.sort((a, b) => byCodeUnits(a.device, b.device) || a.ts - b.ts);
+  }
+
+  /** Every window ending at or before the watermark has been closed: drop their samples. */
+  closedUpTo(watermark: number): void {
+    if (watermark <= this.closedThrough) return;
+    this.closedThrough = watermark;
+    for (const start of this.byStart.keys()) if (start + this.windowMs <= watermark) this.byStart.delete(start);
+  }
+
+  private windowAt(start: number): SamplesOfWindow {
+    let held = this.byStart.get(start);
+    if (!held) this.byStart.set(start, (held = { cells: new Map(), gpus: new Map() }));
+    return held;
+  }
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/**
+ * The buffers of the partitions this instance applies. A buffer is kept from one batch to the next only
+ * when the next batch starts where the last one applied here ended: after a failed transaction, a
+ * rebalance that let another instance apply the partition meanwhile, or a restart, the partition starts
+ * a new buffer from what Postgres holds (`since`).
+ */
+export class WindowSampleBuffers {
+  private readonly partitions = new Map<string, { buffer: PartitionWindowSamples; nextOffset: bigint | null }>();
+
+  constructor(private readonly windowMs: number) {}
+
+  /** The buffer for a batch whose first message is at `firstOffset`; `storedMaxEventTime` is the partition's as Postgres holds it. */
+  forBatch(topic: string, partition: number, firstOffset: bigint, storedMaxEventTime: number): PartitionWindowSamples {
+    const key = `${topic}:${partition}`;
+    const kept = this.partitions.get(key);
+    if (kept && kept.nextOffset === firstOffset) {
+      // Until batchApplied, a failure leaves it unusable.
+      kept.nextOffset = null;
+      return kept.buffer;
+    }
+    const buffer = new PartitionWindowSamples(storedMaxEventTime, this.windowMs);
+    this.partitions.set(key, { buffer, nextOffset: null });
+    return buffer;
+  }
+
+  /** The batch applied without error up to `nextOffset`; its transaction commits next (if it does not, the next batch starts before `nextOffset`). */
+  batchApplied(topic: string, partition: number, nextOffset: bigint): void {
+    const kept = this.partitions.get(`${topic}:${partition}`);
+    if (kept) kept.nextOffset = nextOffset;
+  }
+}
