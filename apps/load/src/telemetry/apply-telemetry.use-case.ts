@@ -16,7 +16,7 @@ import { CloseWindowsUseCase } from '../windows/close-windows.use-case';
 import { type OpenWindow, windowKey } from '../windows/window.model';
 import { type PartitionWindowSamples, WindowSampleBuffers } from '../windows/window-samples.buffer';
 import { WindowRepository } from '../windows/window.repository';
-import { type CellSampleRow, type GpuSampleRow, SampleRepository, type SampleOrigin, asStoredCellSample, asStoredGpuSample } from './sample.repository';
+import { type CellSampleRow, type GpuSampleRow, SampleRepository, type SampleOrigin } from './sample.repository';
 import { WatermarkRepository } from './watermark.repository';
 
 const duplicates = counter('airan_load_duplicate_samples_total', 'Samples already stored (same identity), counted once', ['kind']);
@@ -101,13 +101,13 @@ export class ApplyTelemetryUseCase {
     // (or of the node) opens, or re-opens, all their windows, so every share is computed from the same data.
     const openNode = (node: string, ts: number) => this.registry.cellsOf(node).forEach((c) => open(c.cellId, c.operatorId, c.siteId, ts));
     for (const r of newCells.filter((c) => !c.tooLate)) {
-      buffer.addCell(windowOfSample(r.sample.ts, windowMs).start, asStoredCellSample(r));
+      buffer.addCell(windowOfSample(r.sample.ts, windowMs).start, r.sample, r.traceparent);
       open(r.sample.cellId, r.operatorId, r.siteId, r.sample.ts);
       const node = this.registry.servingNode(r.sample.cellId);
       if (node) openNode(node, r.sample.ts);
     }
     for (const r of newGpus.filter((g) => !g.tooLate)) {
-      buffer.addGpu(windowOfSample(r.sample.ts, windowMs).start, asStoredGpuSample(r));
+      buffer.addGpu(windowOfSample(r.sample.ts, windowMs).start, r.sample);
       openNode(r.sample.node, r.sample.ts);
     }
     await timed('mark-open', () => this.windows.markOpen(tx, topic, partition, [...opened.values()]));

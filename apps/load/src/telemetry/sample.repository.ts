@@ -182,31 +182,6 @@ function defined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
-/** A cell sample as reading its row back gives it, from what was inserted (see toCellSample; ingest admits whole counts only). */
-export function asStoredCellSample({ sample: s, traceparent }: CellSampleRow): StoredCellSample {
-  return toCellSample({
-    window_start: 0,
-    cell_id: s.cellId,
-    ts: Math.trunc(s.ts),
-    interval_ms: s.intervalMs,
-    prb_dl_pct: s.prbDlPct ?? null,
-    prb_ul_pct: s.prbUlPct ?? null,
-    thp_dl_mbps: s.thpDlMbps ?? null,
-    thp_ul_mbps: s.thpUlMbps ?? null,
-    rrc_connected_ues: s.rrcConnectedUes ?? null,
-    inference_requests: s.inferenceRequests ?? null,
-    inference_tokens: s.inferenceTokens ?? null,
-    gpu_ms: s.gpuMs ?? null,
-    latency_p95_ms: s.latencyP95Ms ?? null,
-    traceparent,
-  });
-}
-
-/** A GPU sample as reading its row back gives it (see toGpuSample). */
-export function asStoredGpuSample({ sample: s }: GpuSampleRow): GpuSample {
-  return toGpuSample({ node: s.node, device: s.device, ts: Math.trunc(s.ts), util_pct: s.utilPct, radio_share: s.radioShare, ai_share: s.aiShare, mem_used_mib: s.memUsedMiB, power_w: s.powerW, temp_c: s.tempC });
-}
-
 /** A stored cell sample as the model reads it: NULL columns become absent keys. */
 function toCellSample(r: SampleRow): StoredCellSample {
   const s: { -readonly [K in keyof StoredCellSample]: StoredCellSample[K] } = { cellId: r.cell_id, ts: r.ts, intervalMs: r.interval_ms, traceparent: r.traceparent };

@@ -1,9 +1,8 @@
-import type { GpuSample } from '@airan/contracts';
-import type { StoredCellSample } from '../telemetry/sample.repository';
+import type { CellSample, GpuSample } from '@airan/contracts';
 import { PartitionWindowSamples, WindowSampleBuffers } from './window-samples.buffer';
 
 const W = 60_000;
-const cell = (cellId: string, ts: number): StoredCellSample => ({ cellId, ts, intervalMs: 15_000, traceparent: null });
+const cell = (cellId: string, ts: number): CellSample => ({ cellId, ts, intervalMs: 15_000 });
 const gpu = (device: string, ts: number): GpuSample => ({ node: 'n1', device, ts });
 
 describe('PartitionWindowSamples', () => {
@@ -11,14 +10,14 @@ describe('PartitionWindowSamples', () => {
     const buffer = new PartitionWindowSamples(2 * W + 10, W);
     expect(buffer.holds(2 * W)).toBe(false);
     expect(buffer.holds(3 * W)).toBe(true);
-    buffer.addCell(2 * W, cell('c1', 2 * W + 5));
+    buffer.addCell(2 * W, cell('c1', 2 * W + 5), null);
     expect(buffer.cellSamples('c1', 2 * W)).toBeUndefined();
   });
 
   it('hands out a cell window by ts and a node window by device (code units, as the C collation), then ts', () => {
     const buffer = new PartitionWindowSamples(-Infinity, W);
-    for (const ts of [45_000, 15_000, 30_000]) buffer.addCell(0, cell('c1', ts));
-    buffer.addCell(0, cell('c2', 60_000));
+    for (const ts of [45_000, 15_000, 30_000]) buffer.addCell(0, cell('c1', ts), null);
+    buffer.addCell(0, cell('c2', 60_000), null);
     expect(buffer.cellSamples('c1', 0)?.map((s) => s.ts)).toEqual([15_000, 30_000, 45_000]);
     expect(buffer.cellSamples('c2', 0)?.map((s) => s.ts)).toEqual([60_000]);
     expect(buffer.cellSamples('c3', 0)).toBeUndefined();
@@ -28,12 +27,12 @@ describe('PartitionWindowSamples', () => {
 
   it('drops windows the watermark closed, and ignores samples that come for them later (revisions are read back)', () => {
     const buffer = new PartitionWindowSamples(-Infinity, W);
-    buffer.addCell(0, cell('c1', 30_000));
-    buffer.addCell(W, cell('c1', W + 30_000));
+    buffer.addCell(0, cell('c1', 30_000), null);
+    buffer.addCell(W, cell('c1', W + 30_000), null);
     buffer.closedUpTo(W);
     expect(buffer.holds(0)).toBe(false);
     expect(buffer.cellSamples('c1', 0)).toBeUndefined();
-    buffer.addCell(0, cell('c1', 45_000));
+    buffer.addCell(0, cell('c1', 45_000), null);
     expect(buffer.cellSamples('c1', 0)).toBeUndefined();
     expect(buffer.holds(W)).toBe(true);
     expect(buffer.cellSamples('c1', W)?.map((s) => s.ts)).toEqual([W + 30_000]);
@@ -47,7 +46,7 @@ describe('WindowSampleBuffers', () => {
   it('keeps a partition buffer while each batch starts where the last applied one ended', () => {
     const buffers = new WindowSampleBuffers(W);
     const first = buffers.forBatch('t', 0, 0n, -Infinity);
-    first.addCell(0, cell('c1', 30_000));
+    first.addCell(0, cell('c1', 30_000), null);
     buffers.batchApplied('t', 0, 5n);
     expect(buffers.forBatch('t', 0, 5n, 30_000)).toBe(first);
     expect(buffers.forBatch('t', 1, 5n, -Infinity)).not.toBe(first);

@@ -1,13 +1,11 @@
-import type { GpuSample } from '@airan/contracts';
+import type { CellSample, GpuSample } from '@airan/contracts';
 import type { StoredCellSample } from '../telemetry/sample.repository';
+import { PackedCellSamples, PackedGpuSamples } from './packed-samples';
 
 interface SamplesOfWindow {
-  readonly cells: Map<string, StoredCellSample[]>;
-  readonly gpus: Map<string, GpuSample[]>;
+  readonly cells: Map<string, PackedCellSamples>;
+  readonly gpus: Map<string, PackedGpuSamples>;
 }
-
-/** Code-unit order, as Postgres sorts under the C collation, whatever the locale. */
-const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * One telemetry partition's stored samples of the windows that have not closed yet, so that closing them
@@ -16,8 +14,9 @@ const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  *   so a window starting at or after `since` has none of those;
  * - a window the watermark passed was closed and dropped here; a late sample that re-opens it is read
  *   back with the rest (revisions are rare).
- * Samples are handed out in the order the read-back returns them (cell: ts; GPU: device, ts), so the
- * model's float sums are the same bit for bit whichever way a window was read.
+ * Samples are held packed (packed-samples.ts) and handed out as the read-back returns them (the same fields,
+ * cell: by ts; GPU: by device, ts), so the model's float sums are the same bit for bit whichever way a
+ * window was read.
  */
 export class PartitionWindowSamples {
   private readonly byStart = new Map<number, SamplesOfWindow>();
@@ -33,22 +32,23 @@ export class PartitionWindowSamples {
     return start >= this.since && start + this.windowMs > this.closedThrough;
   }
 
-  addCell(start: number, sample: StoredCellSample): void {
-    if (this.holds(start)) push(this.windowAt(start).cells, sample.cellId, sample);
+  /** A stored sample (not too late) of the window starting at `start`. */
+  addCell(start: number, sample: CellSample, traceparent: string | null): void {
+    if (this.holds(start)) packed(this.windowAt(start).cells, sample.cellId, PackedCellSamples).add(sample, traceparent);
   }
 
   addGpu(start: number, sample: GpuSample): void {
-    if (this.holds(start)) push(this.windowAt(start).gpus, sample.node, sample);
+    if (this.holds(start)) packed(this.windowAt(start).gpus, sample.node, PackedGpuSamples).add(sample);
   }
 
   /** A held cell window's samples by ts, or undefined when it has none. */
   cellSamples(cellId: string, start: number): StoredCellSample[] | undefined {
-    return this.byStart.get(start)?.cells.get(cellId)?.sort((a, b) => a.ts - b.ts);
+    return this.byStart.get(start)?.cells.get(cellId)?.unpack(cellId);
   }
 
   /** A held node window's GPU samples by device, then ts. */
   gpuSamples(node: string, start: number): GpuSample[] | undefined {
-    return this.byStart.get(start)?.gpus.get(node)?.sort((a, b) => byCodeUnits(a.device, b.device) || a.ts - b.ts);
+    return this.byStart.get(start)?.gpus.get(node)?.unpack(node);
   }
 
   /** Every window ending at or before the watermark has been closed: drop their samples. */
@@ -65,10 +65,10 @@ export class PartitionWindowSamples {
   }
 }
 
-function push<T>(map: Map<string, T[]>, key: string, value: T): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
+function packed<T>(map: Map<string, T>, key: string, Packed: new () => T): T {
+  let held = map.get(key);
+  if (!held) map.set(key, (held = new Packed()));
+  return held;
 }
 
 /**
