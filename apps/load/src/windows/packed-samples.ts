@@ -3,10 +3,10 @@ import type { StoredCellSample } from '../telemetry/sample.repository';
 
 /**
  * Samples held until their window closes live for seconds to minutes: as one object each (about 470 bytes
- * with its array and map entry) they survive young-generation collections and load's peak RSS grew by
- * ~110 MB at 100,000 cells. Packed, a sample is its numbers in one unboxed double array (NaN where a
- * measurement was not reported: JSON has no NaN) plus one string reference; objects are made at close,
- * short-lived.
+ * with its array and map entry) they outlive young-generation collections. At 30,000 cells reporting every
+ * second, load's peak RSS was 620 MB with objects and 556 MB packed (docs/performance.md). Packed, a sample
+ * is its numbers in one unboxed double array (NaN where a measurement was not reported: JSON has no NaN)
+ * plus one string reference; objects are made at close, and die young.
  */
 const CELL_FIELDS = ['prbDlPct', 'prbUlPct', 'thpDlMbps', 'thpUlMbps', 'rrcConnectedUes', 'inferenceRequests', 'inferenceTokens', 'gpuMs', 'latencyP95Ms'] as const;
 const GPU_FIELDS = ['utilPct', 'radioShare', 'aiShare', 'memUsedMiB', 'powerW', 'tempC'] as const;
