@@ -27,6 +27,10 @@ export const cellSampleSchema = z
   .strict()
   .readonly();
 export type CellSample = z.infer<typeof cellSampleSchema>;
+/** A cell sample's measurements: every field but its identity and interval. */
+export type CellField = Exclude<keyof CellSample, 'cellId' | 'ts' | 'intervalMs'>;
+/** Every cell measurement, in the order parsers output them. */
+export const CELL_FIELDS: readonly CellField[] = ['prbDlPct', 'prbUlPct', 'thpDlMbps', 'thpUlMbps', 'rrcConnectedUes', 'inferenceRequests', 'inferenceTokens', 'gpuMs', 'latencyP95Ms'];
 
 /** One GPU device (or MIG slice) on a GPU node. Identity: (node, device, ts). */
 export const gpuSampleSchema = z
@@ -44,6 +48,10 @@ export const gpuSampleSchema = z
   .strict()
   .readonly();
 export type GpuSample = z.infer<typeof gpuSampleSchema>;
+/** A GPU sample's measurements: every field but its identity. */
+export type GpuField = Exclude<keyof GpuSample, 'node' | 'device' | 'ts'>;
+/** Every GPU measurement, in the order parsers output them. */
+export const GPU_FIELDS: readonly GpuField[] = ['utilPct', 'radioShare', 'aiShare', 'memUsedMiB', 'powerW', 'tempC'];
 
 /** A site alarm raised or cleared (VES `fault` events): kept with the site's telemetry for alerting. */
 export const siteFaultSchema = z

@@ -1,4 +1,4 @@
-import { type CellSample, GPU_TEMP_MAX_C, GPU_TEMP_MIN_C, type GpuSample } from '@airan/contracts';
+import { type CellField, GPU_TEMP_MAX_C, GPU_TEMP_MIN_C, type GpuField } from '@airan/contracts';
 import type { RecordErrorCode } from './record-error';
 
 /**
@@ -8,8 +8,6 @@ import type { RecordErrorCode } from './record-error';
  * ignored (never an error) and reported in `ignoredMetrics`.
  */
 
-export type CellField = Exclude<keyof CellSample, 'cellId' | 'ts' | 'intervalMs'>;
-export type GpuField = Exclude<keyof GpuSample, 'node' | 'device' | 'ts'>;
 export type CanonicalField = CellField | GpuField;
 
 /** canonical = value × num ÷ den. */
@@ -100,10 +98,6 @@ export const FIELD_RULES: Readonly<Record<CanonicalField, { readonly min?: numbe
   powerW: {},
   tempC: { min: GPU_TEMP_MIN_C, max: GPU_TEMP_MAX_C },
 };
-
-/** Output order of the fields of a sample. */
-export const CELL_FIELDS: readonly CellField[] = ['prbDlPct', 'prbUlPct', 'thpDlMbps', 'thpUlMbps', 'rrcConnectedUes', 'inferenceRequests', 'inferenceTokens', 'gpuMs', 'latencyP95Ms'];
-export const GPU_FIELDS: readonly GpuField[] = ['utilPct', 'radioShare', 'aiShare', 'memUsedMiB', 'powerW', 'tempC'];
 
 const aliasCache = new WeakMap<MetricDictionary, Map<string, MetricDefinition>>();
 

@@ -1,5 +1,5 @@
-import type { CellSample, GpuSample } from '@airan/contracts';
-import { CELL_FIELDS, type CanonicalField, derivePrbPercent, GPU_FIELDS } from './metric-dictionary';
+import { CELL_FIELDS, type CellSample, GPU_FIELDS, type GpuSample } from '@airan/contracts';
+import { type CanonicalField, derivePrbPercent } from './metric-dictionary';
 import type { RecordError } from './record-error';
 import type { SiteBatch } from './site-batch';
 

@@ -1,4 +1,4 @@
-import type { CellSample, GpuSample } from '@airan/contracts';
+import { CELL_FIELDS, type CellSample, GPU_FIELDS, type GpuSample } from '@airan/contracts';
 import type { StoredCellSample } from '../telemetry/sample.repository';
 
 /**
@@ -8,9 +8,6 @@ import type { StoredCellSample } from '../telemetry/sample.repository';
  * is its numbers in one unboxed double array (NaN where a measurement was not reported: JSON has no NaN)
  * plus one string reference; objects are made at close, and die young.
  */
-const CELL_FIELDS = ['prbDlPct', 'prbUlPct', 'thpDlMbps', 'thpUlMbps', 'rrcConnectedUes', 'inferenceRequests', 'inferenceTokens', 'gpuMs', 'latencyP95Ms'] as const;
-const GPU_FIELDS = ['utilPct', 'radioShare', 'aiShare', 'memUsedMiB', 'powerW', 'tempC'] as const;
-
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** One cell's samples in one window: ts, intervalMs and CELL_FIELDS per sample, with its traceparent. */
