@@ -101,13 +101,13 @@ export class ApplyTelemetryUseCase {
     // (or of the node) opens, or re-opens, all their windows, so every share is computed from the same data.
     const openNode = (node: string, ts: number) => this.registry.cellsOf(node).forEach((c) => open(c.cellId, c.operatorId, c.siteId, ts));
     for (const r of newCells.filter((c) => !c.tooLate)) {
-      buffer.addCell(windowOfSample(r.sample.ts, windowMs).start, r.sample, r.traceparent);
+      buffer.addCell(r.sample, r.traceparent);
       open(r.sample.cellId, r.operatorId, r.siteId, r.sample.ts);
       const node = this.registry.servingNode(r.sample.cellId);
       if (node) openNode(node, r.sample.ts);
     }
     for (const r of newGpus.filter((g) => !g.tooLate)) {
-      buffer.addGpu(windowOfSample(r.sample.ts, windowMs).start, r.sample);
+      buffer.addGpu(r.sample);
       openNode(r.sample.node, r.sample.ts);
     }
     await timed('mark-open', () => this.windows.markOpen(tx, topic, partition, [...opened.values()]));

@@ -1,4 +1,5 @@
 import type { CellSample, GpuSample } from '@airan/contracts';
+import { windowOfSample } from '@airan/load-model';
 import type { StoredCellSample } from '../telemetry/sample.repository';
 import { PackedCellSamples, PackedGpuSamples } from './packed-samples';
 
@@ -32,12 +33,14 @@ export class PartitionWindowSamples {
     return start >= this.since && start + this.windowMs > this.closedThrough;
   }
 
-  /** A stored sample (not too late) of the window starting at `start`. */
-  addCell(start: number, sample: CellSample, traceparent: string | null): void {
+  /** A sample just stored, not too late: kept if its window is one held here. */
+  addCell(sample: CellSample, traceparent: string | null): void {
+    const { start } = windowOfSample(sample.ts, this.windowMs);
     if (this.holds(start)) packed(this.windowAt(start).cells, sample.cellId, PackedCellSamples).add(sample, traceparent);
   }
 
-  addGpu(start: number, sample: GpuSample): void {
+  addGpu(sample: GpuSample): void {
+    const { start } = windowOfSample(sample.ts, this.windowMs);
     if (this.holds(start)) packed(this.windowAt(start).gpus, sample.node, PackedGpuSamples).add(sample);
   }
 
