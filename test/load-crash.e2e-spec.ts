@@ -37,9 +37,13 @@ const SEED = 20_261_128;
  * - `relay-publishing`: while the outbox relay holds claimed events and waits for Kafka's ack;
  * - `relay-published`: once Kafka holds more cell-load events than the outbox marked published, i.e.
  *   between Kafka's ack and the relay's commit (so the restart publishes them again);
- * - `after-commit`: as soon as the threshold is seen, i.e. just after a batch committed.
+ * - `after-commit`: as soon as the threshold is seen, i.e. just after a batch committed;
+ * - `state-changelog`: by the process itself (fault point `load.open-windows.written`), on its
+ *   STATE_CHANGELOG_PASS-th write of windows opened, inside the batch transaction that holds it: the restart
+ *   must restore the partitions' state from what the last commit left, not from what the dead process held.
  */
-const KILL_POINTS = ['consumer-transaction', 'relay-published', 'after-commit', 'consumer-transaction', 'relay-publishing', 'relay-published', 'consumer-transaction'] as const;
+const KILL_POINTS = ['consumer-transaction', 'relay-published', 'after-commit', 'consumer-transaction', 'relay-publishing', 'state-changelog', 'relay-published', 'consumer-transaction'] as const;
+const STATE_CHANGELOG_PASS = 3;
 type KillPoint = (typeof KILL_POINTS)[number];
 /** The restart after this kill gets no help: the broker must expire the dead member itself (30 s session timeout). */
 const UNASSISTED_RESTART = 2;
@@ -69,8 +73,8 @@ describe('load killed with SIGKILL mid-stream', () => {
   let a: LoadState;
   let b: LoadState;
 
-  async function startLoad(isolation: Isolation, waitReady: boolean): Promise<ServiceProcess> {
-    const load = await ServiceProcess.spawn('load', envOf(isolation));
+  async function startLoad(isolation: Isolation, waitReady: boolean, faultPoint?: string): Promise<ServiceProcess> {
+    const load = await ServiceProcess.spawn('load', { ...envOf(isolation), ...(faultPoint ? { AIRAN_FAULT_POINT: faultPoint } : {}) });
     processes.push(load);
     if (waitReady) await load.waitReady();
     return load;
@@ -102,9 +106,8 @@ describe('load killed with SIGKILL mid-stream', () => {
     const db = await LoadDatabase.open(isolation);
     const cellLoadEnd = await TopicEnd.open(`${isolation.topicPrefix}airan.cell-load.v1`);
     try {
-      for (const [i, wanted] of KILL_POINTS.entries()) {
-        // Each process applies something before it is killed, even if the previous one overshot this slice.
-        const threshold = Math.max(thresholds[i], (kills.at(-1)?.applied ?? 0) + Math.floor(total * 0.02));
+      /** Kills the process once the threshold is passed and `wanted` is seen, or at the fallback threshold. */
+      const observedKill = async (i: number, wanted: KillPoint, threshold: number): Promise<KillPoint | 'fallback'> => {
         const fallbackAt = Math.min(threshold + Math.floor(total * slice * 0.5), total);
         // Events on the topic beyond those marked published: steady at the duplicates earlier kills left, above it in between.
         let steadyExcess = Infinity;
@@ -126,6 +129,18 @@ describe('load killed with SIGKILL mid-stream', () => {
         }, 150_000, 5);
         const at = await Promise.race([reached, load.unexpectedExit()]);
         await load.kill();
+        return at;
+      };
+      for (const [i, wanted] of KILL_POINTS.entries()) {
+        // Each process applies something before it is killed, even if the previous one overshot this slice.
+        const threshold = wanted === 'state-changelog' ? (kills.at(-1)?.applied ?? 0) : Math.max(thresholds[i], (kills.at(-1)?.applied ?? 0) + Math.floor(total * 0.02));
+        let at: KillPoint | 'fallback';
+        if (wanted === 'state-changelog') {
+          // Started armed (below): it kills itself.
+          const { signal } = await load.endsByItself();
+          if (signal !== 'SIGKILL') throw new Error(`kill ${i + 1}: load ended with ${signal} instead of at its fault point:\n${load.logs.slice(-4000)}`);
+          at = wanted;
+        } else at = await observedKill(i, wanted, threshold);
         const stored = await db.consumedOffsets();
         const committed = await kafkaCommittedOffsets(db.groupId, db.telemetryTopic);
         let kafkaBehind = 0;
@@ -133,7 +148,7 @@ describe('load killed with SIGKILL mid-stream', () => {
         // A SIGKILLed member never leaves its group: remove it (see evictGroupMembers), except once, where the broker must.
         const evictedMembers = i === UNASSISTED_RESTART ? 0 : (await evictGroupMembers(db.groupId)).length;
         kills.push({ wanted, at, threshold, applied: await db.consumedTotal(), kafkaBehind, outboxPending: await db.outboxPending(), evictedMembers });
-        load = await startLoad(isolation, false);
+        load = await startLoad(isolation, false, KILL_POINTS[i + 1] === 'state-changelog' ? `load.open-windows.written@${STATE_CHANGELOG_PASS}` : undefined);
       }
       await db.waitCaughtUp(ends, 150_000, [load.unexpectedExit()]);
       seconds['B: consume'] = (Date.now() - started) / 1000;
@@ -174,13 +189,14 @@ describe('load killed with SIGKILL mid-stream', () => {
     expect(a.inconsistentIds).toEqual([]);
   });
 
-  it(`run B was killed ${KILL_POINTS.length} times mid-stream, inside open transactions among others`, () => {
+  it(`run B was killed ${KILL_POINTS.length} times mid-stream, inside open transactions and once at its state changelog write, among others`, () => {
     expect(kills).toHaveLength(KILL_POINTS.length);
     for (const kill of kills) {
       expect(kill.applied).toBeGreaterThanOrEqual(kill.threshold);
       expect(kill.applied).toBeLessThan(stream.messages.length);
     }
     expect(kills.filter((k) => k.at === 'consumer-transaction').length).toBeGreaterThanOrEqual(1);
+    expect(kills.filter((k) => k.at === 'state-changelog')).toHaveLength(1);
   });
 
   it('run B ends with exactly the windows of run A, every column, revision numbers included', () => {

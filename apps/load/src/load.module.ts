@@ -8,10 +8,10 @@ import { SamplePartitions } from './retention/sample-partitions.service';
 import { RollupRepository } from './rollups/rollup.repository';
 import { ApplyTelemetryUseCase } from './telemetry/apply-telemetry.use-case';
 import { TelemetryConsumer } from './telemetry/telemetry.consumer';
+import { PartitionStates } from './telemetry/partition-state.store';
 import { SampleRepository } from './telemetry/sample.repository';
 import { WatermarkRepository } from './telemetry/watermark.repository';
 import { CloseWindowsUseCase } from './windows/close-windows.use-case';
-import { WindowSampleBuffers } from './windows/window-samples.buffer';
 import { WindowRepository } from './windows/window.repository';
 
 @Module({})
@@ -30,7 +30,7 @@ export class LoadModule {
         SampleRepository,
         WatermarkRepository,
         WindowRepository,
-        { provide: WindowSampleBuffers, useValue: new WindowSampleBuffers(infra.config.LOAD_WINDOW_MS) },
+        { provide: PartitionStates, useValue: new PartitionStates(infra.config.LOAD_WINDOW_MS) },
         RollupRepository,
         CloseWindowsUseCase,
         ApplyTelemetryUseCase,

@@ -8,6 +8,10 @@ void runService({
   name: 'load',
   configSchema: loadConfigSchema,
   migrations: LOAD_MIGRATIONS,
+  // The per-window lookups are estimated expensive (one index probe per partition per row) though they take
+  // milliseconds, and compiling their expressions took seconds per statement once the estimate passed
+  // jit_above_cost.
+  databaseSettings: { jit: 'off' },
   module: (infra) => LoadModule.forRoot(infra),
   consumerGroups: (config) => ({ [TOPICS.telemetry.name]: config.LOAD_GROUP_ID }),
 });

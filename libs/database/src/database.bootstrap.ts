@@ -45,6 +45,8 @@ export interface ServiceDatabaseOptions {
   readonly schema: string;
   readonly migrations: Array<new () => MigrationInterface>;
   readonly poolSize?: number;
+  /** Run-time parameters every connection of the service starts with (`-c name=value`). */
+  readonly sessionSettings?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -62,7 +64,13 @@ export async function openServiceDatabase(options: ServiceDatabaseOptions): Prom
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: false,
-    extra: { max: options.poolSize ?? 10, application_name: `airan-${options.schema}` },
+    extra: {
+      max: options.poolSize ?? 10,
+      application_name: `airan-${options.schema}`,
+      options: Object.entries(options.sessionSettings ?? {})
+        .map(([name, value]) => `-c ${name}=${value}`)
+        .join(' '),
+    },
   });
   try {
     await dataSource.initialize();

@@ -31,6 +31,8 @@ export interface ServiceSpec<S extends z.ZodTypeAny> {
   readonly name: 'ingest' | 'load' | 'alerting' | 'api' | 'share';
   readonly configSchema: S;
   readonly migrations: Array<new () => MigrationInterface>;
+  /** Postgres run-time parameters every connection of the app starts with. */
+  readonly databaseSettings?: Readonly<Record<string, string>>;
   /** The app's feature module, built from the prepared infrastructure. */
   readonly module: (infra: ServiceInfra<z.output<S> & CommonConfig>) => DynamicModule;
   /**
@@ -86,7 +88,7 @@ export async function startService<S extends z.ZodTypeAny>(spec: ServiceSpec<S>,
   const https = httpsCredentialsOf(config);
   initTracing(`airan-${spec.name}`, config.OTEL_EXPORTER_OTLP_ENDPOINT);
   const logger = createLogger(spec.name, config.LOG_LEVEL);
-  const dataSource = await openServiceDatabase({ url: config.DATABASE_URL, schema: spec.name, migrations: [infrastructureMigration(spec.name), ...spec.migrations] });
+  const dataSource = await openServiceDatabase({ url: config.DATABASE_URL, schema: spec.name, migrations: [infrastructureMigration(spec.name), ...spec.migrations], sessionSettings: spec.databaseSettings });
   const kafka = createKafka({ clientId: `airan-${spec.name}`, brokers: config.KAFKA_BROKERS, connectTimeoutMs: config.KAFKA_CONNECT_TIMEOUT_MS, sasl: kafkaSaslOf(config) }, logger);
   await connectAndProvision(kafka, config.KAFKA_BROKERS, config.KAFKA_TOPIC_PREFIX, config.KAFKA_REPLICATION_FACTOR, logger);
 

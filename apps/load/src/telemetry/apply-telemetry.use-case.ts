@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { faultPoint } from '@airan/config';
 import type { RollupWindow, TelemetryReport } from '@airan/contracts';
 import { OutboxRepository } from '@airan/database';
 import { INFRA, type ServiceInfra } from '@airan/http';
@@ -14,12 +15,13 @@ import { RollupRepository } from '../rollups/rollup.repository';
 import { timed } from '../step-timer';
 import { CloseWindowsUseCase } from '../windows/close-windows.use-case';
 import { type OpenWindow, windowKey } from '../windows/window.model';
-import { type PartitionWindowSamples, WindowSampleBuffers } from '../windows/window-samples.buffer';
 import { WindowRepository } from '../windows/window.repository';
+import { type PartitionState, PartitionStates } from './partition-state.store';
 import { type CellSampleRow, type GpuSampleRow, SampleRepository, type SampleOrigin } from './sample.repository';
 import { WatermarkRepository } from './watermark.repository';
 
 const duplicates = counter('airan_load_duplicate_samples_total', 'Samples already stored (same identity), counted once', ['kind']);
+const stateRestores = counter('airan_load_partition_state_restores_total', 'Partition states read back from Postgres: after a start, a rebalance or a failed batch');
 const tooLate = counter('airan_load_too_late_samples_total', 'Samples beyond the allowed lateness: kept, but revising no window', ['kind']);
 
 /**
@@ -39,7 +41,7 @@ export class ApplyTelemetryUseCase {
     private readonly registry: LoadRegistry,
     private readonly closeWindows: CloseWindowsUseCase,
     private readonly outbox: OutboxRepository,
-    private readonly buffers: WindowSampleBuffers,
+    private readonly states: PartitionStates,
   ) {}
 
   execute(tx: EntityManager, messages: ConsumedMessage<TelemetryReport>[]): Promise<void> {
@@ -49,18 +51,25 @@ export class ApplyTelemetryUseCase {
   private async apply(tx: EntityManager, messages: ConsumedMessage<TelemetryReport>[]): Promise<void> {
     const { topic, partition } = messages[0];
     const { LOAD_WINDOW_MS: windowMs, LOAD_OUT_OF_ORDER_MS: outOfOrderMs, LOAD_ALLOWED_LATENESS_MS: allowedLatenessMs } = this.infra.config;
-    const storedMax = await timed('watermark', () => this.watermarks.maxEventTime(tx, topic, partition));
-    const buffer = this.buffers.forBatch(topic, partition, messages[0].offset, storedMax);
-    const { segments, repeats } = segmentBatch(storedMax, messages.map((m) => m.value), { windowMs, outOfOrderMs, allowedLatenessMs });
+    const state = this.states.kept(topic, partition, messages[0].offset) ?? (await timed('restore-state', () => this.restoreState(tx, topic, partition)));
+    const { segments, repeats } = segmentBatch(state.maxEventTime, messages.map((m) => m.value), { windowMs, outOfOrderMs, allowedLatenessMs });
     duplicates.inc({ kind: 'cell' }, repeats.cells);
     duplicates.inc({ kind: 'gpu' }, repeats.gpus);
     const origins = messages.map(({ value, headers }) => ({ operatorId: value.operatorId, siteId: value.siteId, traceparent: headers.traceparent ?? null }));
     const rollups = new RollupAccumulator();
-    for (const segment of segments) await this.applySegment(tx, topic, partition, segment, origins, rollups, buffer);
+    for (const segment of segments) await this.applySegment(tx, topic, partition, segment, origins, rollups, state);
     // Last: the operator and pilot rows are shared with every other partition's transaction.
     const changed = await timed('rollups', () => this.rollupRepository.addToRollups(tx, rollups));
     await this.publishRollups(tx, changed.map(rollupEvent));
-    this.buffers.batchApplied(topic, partition, messages[messages.length - 1].offset + 1n);
+    this.states.batchApplied(topic, partition, messages[messages.length - 1].offset + 1n);
+  }
+
+  /** The partition's state as Postgres holds it: the first batch here since a start, a rebalance or a failed batch. */
+  private async restoreState(tx: EntityManager, topic: string, partition: number): Promise<PartitionState> {
+    stateRestores.inc();
+    const maxEventTime = await this.watermarks.maxEventTime(tx, topic, partition);
+    const openWindows = await this.windows.openWindowsOf(tx, topic, partition);
+    return this.states.restored(topic, partition, { maxEventTime, openWindows });
   }
 
   /** A row's totals sum many reports' samples: its events carry the span of this change, not a request's (the cell-load events link the requests theirs came from). */
@@ -80,7 +89,7 @@ export class ApplyTelemetryUseCase {
     { cells: placedCells, gpus: placedGpus, fromMax, toMax, watermark }: SampleSegment,
     origins: readonly Omit<SampleOrigin, 'tooLate'>[],
     rollups: RollupAccumulator,
-    buffer: PartitionWindowSamples,
+    state: PartitionState,
   ): Promise<void> {
     const windowMs = this.infra.config.LOAD_WINDOW_MS;
     const cells: CellSampleRow[] = placedCells.map((p) => ({ ...origins[p.report], sample: p.sample, tooLate: p.lateness === 'too-late' }));
@@ -101,22 +110,32 @@ export class ApplyTelemetryUseCase {
     // (or of the node) opens, or re-opens, all their windows, so every share is computed from the same data.
     const openNode = (node: string, ts: number) => this.registry.cellsOf(node).forEach((c) => open(c.cellId, c.operatorId, c.siteId, ts));
     for (const r of newCells.filter((c) => !c.tooLate)) {
-      buffer.addCell(r.sample, r.traceparent);
+      state.samples.addCell(r.sample, r.traceparent);
       open(r.sample.cellId, r.operatorId, r.siteId, r.sample.ts);
       const node = this.registry.servingNode(r.sample.cellId);
       if (node) openNode(node, r.sample.ts);
     }
     for (const r of newGpus.filter((g) => !g.tooLate)) {
-      buffer.addGpu(r.sample);
+      state.samples.addGpu(r.sample);
       openNode(r.sample.node, r.sample.ts);
     }
-    await timed('mark-open', () => this.windows.markOpen(tx, topic, partition, [...opened.values()]));
+    // Only windows not open yet are written; most samples fall in a window an earlier one opened.
+    const firstOpened = state.openWindows.open(opened.values());
+    await timed('mark-open', () => this.windows.insertOpen(tx, topic, partition, firstOpened));
+    if (firstOpened.length > 0) faultPoint('load.open-windows.written');
 
     if (toMax === -Infinity) return;
-    if (toMax > fromMax) await timed('watermark', () => this.watermarks.advanceMaxEventTime(tx, topic, partition, toMax));
+    if (toMax > fromMax) {
+      await timed('watermark', () => this.watermarks.advanceMaxEventTime(tx, topic, partition, toMax));
+      // As the table keeps it: whole milliseconds.
+      state.maxEventTime = Math.max(state.maxEventTime, Math.trunc(toMax));
+    }
     // Also closes windows that late samples re-opened behind the watermark (revisions).
-    const closable = await timed('take-closable', () => this.windows.takeClosable(tx, topic, partition, watermark));
-    if (closable.length > 0) await this.closeWindows.execute(tx, closable, rollups, buffer);
-    buffer.closedUpTo(watermark);
+    const closable = state.openWindows.takeClosable(watermark);
+    if (closable.length > 0) {
+      await timed('take-closable', () => this.windows.deleteClosed(tx, topic, partition, watermark));
+      await this.closeWindows.execute(tx, closable, rollups, state.samples);
+    }
+    state.samples.closedUpTo(watermark);
   }
 }

@@ -5,19 +5,13 @@ import { at, ms } from '../load.sql';
 /** Each telemetry partition's largest event time so far (`load.partition_watermarks`), inside the consumer's transaction. */
 @Injectable()
 export class WatermarkRepository {
-  /**
-   * The partition's largest event time so far (−∞ before the first sample). Called first in each batch's
-   * transaction, it also turns JIT compilation off for the rest of the transaction: the per-window lookups
-   * are estimated expensive (one index probe per partition per row) though they take milliseconds, and
-   * compiling their expressions took seconds per statement once the estimate passed jit_above_cost.
-   */
+  /** The partition's largest event time so far (−∞ before the first sample). */
   async maxEventTime(tx: EntityManager, topic: string, partition: number): Promise<number> {
     const rows: Array<{ max_event_time: number | null }> = await tx.query(
-      `SELECT set_config('jit', 'off', true) AS jit,
-         (SELECT ${ms('max_event_time')} FROM load.partition_watermarks WHERE topic = $1 AND partition = $2) AS max_event_time`,
+      `SELECT ${ms('max_event_time')} AS max_event_time FROM load.partition_watermarks WHERE topic = $1 AND partition = $2`,
       [topic, partition],
     );
-    return rows[0].max_event_time ?? -Infinity;
+    return rows[0]?.max_event_time ?? -Infinity;
   }
 
   /** Raises the partition's largest event time. */

@@ -1,5 +1,5 @@
 import type { CellSample, GpuSample } from '@airan/contracts';
-import { PartitionWindowSamples, WindowSampleBuffers } from './window-samples.buffer';
+import { PartitionWindowSamples } from './window-samples.buffer';
 
 const W = 60_000;
 const cell = (cellId: string, ts: number): CellSample => ({ cellId, ts, intervalMs: 15_000 });
@@ -39,34 +39,5 @@ describe('PartitionWindowSamples', () => {
     // The watermark never moves back.
     buffer.closedUpTo(W / 2);
     expect(buffer.holds(0)).toBe(false);
-  });
-});
-
-describe('WindowSampleBuffers', () => {
-  it('keeps a partition buffer while each batch starts where the last applied one ended', () => {
-    const buffers = new WindowSampleBuffers(W);
-    const first = buffers.forBatch('t', 0, 0n, -Infinity);
-    first.addCell(cell('c1', 30_000), null);
-    buffers.batchApplied('t', 0, 5n);
-    expect(buffers.forBatch('t', 0, 5n, 30_000)).toBe(first);
-    expect(buffers.forBatch('t', 1, 5n, -Infinity)).not.toBe(first);
-  });
-
-  it('starts over from what Postgres holds after a batch that failed or was applied elsewhere', () => {
-    const buffers = new WindowSampleBuffers(W);
-    const first = buffers.forBatch('t', 0, 0n, -Infinity);
-    // Failed before batchApplied: the retry starts at the same offset and gets a new buffer.
-    const retry = buffers.forBatch('t', 0, 0n, -Infinity);
-    expect(retry).not.toBe(first);
-    buffers.batchApplied('t', 0, 5n);
-    // Its transaction did not commit: the next batch starts before 5.
-    const afterRollback = buffers.forBatch('t', 0, 0n, -Infinity);
-    expect(afterRollback).not.toBe(retry);
-    buffers.batchApplied('t', 0, 5n);
-    // Another instance applied 5…9 meanwhile: since is the largest event time it left.
-    const afterRebalance = buffers.forBatch('t', 0, 10n, 2 * W + 1);
-    expect(afterRebalance).not.toBe(afterRollback);
-    expect(afterRebalance.holds(2 * W)).toBe(false);
-    expect(afterRebalance.holds(3 * W)).toBe(true);
   });
 });

@@ -73,35 +73,3 @@ function packed<T>(map: Map<string, T>, key: string, Packed: new () => T): T {
   if (!held) map.set(key, (held = new Packed()));
   return held;
 }
-
-/**
- * The buffers of the partitions this instance applies. A buffer is kept from one batch to the next only
- * when the next batch starts where the last one applied here ended: after a failed transaction, a
- * rebalance that let another instance apply the partition meanwhile, or a restart, the partition starts
- * a new buffer from what Postgres holds (`since`).
- */
-export class WindowSampleBuffers {
-  private readonly partitions = new Map<string, { buffer: PartitionWindowSamples; nextOffset: bigint | null }>();
-
-  constructor(private readonly windowMs: number) {}
-
-  /** The buffer for a batch whose first message is at `firstOffset`; `storedMaxEventTime` is the partition's as Postgres holds it. */
-  forBatch(topic: string, partition: number, firstOffset: bigint, storedMaxEventTime: number): PartitionWindowSamples {
-    const key = `${topic}:${partition}`;
-    const kept = this.partitions.get(key);
-    if (kept && kept.nextOffset === firstOffset) {
-      // Until batchApplied, a failure leaves it unusable.
-      kept.nextOffset = null;
-      return kept.buffer;
-    }
-    const buffer = new PartitionWindowSamples(storedMaxEventTime, this.windowMs);
-    this.partitions.set(key, { buffer, nextOffset: null });
-    return buffer;
-  }
-
-  /** The batch applied without error up to `nextOffset`; its transaction commits next (if it does not, the next batch starts before `nextOffset`). */
-  batchApplied(topic: string, partition: number, nextOffset: bigint): void {
-    const kept = this.partitions.get(`${topic}:${partition}`);
-    if (kept) kept.nextOffset = nextOffset;
-  }
-}

@@ -23,13 +23,25 @@ export interface PreviousWindow {
  */
 @Injectable()
 export class WindowRepository {
-  /** Records windows to close once their partition's watermark passes their end (a window already open stays as it is). */
-  async markOpen(tx: EntityManager, topic: string, partition: number, windows: readonly OpenWindow[]): Promise<void> {
+  /** The partition's open windows, read when its state is restored (PartitionStates). */
+  async openWindowsOf(tx: EntityManager, topic: string, partition: number): Promise<OpenWindow[]> {
+    const rows: Array<{ cell_id: string; s: number; e: number; operator_id: string; site_id: string }> = await tx.query(
+      `SELECT cell_id, ${ms('window_start')} AS s, ${ms('window_end')} AS e, operator_id, site_id FROM load.open_windows WHERE topic = $1 AND partition = $2`,
+      [topic, partition],
+    );
+    return rows.map((r) => ({ cellId: r.cell_id, start: r.s, end: r.e, operatorId: r.operator_id, siteId: r.site_id }));
+  }
+
+  /**
+   * Records windows opened for the first time, to close once their partition's watermark passes their end.
+   * No ON CONFLICT: the partition's state in memory says they are not there, and if it ever were wrong the
+   * batch fails and restores its state from this table rather than go on from a wrong one.
+   */
+  async insertOpen(tx: EntityManager, topic: string, partition: number, windows: readonly OpenWindow[]): Promise<void> {
     if (windows.length === 0) return;
     await tx.query(
       `INSERT INTO load.open_windows (cell_id, window_start, window_end, topic, partition, operator_id, site_id)
-       SELECT c, ${at('s')}, ${at('e')}, $4, $5, o, si FROM unnest($1::text[], $2::float8[], $3::float8[], $6::text[], $7::text[]) AS w(c, s, e, o, si)
-       ON CONFLICT (cell_id, window_start) DO NOTHING`,
+       SELECT c, ${at('s')}, ${at('e')}, $4, $5, o, si FROM unnest($1::text[], $2::float8[], $3::float8[], $6::text[], $7::text[]) AS w(c, s, e, o, si)`,
       [
         texts(windows.map((w) => w.cellId)),
         numbers(windows.map((w) => w.start)),
@@ -42,15 +54,9 @@ export class WindowRepository {
     );
   }
 
-  /** Removes and returns the partition's open windows that end at or before the watermark. */
-  async takeClosable(tx: EntityManager, topic: string, partition: number, watermark: number): Promise<OpenWindow[]> {
-    // TypeORM answers DELETE … RETURNING with [rows, affected].
-    const [rows]: [Array<{ cell_id: string; s: number; e: number; operator_id: string; site_id: string }>, number] = await tx.query(
-      `DELETE FROM load.open_windows WHERE topic = $1 AND partition = $2 AND window_end <= ${at('$3::float8')}
-       RETURNING cell_id, ${ms('window_start')} AS s, ${ms('window_end')} AS e, operator_id, site_id`,
-      [topic, partition, Math.trunc(watermark)],
-    );
-    return rows.map((r) => ({ cellId: r.cell_id, start: r.s, end: r.e, operatorId: r.operator_id, siteId: r.site_id }));
+  /** Deletes the partition's open windows that end at or before the watermark: the ones its state just closed. */
+  async deleteClosed(tx: EntityManager, topic: string, partition: number, watermark: number): Promise<void> {
+    await tx.query(`DELETE FROM load.open_windows WHERE topic = $1 AND partition = $2 AND window_end <= ${at('$3::float8')}`, [topic, partition, Math.trunc(watermark)]);
   }
 
   /** The stored revision of each window and what it contributed to rollups. */
