@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AlertChangeKind, AlertEvent, AlertStatus } from '@airan/contracts';
-import type { RuleState } from '@airan/rule-engine';
+import type { AlertPhase, RuleState } from '@airan/rule-engine';
 
 /** Who acknowledged an alert and who owns it: human state that lives beside the rule state. */
 export interface AlertOwnership {
@@ -40,6 +40,16 @@ export interface AlertChange {
   readonly value: number | null;
   readonly evaluatedAt: number;
 }
+
+/** Every phase but inactive: the compiler checks that the list is whole. */
+const ACTIVE_PHASES = Object.keys({ pending: true, firing: true, nodata: true } satisfies Record<Exclude<AlertPhase, 'inactive'>, true>);
+
+/**
+ * An active instance, as a predicate the partial index on `phase <> 'inactive'` serves. Written as that
+ * `<>`, the planner took it, before the table's first analyze, to keep nearly every row, and scanned them
+ * all: 20 ms a batch at 30,000 cells, the database's costliest statement. The list is estimated as few rows.
+ */
+const ACTIVE = `phase IN (${ACTIVE_PHASES.map((p) => `'${p}'`).join(', ')})`;
 
 interface InstanceRow {
   fingerprint: string;
@@ -121,7 +131,7 @@ export class AlertRepository {
   /** Instances of these rules that are not inactive, and the rules that have any: cheap, through the partial index on phase. */
   async activeFingerprints(db: EntityManager, ruleIds: readonly string[]): Promise<{ fingerprints: Set<string>; rules: Set<string> }> {
     const rows: Array<{ fingerprint: string; rule_id: string }> = await db.query(
-      `SELECT fingerprint, rule_id FROM alerting.alert_instances WHERE phase <> 'inactive' AND rule_id = ANY($1)`,
+      `SELECT fingerprint, rule_id FROM alerting.alert_instances WHERE ${ACTIVE} AND rule_id = ANY($1)`,
       [ruleIds],
     );
     return { fingerprints: new Set(rows.map((r) => r.fingerprint)), rules: new Set(rows.map((r) => r.rule_id)) };
@@ -129,7 +139,7 @@ export class AlertRepository {
 
   /** Pending, firing and no-data instances of a rule, locked for this transaction. */
   async lockActiveOfRule(tx: EntityManager, ruleId: string): Promise<AlertInstance[]> {
-    const rows: InstanceRow[] = await tx.query(`${SELECT} WHERE rule_id = $1 AND phase <> 'inactive' ORDER BY fingerprint FOR UPDATE`, [ruleId]);
+    const rows: InstanceRow[] = await tx.query(`${SELECT} WHERE rule_id = $1 AND ${ACTIVE} ORDER BY fingerprint FOR UPDATE`, [ruleId]);
     return rows.map(fromRow);
   }
 
