@@ -254,6 +254,24 @@ class NotificationsByAlert1796500800000 implements MigrationInterface {
   }
 }
 
+/**
+ * Room on each page for an instance's next version. Every window rewrites the instance of each rule that
+ * compares with the previous window, active or not; when the new version fits on the same page and no
+ * indexed column changed, Postgres updates no index (a HOT update). Full pages sent each version to
+ * another page, with an entry in every index. Takes effect on pages written from now on.
+ */
+class AlertInstancesFillfactor1796673600000 implements MigrationInterface {
+  name = 'AlertInstancesFillfactor1796673600000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query('ALTER TABLE alerting.alert_instances SET (fillfactor = 60)');
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('ALTER TABLE alerting.alert_instances RESET (fillfactor)');
+  }
+}
+
 export const ALERTING_MIGRATIONS = [
   AlertingCore1764320400000,
   Notifications1764320700000,
@@ -261,4 +279,5 @@ export const ALERTING_MIGRATIONS = [
   NotificationOrder1764400000000,
   EvidenceOrder1764800000000,
   NotificationsByAlert1796500800000,
+  AlertInstancesFillfactor1796673600000,
 ];
