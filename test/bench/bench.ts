@@ -423,6 +423,7 @@ function pipelineTable(p: PipelineResult, kafka: { recordsPerSec: number } | und
     `Load's batch transactions, wall ms by step per 1,000 windows closed (whole run, summed over the partitions applied in parallel): ` +
       Object.entries(p.loadSteps).sort(([, a], [, b]) => b - a).map(([step, s]) => `${step} ${fixed((s * 1e6) / Math.max(1, p.windows.closed), 0)}`).join(', '),
     '',
+    ...statementRows(p.statements),
     '| process | CPU s | % of one core | CPU s per million records | peak RSS MB |',
     '|---|---|---|---|---|',
     ...p.services.map((s) => `| ${s.name}${s.note ? ` (${s.note})` : ''} | ${fixed(s.cpuSeconds, 1)} | ${fixed(s.cpuPercent, 0)} | ${fixed(s.cpuSecondsPerMillionRecords, 1)} | ${s.peakRssMb === undefined ? '–' : fixed(s.peakRssMb, 0)} |`),
@@ -431,6 +432,18 @@ function pipelineTable(p: PipelineResult, kafka: { recordsPerSec: number } | und
       `the broker and everything else ${fixed(p.machine.otherCores, 2)}), iowait ${fixed(p.machine.iowaitPercent, 1)} %.`,
     ...(p.notes.length > 0 ? ['', ...p.notes.map((x) => `Note: ${x}`)] : []),
   ].join('\n');
+}
+
+/** The database's time by statement, as shares of the listed statements' total. */
+function statementRows(statements: PipelineResult['statements']): string[] {
+  if (statements === null) return ['Postgres statements: not profiled (the server does not preload pg_stat_statements; see docs/performance.md).', ''];
+  const total = statements.reduce((t, s) => t + s.seconds, 0);
+  return [
+    `| Postgres statement (pg_stat_statements: executor time, measured interval and drain) | s | share of the ${statements.length} listed | calls | rows |`,
+    '|---|---|---|---|---|',
+    ...statements.map((s) => `| \`${s.query.slice(0, 140).replace(/\|/g, '\\|')}${s.query.length > 140 ? '…' : ''}\` | ${s.seconds.toFixed(2)} | ${((100 * s.seconds) / Math.max(total, 1e-9)).toFixed(0)} % | ${s.calls} | ${s.rows} |`),
+    '',
+  ];
 }
 
 /** Alert latency: one row per phase, airan ÷ Prometheus where both ran, then what each was measured from. */

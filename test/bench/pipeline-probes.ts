@@ -125,3 +125,36 @@ async function brokerPid(): Promise<number | undefined> {
     return undefined;
   }
 }
+
+/** One statement's share of this run's database time (pg_stat_statements). */
+export interface StatementCost {
+  readonly seconds: number;
+  readonly calls: number;
+  readonly rows: number;
+  readonly query: string;
+}
+
+/**
+ * Postgres executor time by statement over the measured interval and the drain, when the server preloads
+ * pg_stat_statements (`shared_preload_libraries`; optional, docs/performance.md): `start` clears this
+ * database's entries, `top` reads the costliest. Null when the server does not load it.
+ */
+export async function statementProbe(db: Client) {
+  const loaded = (await db.query(`SELECT 'pg_stat_statements' = ANY(regexp_split_to_array(current_setting('shared_preload_libraries'), '\\s*,\\s*')) AS loaded`)).rows[0].loaded as boolean;
+  if (loaded) await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+  const thisDatabase = '(SELECT oid FROM pg_database WHERE datname = current_database())';
+  return {
+    start: async () => {
+      if (loaded) await db.query(`SELECT pg_stat_statements_reset(0, ${thisDatabase}, 0)`);
+    },
+    top: async (count: number): Promise<StatementCost[] | null> => {
+      if (!loaded) return null;
+      const { rows } = await db.query(
+        `SELECT total_exec_time / 1000 AS seconds, calls, rows, regexp_replace(query, '\\s+', ' ', 'g') AS query
+         FROM pg_stat_statements WHERE dbid = ${thisDatabase} AND query NOT LIKE '%pg_stat_statements%' ORDER BY total_exec_time DESC LIMIT $1`,
+        [count],
+      );
+      return rows.map((r) => ({ seconds: Number(r.seconds), calls: Number(r.calls), rows: Number(r.rows), query: r.query as string }));
+    },
+  };
+}

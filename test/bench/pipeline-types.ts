@@ -1,4 +1,5 @@
 import type { LatencyFigures } from './alert-common';
+import type { StatementCost } from './pipeline-probes';
 
 // The pipeline bench's options, progress callback and result (see pipeline.bench.ts and docs/performance.md "Pipeline").
 
@@ -112,6 +113,8 @@ export interface PipelineResult {
   readonly alertEvents: number;
   /** Wall seconds of load's batch transactions by step over the whole run (`airan_load_step_seconds_total`), summed over the partitions applied in parallel. */
   readonly loadSteps: Readonly<Record<string, number>>;
+  /** Postgres executor time by statement over the measured interval and the drain; null when the server does not load pg_stat_statements. */
+  readonly statements: readonly StatementCost[] | null;
   readonly services: ServiceUsage[];
   /** The whole machine over the measured interval (/proc/stat): how busy its cores were, and how much of that was not this run's processes. */
   readonly machine: { readonly cores: number; readonly busyPercent: number; readonly iowaitPercent: number; readonly busyCores: number; readonly thisRunCores: number; readonly otherCores: number };

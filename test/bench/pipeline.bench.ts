@@ -33,10 +33,13 @@ import { figures, sleep } from './alert-common';
 import { wallNow } from './alert-receiver';
 import { registerFleet, sitePartitions } from './pipeline-fleet';
 import { generateLoad } from './pipeline-generator';
-import { cpuProbe, lagProbe, startLagSampler } from './pipeline-probes';
+import { cpuProbe, lagProbe, startLagSampler, statementProbe } from './pipeline-probes';
 import { lagTrends, usageOver, windowLatencies } from './pipeline-report';
 import type { PipelineBenchOptions, PipelineProgress, PipelineResult } from './pipeline-types';
 import { loadAverage } from './proc-usage';
+
+/** The costliest statements the report lists, when pg_stat_statements is loaded. */
+const STATEMENTS_SHOWN = 15;
 
 // The set-up (fleet, registry), the generator, what is read while it runs and the results are in the
 // pipeline-*.ts modules beside this one; this runs them in order.
@@ -79,11 +82,16 @@ export async function benchPipeline(options: PipelineBenchOptions, progress: Pip
 
     const { endOf, readLag } = lagProbe(admin, db, topics);
     const { named, postgres, trackPostgres, snapshot } = await cpuProbe(services, db);
+    const statementCosts = await statementProbe(db);
+    const measuring = async (starting: boolean) => {
+      if (starting) await statementCosts.start();
+      return snapshot(starting);
+    };
 
     // The generator, with the lag read every second meanwhile.
     const I = o.intervalMs;
     const sampler = startLagSampler(readLag, trackPostgres);
-    const run = await generateLoad({ o, operators, partitionOf, keys, ingestUrl: ingest.url, snapshot, lastLag: sampler.last, progress, label });
+    const run = await generateLoad({ o, operators, partitionOf, keys, ingestUrl: ingest.url, snapshot: measuring, lastLag: sampler.last, progress, label });
     const { sent, dispatchDelays, measureTick, endTick, measuredTicks, skippedTicks, requestsPerTick, recordsPerTick, startSnapshot, sendEnd } = run;
 
     // Drain: load and alerting apply what is left; the outbox is relayed; alerting reads the windows.
@@ -142,6 +150,7 @@ export async function benchPipeline(options: PipelineBenchOptions, progress: Pip
     const stillOpen = Number((await db.query('SELECT count(*)::int AS n FROM load.open_windows')).rows[0].n);
     const tooLateSamples = sum(await Promise.all(loads.map((l) => metricTotal(l.url, 'airan_load_too_late_samples_total'))));
     const alertEvents = await endOf(topics.alerts);
+    const statements = await statementCosts.top(STATEMENTS_SHOWN);
     const loadSteps = sumByLabel(await Promise.all(loads.map((l) => metricByLabel(l.url, 'airan_load_step_seconds_total'))));
 
     const { services: servicesUsage, machine } = usageOver({ named, postgres }, start, end, acceptedRecords);
@@ -187,6 +196,7 @@ export async function benchPipeline(options: PipelineBenchOptions, progress: Pip
       },
       alertEvents,
       loadSteps,
+      statements,
       services: servicesUsage,
       machine,
       notes,
