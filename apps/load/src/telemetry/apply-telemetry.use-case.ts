@@ -127,8 +127,7 @@ export class ApplyTelemetryUseCase {
     if (toMax === -Infinity) return;
     if (toMax > fromMax) {
       await timed('watermark', () => this.watermarks.advanceMaxEventTime(tx, topic, partition, toMax));
-      // As the table keeps it: whole milliseconds.
-      state.maxEventTime = Math.max(state.maxEventTime, Math.trunc(toMax));
+      state.advance(toMax);
     }
     // Also closes windows that late samples re-opened behind the watermark (revisions).
     const closable = state.openWindows.takeClosable(watermark);

@@ -10,7 +10,7 @@ describe('PartitionStates', () => {
     const states = new PartitionStates(W);
     expect(states.kept('t', 0, 0n)).toBeUndefined();
     const first = states.restored('t', 0, nothing);
-    first.maxEventTime = 30_000;
+    first.advance(30_000);
     states.batchApplied('t', 0, 5n);
     expect(states.kept('t', 0, 5n)).toBe(first);
     expect(states.kept('t', 1, 5n)).toBeUndefined();

@@ -17,13 +17,22 @@ export interface StoredPartitionState {
 export class PartitionState {
   readonly openWindows: OpenWindowSet;
   readonly samples: PartitionWindowSamples;
-  /** Raised as the batch's segments move event time, in step with `load.partition_watermarks`. */
-  maxEventTime: number;
+  private eventTime: number;
 
   constructor(stored: StoredPartitionState, windowMs: number) {
-    this.maxEventTime = stored.maxEventTime;
+    this.eventTime = stored.maxEventTime;
     this.openWindows = new OpenWindowSet(stored.openWindows);
     this.samples = new PartitionWindowSamples(stored.maxEventTime, windowMs);
+  }
+
+  /** The largest event time applied, in step with `load.partition_watermarks`. */
+  get maxEventTime(): number {
+    return this.eventTime;
+  }
+
+  /** A segment raised event time to `maxEventTime`, as the table keeps it (whole milliseconds). */
+  advance(maxEventTime: number): void {
+    this.eventTime = Math.trunc(maxEventTime);
   }
 }
 
