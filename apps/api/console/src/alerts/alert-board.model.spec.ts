@@ -1,5 +1,5 @@
 import type { AlertEvent } from '../api/types';
-import { AlertBoard, boardRows, groupAlerts, matchesFilter } from './alert-board.model';
+import { AlertBoard, boardRowKey, boardRows, groupAlerts, matchesFilter } from './alert-board.model';
 
 const alert = (fingerprint: string, status: AlertEvent['status'], labels: Record<string, string>, evaluatedAt = '2026-12-05T00:00:00Z', extra: Partial<AlertEvent> = {}) =>
   ({ fingerprint, status, labels, annotations: {}, evaluatedAt, acknowledgement: null, assignee: null, ...extra }) as AlertEvent;
@@ -32,6 +32,13 @@ describe('alert board', () => {
     ]);
     const rows = boardRows(groups, new Set([groups[0].key]));
     expect(rows.map((r) => (r.kind === 'group' ? `g:${r.group.alerts.length}:${r.collapsed}` : r.alert.fingerprint))).toEqual(['g:2:true', 'g:1:false', '4', 'g:1:false', '3']);
+  });
+
+  it('keys each row by its group or alert, so a row keeps its identity when one is inserted above it', () => {
+    const before = boardRows(groupAlerts([alert('b', 'pending', { alertname: 'HighLoad' })], ['alertname']), new Set());
+    const after = boardRows(groupAlerts([alert('b', 'pending', { alertname: 'HighLoad' }), alert('a', 'firing', { alertname: 'HighLoad' })], ['alertname']), new Set());
+    expect(after.map(boardRowKey)).toEqual([before.map(boardRowKey)[0], 'alert:a', 'alert:b']);
+    expect(new Set(after.map(boardRowKey)).size).toBe(after.length);
   });
 
   it('hides resolved alerts unless asked, and filters by label, acknowledgement and text', () => {

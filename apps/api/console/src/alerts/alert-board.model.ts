@@ -100,6 +100,9 @@ export function groupAlerts(alerts: readonly AlertEvent[], groupBy: readonly str
 
 export type BoardRow = { readonly kind: 'group'; readonly group: AlertGroup; readonly collapsed: boolean } | { readonly kind: 'alert'; readonly alert: AlertEvent };
 
+/** A row's identity on the board, whatever its position: a group's key or an alert's fingerprint. */
+export const boardRowKey = (row: BoardRow): string => (row.kind === 'group' ? `group:${row.group.key}` : `alert:${row.alert.fingerprint}`);
+
 /** The rows the virtual list shows: each group's header, then its alerts unless collapsed. */
 export function boardRows(groups: readonly AlertGroup[], collapsed: ReadonlySet<string>): BoardRow[] {
   const rows: BoardRow[] = [];

@@ -5,7 +5,7 @@ import { StreamBadge } from '../ui/stream-badge';
 import { Empty } from '../ui/states';
 import { VirtualList } from '../ui/virtual-list';
 import { acknowledge } from './alert-actions';
-import { DEFAULT_GROUP_BY, type BoardRow, boardRows, groupAlerts, matchesFilter } from './alert-board.model';
+import { DEFAULT_GROUP_BY, type BoardRow, boardRowKey, boardRows, groupAlerts, matchesFilter } from './alert-board.model';
 import { AlertDetail } from './alert-detail';
 import { useAlertBoard } from './use-alert-board';
 
@@ -66,6 +66,7 @@ export function AlertsView({ params, setParams }: ViewProps) {
         {rows.length === 0 ? <Empty>No alerts match.</Empty> : (
           <VirtualList<BoardRow>
             items={rows}
+            keyOf={boardRowKey}
             rowHeight={ROW_HEIGHT}
             height={560}
             label="Alert groups"

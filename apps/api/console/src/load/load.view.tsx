@@ -87,6 +87,7 @@ export function LoadView({ params, setParams }: ViewProps) {
           </div>
           <VirtualList
             items={heatmap.rows}
+            keyOf={(row) => row.cellId}
             rowHeight={ROW_HEIGHT}
             height={Math.min(520, heatmap.rows.length * ROW_HEIGHT + 4)}
             label="Cells"
