@@ -85,6 +85,7 @@ export async function registerFleet(
   const { key: adminKey } = await createApiKey(isolation, 'admin', 'bench');
   const puts = stages.flat().length;
   let done = 0;
+  const showProgress = () => progress(`${label}: registry`, puts === 0 ? 1 : done / puts, `${done}/${puts} registry entities`);
   const registryStarted = performance.now();
   await eventually(async () => {
     // The api seeds the demo fleet right after start-up: wait for the last demo cell.
@@ -96,9 +97,10 @@ export async function registerFleet(
     await forEachConcurrently(stage, 8, async (p) => {
       const r = await fetch(`${api.url}/v1/registry/${p.type}/${p.id}`, { method: 'PUT', headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' }, body: JSON.stringify(p.body) });
       if (!r.ok) throw new Error(`PUT /v1/registry/${p.type}/${p.id} answered ${r.status} ${(await r.text()).slice(0, 300)}`);
-      done++;
+      // The cells' stage alone is tens of thousands of requests: the bar moves within it.
+      if (++done % 250 === 0) showProgress();
     });
-    progress(`${label}: registry`, puts === 0 ? 1 : done / puts, `${done}/${puts} registry entities`);
+    showProgress();
   }
   const registrySeconds = (performance.now() - registryStarted) / 1000;
   const keys = new Map<string, string>();
