@@ -28,6 +28,7 @@ describe('alerting: evidence applied once, forward in event time', () => {
     { id: 'prb-saturated', alertname: 'PrbSaturated', kind: 'window', all: [{ metric: 'prbDlPct', op: '>', threshold: 90, recoveryThreshold: 80 }], forMs: 120_000 },
     { id: 'latency-high', alertname: 'LatencyHigh', kind: 'sample', source: 'cell', all: [{ metric: 'latencyP95Ms', op: '>', threshold: 250, recoveryThreshold: 200 }], forMs: 30_000 },
     { id: 'gpu-hot', alertname: 'GpuHot', kind: 'sample', source: 'gpu', all: [{ metric: 'tempC', op: '>', threshold: 85, recoveryThreshold: 80 }] },
+    { id: 'thp-drop', alertname: 'ThroughputDrop', kind: 'window', all: [{ metric: 'thpDlMbps', op: 'dropPct', threshold: 30 }] },
   ].map((r) => ({ ...r, severity: 'warning', groupBy: ['alertname', 'site'], annotations: { summary: '{{ $labels.alertname }} at {{ $value }}' } }));
 
   const window = (cell: string, k: number, revision: number, values: Partial<CellLoadWindow>): CellLoadWindow => ({
@@ -71,6 +72,22 @@ describe('alerting: evidence applied once, forward in event time', () => {
     ];
   }
 
+  /** Throughput drops by 30 % or more from the cell's preceding window twice, with a revision of an earlier window and one of the newest between. */
+  const DROPPING = 'drop-0';
+  function droppingCell(): CellLoadWindow[] {
+    const w = (k: number, revision: number, thpDlMbps: number) => window(DROPPING, k, revision, { thpDlMbps });
+    return [
+      w(0, 0, 200),
+      w(1, 0, 120), // 40 % below window 0: fires
+      w(2, 0, 110), // 8 % below window 1: resolves
+      w(1, 1, 80), // a revision of an earlier window: older evidence, applied to nothing
+      w(3, 0, 70), // 36 % below window 2 (12.5 % below the revised window 1): fires
+      w(3, 1, 150), // the newest window revised, re-judged against window 2: no drop, and a revision ends no episode
+      w(4, 0, 100), // 33 % below window 3's newest revision (above its first): still firing
+      w(5, 0, 95), // 5 % below window 4: resolves
+    ];
+  }
+
   let reports = 0;
   const report = (records: { cells?: CellSample[]; gpus?: GpuSample[] }): TelemetryReport => ({
     schema: TELEMETRY_SCHEMA, id: stableEventId('order-report', reports++), operatorId: 'kt', siteId: 'site-samples', keyId: '0123456789ab',
@@ -96,7 +113,7 @@ describe('alerting: evidence applied once, forward in event time', () => {
     ];
   }
 
-  const windows = [...flappingCells(), ...revisedCell()];
+  const windows = [...flappingCells(), ...revisedCell(), ...droppingCell()];
   const samples = sampleReports();
 
   /** Every window again: after each chunk, that chunk and the one before it re-sent, shuffled; at the end, all of it, shuffled. */
@@ -190,6 +207,11 @@ describe('alerting: evidence applied once, forward in event time', () => {
       `pending@${(at(6) - T0) / 1000}`,
       `resolved@${(at(7) - T0) / 1000}`,
     ]);
+  });
+
+  it("a drop is measured from the cell's preceding window, its newest revision, whatever was re-sent", () => {
+    const labels = { alertname: 'ThroughputDrop', operator: 'kt', site: `site-${DROPPING}`, cell: DROPPING };
+    expect(changesOf(a, labels)).toEqual([1, 2, 3, 5].map((k, i) => `${i % 2 === 0 ? 'firing' : 'resolved'}@${(at(k) - T0) / 1000}`));
   });
 
   it('an exact re-send and a late raw sample do not move a firing sample alert back to pending', () => {

@@ -272,6 +272,24 @@ class AlertInstancesFillfactor1796673600000 implements MigrationInterface {
   }
 }
 
+/**
+ * What each applied window showed of the metrics rules compare with the next window (`dropPct`). A window is
+ * compared with its cell's preceding applied window, read with the applied revisions, instead of with a
+ * value each instance remembered: inactive instances are no longer rewritten every window. Windows applied
+ * before have none: the first window after the upgrade finds no drop.
+ */
+class AppliedWindowObservations1796760000000 implements MigrationInterface {
+  name = 'AppliedWindowObservations1796760000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE alerting.applied_windows ADD COLUMN observed jsonb NOT NULL DEFAULT '{}'`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('ALTER TABLE alerting.applied_windows DROP COLUMN observed');
+  }
+}
+
 export const ALERTING_MIGRATIONS = [
   AlertingCore1764320400000,
   Notifications1764320700000,
@@ -280,4 +298,5 @@ export const ALERTING_MIGRATIONS = [
   EvidenceOrder1764800000000,
   NotificationsByAlert1796500800000,
   AlertInstancesFillfactor1796673600000,
+  AppliedWindowObservations1796760000000,
 ];

@@ -3,6 +3,9 @@ import type { AlertRule, Comparison, Condition } from './rule.model';
 /** One observation: metric name → value; null or undefined when the metric is not computable. */
 export type MetricValues = Readonly<Record<string, number | null | undefined>>;
 
+/** What is kept of an observation for a later one's `dropPct`: the metrics that had a value. */
+export type Observation = Readonly<Record<string, number>>;
+
 /** The metric's value, or null when it has none (NaN counts as none). */
 export function metricValue(values: MetricValues, metric: string): number | null {
   const value = values[metric];
@@ -24,7 +27,7 @@ export function isComputable(rule: AlertRule, values: MetricValues): boolean {
  * `active` (pending or firing) selects the recovery thresholds, so an active alert needs the value to
  * pass further back before it clears (hysteresis). A condition without a value does not hold.
  */
-export function conditionHolds(rule: AlertRule, values: MetricValues, previous: Readonly<Record<string, number>>, active: boolean): boolean {
+export function conditionHolds(rule: AlertRule, values: MetricValues, previous: Observation, active: boolean): boolean {
   const holds = (c: Condition) => {
     const value = metricValue(values, c.metric);
     const bound = active ? (c.recoveryThreshold ?? c.threshold) : c.threshold;
@@ -56,10 +59,20 @@ export function usesPrevious(rule: AlertRule): boolean {
 
 /** The values of the metrics the rule's conditions use, remembered for the next observation's `dropPct`. */
 export function observedValues(rule: AlertRule, values: MetricValues): Record<string, number> {
+  return observationOf([...rule.all, ...rule.any].map((c) => c.metric), values);
+}
+
+/** The metrics the rules' `dropPct` conditions compare with an earlier observation: what must be kept of each one for the next. */
+export function comparedMetrics(rules: readonly AlertRule[]): string[] {
+  return [...new Set(rules.flatMap((r) => [...r.all, ...r.any]).filter((c) => c.op === 'dropPct').map((c) => c.metric))].sort();
+}
+
+/** The values these metrics have in `values` (those without one are left out). */
+export function observationOf(metrics: readonly string[], values: MetricValues): Record<string, number> {
   const observed: Record<string, number> = {};
-  for (const c of [...rule.all, ...rule.any]) {
-    const value = metricValue(values, c.metric);
-    if (value !== null) observed[c.metric] = value;
+  for (const metric of metrics) {
+    const value = metricValue(values, metric);
+    if (value !== null) observed[metric] = value;
   }
   return observed;
 }

@@ -56,6 +56,13 @@ describe('evidence out of event-time order', () => {
       // 50 after 100 would be a drop; but the revision replaces the value at minute 1 and 100 is not "the previous" of it any more.
       expect(evaluateRule(r, seen, { thpDlMbps: 50 }, MIN)).toEqual({ state: { ...seen, previous: { thpDlMbps: 50 } } });
     });
+
+    it('re-judges a rule that compares with the previous observation when the revision brings the one before it', () => {
+      const r = rule({ forMs: 0 }, { metric: 'thpDlMbps', op: 'dropPct', threshold: 30 });
+      const seen = run(r, [[0, { thpDlMbps: 100 }], [MIN, { thpDlMbps: 90 }]]).at(-1)!.state;
+      expect(evaluateRule(r, seen, { thpDlMbps: 50 }, MIN, { thpDlMbps: 100 })).toMatchObject({ state: { phase: 'firing', activeSince: MIN, previous: { thpDlMbps: 50 } }, transition: 'firing' });
+      expect(evaluateRule(r, seen, { thpDlMbps: 80 }, MIN, { thpDlMbps: 100 })).toEqual({ state: { ...seen, previous: { thpDlMbps: 80 } } });
+    });
   });
 
   describe('evaluateSample', () => {

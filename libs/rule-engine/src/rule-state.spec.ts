@@ -242,6 +242,14 @@ describe('evaluateRule', () => {
         // From 0 to -5 or from -10 to 0 the formula would say +∞ % and 100 %.
         expect([after(undefined, 0), after(0, -5), after(-10, 0)]).toEqual([false, false, false]);
       });
+
+      it('compares with the preceding observation the evidence brings, not the one the instance remembers', () => {
+        const remembers100 = state({ previous: { thpDlMbps: 100 } });
+        expect(evaluateRule(r, remembers100, { thpDlMbps: 70 }, 0, { thpDlMbps: 80 }).transition).toBeUndefined();
+        expect(evaluateRule(r, INACTIVE, { thpDlMbps: 70 }, 0, { thpDlMbps: 100 }).transition).toBe('firing');
+        // A preceding observation without the metric is no drop, whatever is remembered.
+        expect(evaluateRule(r, remembers100, { thpDlMbps: 50 }, 0, {}).transition).toBeUndefined();
+      });
     });
   });
 

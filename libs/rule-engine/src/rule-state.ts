@@ -1,4 +1,4 @@
-import { conditionHolds, isComputable, observedValues, usesPrevious, type MetricValues } from './conditions';
+import { conditionHolds, isComputable, observedValues, usesPrevious, type MetricValues, type Observation } from './conditions';
 import { keepFiringForMs, recordFlap } from './flap-damping';
 import { INACTIVE, type AlertRule, type Evaluation, type RuleState } from './rule.model';
 
@@ -12,13 +12,16 @@ import { INACTIVE, type AlertRule, type Evaluation, type RuleState } from './rul
  * (`evaluatedThrough`) changes nothing: it would restart `for`, un-fire, or end an episode at a time
  * before its start. Evidence at exactly that time is a revision of it (a window re-closed by late
  * samples) and is judged by `revise`.
+ *
+ * `dropPct` compares with `preceding` when the evidence brings the observation before it (a cell window
+ * brings its cell's preceding window), else with the one the instance remembers (`state.previous`).
  */
-export function evaluateRule(rule: AlertRule, state: RuleState, values: MetricValues, at: number): Evaluation {
+export function evaluateRule(rule: AlertRule, state: RuleState, values: MetricValues, at: number, preceding?: Observation): Evaluation {
   if (!isComputable(rule, values)) return { state };
   const seen = state.evaluatedThrough;
   if (seen !== null && at < seen) return { state, skipped: 'older' };
-  if (seen === at) return revise(rule, state, values, at);
-  const evaluation = step(rule, state, values, at);
+  if (seen === at) return revise(rule, state, values, at, preceding);
+  const evaluation = step(rule, state, values, at, preceding ?? state.previous);
   return { ...evaluation, state: { ...evaluation.state, evaluatedThrough: at } };
 }
 
@@ -32,11 +35,11 @@ export function evaluateSample(rule: AlertRule, state: RuleState, values: Metric
   return evaluateRule(rule, state, values, at);
 }
 
-function step(rule: AlertRule, state: RuleState, values: MetricValues, at: number): Evaluation {
+function step(rule: AlertRule, state: RuleState, values: MetricValues, at: number, preceding: Observation): Evaluation {
   // From nodata the alert must earn its way back, so it is held to the threshold, not the recovery bound.
   const active = state.phase === 'pending' || state.phase === 'firing';
   const previous = observedValues(rule, values);
-  if (conditionHolds(rule, values, state.previous, active)) return activate(rule, state, at, previous);
+  if (conditionHolds(rule, values, preceding, active)) return activate(rule, state, at, previous);
   const keptFiring = state.phase === 'firing' && state.lastTrueAt !== null && at - state.lastTrueAt < keepFiringForMs(rule, state);
   if (keptFiring || state.phase === 'inactive') return { state: { ...state, previous } };
   return resolve(rule, state, at, previous);
@@ -46,14 +49,15 @@ function step(rule: AlertRule, state: RuleState, values: MetricValues, at: numbe
  * A revision of the newest evidence (same event time, new values) re-judges that instant without
  * rewinding the clock: it may start or advance an episode there, never end one (the next evidence
  * does), and never reopen one that ended at that very instant. Its values replace the remembered ones.
- * A rule that compares with the previous observation (`dropPct`) cannot re-judge: the observation
- * before the revised one is no longer known.
+ * A rule that compares with the previous observation (`dropPct`) re-judges only when the revision brings
+ * the observation before it: the one the instance remembers is the revised one's own.
  */
-function revise(rule: AlertRule, state: RuleState, values: MetricValues, at: number): Evaluation {
+function revise(rule: AlertRule, state: RuleState, values: MetricValues, at: number, preceding: Observation | undefined): Evaluation {
   const active = state.phase === 'pending' || state.phase === 'firing';
   const previous = observedValues(rule, values);
   const endedNow = state.phase === 'inactive' && state.flapTimes.at(-1) === at;
-  if (usesPrevious(rule) || endedNow || !conditionHolds(rule, values, state.previous, active)) return { state: { ...state, previous } };
+  const unjudgeable = usesPrevious(rule) && preceding === undefined;
+  if (unjudgeable || endedNow || !conditionHolds(rule, values, preceding ?? state.previous, active)) return { state: { ...state, previous } };
   return activate(rule, state, at, previous);
 }
 

@@ -3,7 +3,7 @@ import type { AlertEvent } from '@airan/contracts';
 import type { OutboxEvent, OutboxRepository } from '@airan/database';
 import type { ServiceInfra } from '@airan/http';
 import { Clock } from '@airan/system';
-import { type AlertRule, type MetricValues, evaluateRule, evaluateSample, fingerprint, parseRule } from '@airan/rule-engine';
+import { type AlertRule, type MetricValues, type Observation, evaluateRule, evaluateSample, fingerprint, parseRule } from '@airan/rule-engine';
 import type { AlertChange, AlertInstance, AlertRepository } from './alert.repository';
 import type { AlertNotifier, NotifiableChange } from '../notifications/alert.notifier';
 import { type AlertStep, AlertStateService } from './alert-state.service';
@@ -55,8 +55,8 @@ class Recorded {
 const tx = {} as EntityManager;
 const MIN = 60_000;
 const cell = { operator: 'skt', site: 'skt-seoul-01', cell: 'skt-seoul-01-c1' };
-const windowStep = (rule: AlertRule, at: number, values: MetricValues): AlertStep => ({
-  rule, target: cell, at, value: null, evaluate: (s) => evaluateRule(rule, s, values, at),
+const windowStep = (rule: AlertRule, at: number, values: MetricValues, preceding?: Observation): AlertStep => ({
+  rule, target: cell, at, value: null, evaluate: (s) => evaluateRule(rule, s, values, at, preceding), preceding,
 });
 const shipped = (id: string) => DEFAULT_RULES.find((r) => r.id === id)!;
 
@@ -69,7 +69,18 @@ describe('AlertStateService.apply', () => {
     expect(store.instances.size).toBe(0);
   });
 
-  it('keeps idle evidence of a rule that compares with the previous observation (dropPct), remembering the value', async () => {
+  it('skips idle evidence of a dropPct rule that brings its preceding observation, and fires on a drop from it', async () => {
+    const store = new Recorded();
+    const service = store.service();
+    const rule = shipped('radio-protection');
+    expect(await service.apply(tx, [windowStep(rule, MIN, { inferenceLoad: 0.95, prbDlPct: 50, thpDlMbps: 200 }, {})])).toEqual([]);
+    expect(await service.apply(tx, [windowStep(rule, 2 * MIN, { inferenceLoad: 0.95, prbDlPct: 50, thpDlMbps: 190 }, { thpDlMbps: 200 })])).toEqual([]);
+    expect([store.locks, store.instances.size]).toEqual([0, 0]);
+    const applied = await service.apply(tx, [windowStep(rule, 3 * MIN, { inferenceLoad: 0.95, prbDlPct: 50, thpDlMbps: 120 }, { thpDlMbps: 190 })]);
+    expect(applied).toEqual([{ labels: AlertStateService.labelsOf(rule, cell), transition: 'firing' }]);
+  });
+
+  it('keeps idle evidence of a rule that compares with the previous observation (dropPct), remembering the value, when the evidence does not bring it', async () => {
     const store = new Recorded();
     const rule = shipped('radio-protection');
     await store.service().apply(tx, [windowStep(rule, MIN, { inferenceLoad: 0.95, prbDlPct: 50, thpDlMbps: 200 })]);

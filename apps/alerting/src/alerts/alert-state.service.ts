@@ -19,6 +19,7 @@ import {
   inhibitedBy,
   renderTemplate,
   silencesEndingOnResolve,
+  type Observation,
   usesPrevious,
 } from '@airan/rule-engine';
 import { type AlertChange, type AlertInstance, AlertRepository, UNOWNED } from './alert.repository';
@@ -36,6 +37,11 @@ export interface AlertStep {
   /** Event time of the evidence. */
   readonly at: number;
   readonly evaluate: (state: AlertInstance['state']) => Evaluation;
+  /**
+   * The observation before this one, when the evidence brings it (a cell window brings its cell's
+   * preceding window): `evaluate` compares `dropPct` with it, so the instance need not remember anything.
+   */
+  readonly preceding?: Observation;
   /** The value this evidence shows for the rule (annotations' `$value`), when it has one. */
   readonly value: number | null;
   /** Trace of the evidence: the transition span continues it. */
@@ -102,7 +108,7 @@ export class AlertStateService {
       // What `relevant` drops between batches is dropped within one too: evidence that leaves an inactive
       // alert inactive. Otherwise how the evidence happened to be batched would decide how far an inactive
       // alert was evaluated, and so whether a later, late sample counts.
-      if (before.state.phase === 'inactive' && !usesPrevious(step.rule) && isIdle(step.evaluate(INACTIVE))) continue;
+      if (before.state.phase === 'inactive' && !remembers(step) && isIdle(step.evaluate(INACTIVE))) continue;
       const evaluation = step.evaluate(before.state);
       if (evaluation.skipped) {
         skippedEvidence.inc({ kind: step.rule.kind, reason: evaluation.skipped });
@@ -144,7 +150,7 @@ export class AlertStateService {
   /**
    * The steps that can change something, with their labels and fingerprints. Most evidence of a healthy
    * fleet leaves an inactive alert inactive: such a step is dropped unless its instance is active (read
-   * once per batch, per rule) or its rule compares with the previous observation. A fingerprint with
+   * once per batch, per rule) or the instance must remember it (`remembers`). A fingerprint with
    * one step that starts an episode keeps all its steps, in order.
    */
   private async relevant(tx: EntityManager, steps: readonly AlertStep[]): Promise<Array<{ step: AlertStep; labels: Record<string, string>; fingerprint: string }>> {
@@ -154,7 +160,7 @@ export class AlertStateService {
     const startedRules = new Set<string>();
     const kept: Array<{ step: AlertStep; labels: Record<string, string>; fingerprint: string }> = [];
     for (const step of steps) {
-      const idle = !usesPrevious(step.rule) && isIdle(step.evaluate(INACTIVE));
+      const idle = !remembers(step) && isIdle(step.evaluate(INACTIVE));
       // No instance of this rule is active or was started earlier in the batch: no fingerprint needed to know it stays idle.
       if (idle && !active.rules.has(step.rule.id) && !startedRules.has(step.rule.id)) continue;
       const labels = AlertStateService.labelsOf(step.rule, step.target);
@@ -265,6 +271,12 @@ function afterTransition(instance: AlertInstance, transition: Transition, now: n
 }
 
 const FINGERPRINT_CACHE_SIZE = 200_000;
+
+/**
+ * Whether the instance must remember this evidence for the next one's `dropPct`: then even evidence that
+ * leaves it inactive is kept, and its instance written.
+ */
+const remembers = (step: AlertStep) => usesPrevious(step.rule) && step.preceding === undefined;
 
 /** An evaluation that leaves an inactive alert inactive, announcing nothing. */
 const isIdle = (e: Evaluation) => !e.transition && e.state.phase === 'inactive';

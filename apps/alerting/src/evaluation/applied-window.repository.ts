@@ -1,29 +1,53 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { type WindowRevision, windowKey } from './window-revisions';
+import type { Observation } from '@airan/rule-engine';
+import { type AppliedWindow, type PrecedingWindow, type WindowRevision, windowKey } from './window-revisions';
+
+/** What alerting applied before of a batch's windows (see `lookup`), by windowKey. */
+export interface AppliedBefore {
+  /** The newest applied revision of each window that has one. */
+  readonly revisions: Map<string, number>;
+  /** The newest applied window of the same cell that began before each window, when there is one. */
+  readonly preceding: Map<string, PrecedingWindow>;
+}
 
 /**
- * The newest revision of each cell window that alerting has applied, written in the consumer's
- * transaction with the alert state and the stored offsets: a cell-load event re-published by load's
- * outbox relay, or an older revision, is recognised and skipped.
+ * The newest revision of each cell window that alerting has applied, and what rules compare with the
+ * next window (`observed`), written in the consumer's transaction with the alert state and the stored
+ * offsets: a cell-load event re-published by load's outbox relay, or an older revision, is recognised
+ * and skipped, and a window's `dropPct` compares with its cell's preceding window without any alert
+ * instance remembering it.
  */
 @Injectable()
 export class AppliedWindowRepository {
-  /** The newest applied revision of each of these windows that has one, by windowKey. */
-  async newest(tx: EntityManager, windows: readonly WindowRevision[]): Promise<Map<string, number>> {
-    if (windows.length === 0) return new Map();
-    const rows: Array<{ cell_id: string; window_start: Date; revision: number }> = await tx.query(
-      `SELECT a.cell_id, a.window_start, a.revision FROM alerting.applied_windows a
-       JOIN unnest($1::text[], $2::timestamptz[]) AS w(cell_id, window_start) USING (cell_id, window_start)`,
-      [windows.map((w) => w.cellId), windows.map((w) => w.windowStart)],
+  /** For each of these windows, its newest applied revision and the applied window before it, in one read along the primary key. */
+  async lookup(tx: EntityManager, windows: readonly WindowRevision[]): Promise<AppliedBefore> {
+    const revisions = new Map<string, number>();
+    const preceding = new Map<string, PrecedingWindow>();
+    if (windows.length === 0) return { revisions, preceding };
+    const distinct = new Map(windows.map((w) => [windowKey(w.cellId, w.windowStart), w]));
+    const rows: Array<{ cell_id: string; window_start: Date; revision: number | null; preceding_start: Date | null; observed: Observation | null }> = await tx.query(
+      `SELECT w.cell_id, w.window_start, a.revision, p.window_start AS preceding_start, p.observed
+       FROM unnest($1::text[], $2::timestamptz[]) AS w(cell_id, window_start)
+       LEFT JOIN alerting.applied_windows a ON a.cell_id = w.cell_id AND a.window_start = w.window_start
+       LEFT JOIN LATERAL (
+         SELECT p.window_start, p.observed FROM alerting.applied_windows p
+         WHERE p.cell_id = w.cell_id AND p.window_start < w.window_start ORDER BY p.window_start DESC LIMIT 1
+       ) p ON true`,
+      [[...distinct.values()].map((w) => w.cellId), [...distinct.values()].map((w) => w.windowStart)],
     );
-    return new Map(rows.map((r) => [windowKey(r.cell_id, r.window_start), r.revision]));
+    for (const r of rows) {
+      const key = windowKey(r.cell_id, r.window_start);
+      if (r.revision !== null) revisions.set(key, r.revision);
+      if (r.preceding_start !== null) preceding.set(key, { start: r.preceding_start.getTime(), observed: r.observed ?? {} });
+    }
+    return { revisions, preceding };
   }
 
-  /** Records these revisions as applied; a stored revision is only ever raised. */
-  async record(tx: EntityManager, windows: readonly WindowRevision[]): Promise<void> {
+  /** Records these windows as applied; a stored revision, and what was observed with it, is only ever replaced by a newer one. */
+  async record(tx: EntityManager, windows: readonly AppliedWindow[]): Promise<void> {
     if (windows.length === 0) return;
-    const newest = new Map<string, WindowRevision>();
+    const newest = new Map<string, AppliedWindow>();
     for (const w of windows) {
       const key = windowKey(w.cellId, w.windowStart);
       if ((newest.get(key)?.revision ?? -1) < w.revision) newest.set(key, w);
@@ -31,10 +55,12 @@ export class AppliedWindowRepository {
     // In key order, so concurrent transactions (a rebalance moving a partition) take row locks in one order.
     const rows = [...newest.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, w]) => w);
     await tx.query(
-      `INSERT INTO alerting.applied_windows (cell_id, window_start, revision)
-       SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::int[])
-       ON CONFLICT (cell_id, window_start) DO UPDATE SET revision = greatest(applied_windows.revision, EXCLUDED.revision)`,
-      [rows.map((w) => w.cellId), rows.map((w) => w.windowStart), rows.map((w) => w.revision)],
+      `INSERT INTO alerting.applied_windows (cell_id, window_start, revision, observed)
+       SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::int[], $4::jsonb[])
+       ON CONFLICT (cell_id, window_start) DO UPDATE SET
+         observed = CASE WHEN EXCLUDED.revision > applied_windows.revision THEN EXCLUDED.observed ELSE applied_windows.observed END,
+         revision = greatest(applied_windows.revision, EXCLUDED.revision)`,
+      [rows.map((w) => w.cellId), rows.map((w) => w.windowStart), rows.map((w) => w.revision), rows.map((w) => JSON.stringify(w.observed))],
     );
   }
 

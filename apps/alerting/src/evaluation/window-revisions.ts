@@ -1,3 +1,5 @@
+import type { Observation } from '@airan/rule-engine';
+
 /** What identifies a cell-load event for alerting: the cell, the window, and which revision of it. */
 export interface WindowRevision {
   readonly cellId: string;
@@ -22,5 +24,34 @@ export function newerRevisions<T>(items: readonly T[], applied: ReadonlyMap<stri
     if (before !== undefined && revision <= before) return false;
     newest.set(key, revision);
     return true;
+  });
+}
+
+/** A window revision as applied, with what rules compare with the cell's next window. */
+export interface AppliedWindow extends WindowRevision {
+  readonly observed: Observation;
+}
+
+/** An applied window that began before another of its cell. */
+export interface PrecedingWindow {
+  readonly start: number;
+  readonly observed: Observation;
+}
+
+/**
+ * The observation each window of `windows` (fresh revisions, in offset order) is compared with: the newest
+ * applied window of its cell that began before it, whether Postgres had it (`stored`, by windowKey) or it
+ * came earlier in `windows`; `{}` when there is none. A window applied in the batch is newer than what
+ * Postgres held for the same start.
+ */
+export function precedingObservations(windows: readonly AppliedWindow[], stored: ReadonlyMap<string, PrecedingWindow>): Observation[] {
+  const applied = new Map<string, PrecedingWindow[]>();
+  return windows.map((w) => {
+    const start = new Date(w.windowStart).getTime();
+    let best = stored.get(windowKey(w.cellId, w.windowStart));
+    const earlier = applied.get(w.cellId) ?? [];
+    for (const candidate of earlier) if (candidate.start < start && (best === undefined || candidate.start >= best.start)) best = candidate;
+    applied.set(w.cellId, [...earlier.filter((e) => e.start !== start), { start, observed: w.observed }]);
+    return best?.observed ?? {};
   });
 }
