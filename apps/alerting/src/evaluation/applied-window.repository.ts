@@ -26,20 +26,22 @@ export class AppliedWindowRepository {
     const preceding = new Map<string, PrecedingWindow>();
     if (windows.length === 0) return { revisions, preceding };
     const distinct = new Map(windows.map((w) => [windowKey(w.cellId, w.windowStart), w]));
-    const rows: Array<{ cell_id: string; window_start: Date; revision: number | null; preceding_start: Date | null; observed: Observation | null }> = await tx.query(
-      `SELECT w.cell_id, w.window_start, a.revision, p.window_start AS preceding_start, p.observed
+    // One descent of the primary key per window finds the window itself, if applied, and the one before it.
+    const rows: Array<{ cell_id: string; window_start: Date; found_start: Date; revision: number; observed: Observation }> = await tx.query(
+      `SELECT w.cell_id, w.window_start, p.window_start AS found_start, p.revision, p.observed
        FROM unnest($1::text[], $2::timestamptz[]) AS w(cell_id, window_start)
-       LEFT JOIN alerting.applied_windows a ON a.cell_id = w.cell_id AND a.window_start = w.window_start
-       LEFT JOIN LATERAL (
-         SELECT p.window_start, p.observed FROM alerting.applied_windows p
-         WHERE p.cell_id = w.cell_id AND p.window_start < w.window_start ORDER BY p.window_start DESC LIMIT 1
-       ) p ON true`,
+       CROSS JOIN LATERAL (
+         SELECT p.window_start, p.revision, p.observed FROM alerting.applied_windows p
+         WHERE p.cell_id = w.cell_id AND p.window_start <= w.window_start ORDER BY p.window_start DESC LIMIT 2
+       ) p`,
       [[...distinct.values()].map((w) => w.cellId), [...distinct.values()].map((w) => w.windowStart)],
     );
     for (const r of rows) {
       const key = windowKey(r.cell_id, r.window_start);
-      if (r.revision !== null) revisions.set(key, r.revision);
-      if (r.preceding_start !== null) preceding.set(key, { start: r.preceding_start.getTime(), observed: r.observed ?? {} });
+      const found = r.found_start.getTime();
+      if (found === r.window_start.getTime()) revisions.set(key, r.revision);
+      // Without the window itself, the second row is the one before the preceding window.
+      else if (found > (preceding.get(key)?.start ?? -Infinity)) preceding.set(key, { start: found, observed: r.observed });
     }
     return { revisions, preceding };
   }
