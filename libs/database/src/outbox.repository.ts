@@ -17,9 +17,24 @@ export interface PendingOutboxRow {
   readonly headers: Record<string, string>;
 }
 
+/**
+ * Planner settings of the relay's claim, for its transaction only. The claim reads the partial index of
+ * unpublished rows, whose entries for rows published since the last vacuum point at dead versions. An index
+ * scan marks each such entry dead as it passes it, so the next claim skips it. A bitmap scan, which the
+ * planner picks when it expects few unpublished rows, marks nothing and visits every one again at each
+ * claim until vacuum reaches the table: after the pipeline bench registered 30,000 cells, 49 ms a claim
+ * (once a second, per relay) that found nothing.
+ */
+export const CLAIM_PLANNER_SETTINGS = { enable_bitmapscan: 'off' } as const;
+
 /** The transactional outbox of one service schema. */
 export class OutboxRepository {
   constructor(private readonly schema: string) {}
+
+  /** The claim: the oldest unpublished rows, at most $1, in order (run under CLAIM_PLANNER_SETTINGS). */
+  get claimStatement(): string {
+    return `SELECT seq, topic, key, value, headers FROM "${this.schema}".outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1`;
+  }
 
   /** Postgres channel notified (at commit) whenever events are added: relays LISTEN on it. */
   get channel(): string {
@@ -60,12 +75,12 @@ export class OutboxRepository {
    */
   async publishPending(dataSource: DataSource, limit: number, publish: (rows: PendingOutboxRow[]) => Promise<void>): Promise<number> {
     return dataSource.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`airan-outbox:${this.schema}`]);
-      const rows: PendingOutboxRow[] = await tx.query(
-        `SELECT seq, topic, key, value, headers FROM "${this.schema}".outbox
-         WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
-        [limit],
-      );
+      const settings = Object.entries(CLAIM_PLANNER_SETTINGS);
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))${settings.map((_, i) => `, set_config($${2 * i + 2}, $${2 * i + 3}, true)`).join('')}`, [
+        `airan-outbox:${this.schema}`,
+        ...settings.flat(),
+      ]);
+      const rows: PendingOutboxRow[] = await tx.query(this.claimStatement, [limit]);
       if (rows.length === 0) return 0;
       await publish(rows);
       await tx.query(`UPDATE "${this.schema}".outbox SET published_at = now() WHERE seq = ANY($1::bigint[])`, [rows.map((r) => r.seq)]);
