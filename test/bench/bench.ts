@@ -46,6 +46,8 @@
  *   BENCH_PIPE_DRAIN_SECONDS  how long to wait after the last tick for load and alerting to catch up (default 300)
  *   BENCH_PIPE_LOAD_INSTANCES load processes in one consumer group (default 1)
  *   BENCH_PIPE_ALERTING_INSTANCES alerting processes in one consumer group (default 1)
+ *   BENCH_PIPE_CPU_PROFILE    alerting, api, ingest or load: a V8 CPU profile of its first process over the
+ *                             phase, beside the report, summarised in it (busiest functions and modules)
  *
  * Alert latency (alerts.bench.ts, prometheus.bench.ts; docs/performance.md "Alert latency"): threshold
  * crossings one at a time, latency up to the webhook receiver, airan against Prometheus + Alertmanager.
@@ -82,7 +84,8 @@ import { type AlertLatencyResult } from './alert-common';
 import { benchAlerts } from './alerts.bench';
 import { kafkaProducerPerf } from './kafka-perf.bench';
 import { type LoadBenchResult, type LoadRateResult, type RateBenchOptions, benchLoad, benchLoadRate } from './load.bench';
-import { type PipelineBenchOptions, type PipelineResult, benchPipeline } from './pipeline.bench';
+import { type PipelineBenchOptions, type PipelineResult, type ProfiledApp, benchPipeline } from './pipeline.bench';
+import { formatSummary, summarise } from './cpuprofile-summary';
 import { type RelayBenchResult, benchRelay, relayTable } from './relay.bench';
 import { type ExportBenchResult, benchExports, exportsTable } from './exports.bench';
 import { type ShareBenchResult, benchShare, shareTable } from './share.bench';
@@ -127,6 +130,17 @@ const CONSOLE = {
 };
 
 const PIPE_INTERVAL_MS = Number(process.env.BENCH_PIPE_INTERVAL_MS ?? 1000);
+const PROFILED_APPS: readonly ProfiledApp[] = ['alerting', 'api', 'ingest', 'load'];
+
+/** `BENCH_PIPE_CPU_PROFILE=<app>`: where that app's profile goes, beside the reports. */
+function pipelineCpuProfile(app: string | undefined): Pick<PipelineBenchOptions, 'cpuProfile'> {
+  if (!app) return {};
+  const known = PROFILED_APPS.find((a) => a === app);
+  if (!known) throw new Error(`BENCH_PIPE_CPU_PROFILE must be one of ${PROFILED_APPS.join(', ')}, not "${app}"`);
+  const dir = join(__dirname, '../../../bench-results');
+  mkdirSync(dir, { recursive: true });
+  return { cpuProfile: { app: known, file: join(dir, `pipeline-${known}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`) } };
+}
 const PIPELINE: PipelineBenchOptions = {
   operators: Number(process.env.BENCH_PIPE_OPERATORS ?? 3),
   sitesPerOperator: Number(process.env.BENCH_PIPE_SITES ?? 10),
@@ -143,6 +157,7 @@ const PIPELINE: PipelineBenchOptions = {
   drainTimeoutSeconds: Number(process.env.BENCH_PIPE_DRAIN_SECONDS ?? 300),
   loadInstances: Number(process.env.BENCH_PIPE_LOAD_INSTANCES ?? 1),
   alertingInstances: Number(process.env.BENCH_PIPE_ALERTING_INSTANCES ?? 1),
+  ...pipelineCpuProfile(process.env.BENCH_PIPE_CPU_PROFILE),
 };
 
 interface PhaseResult {
@@ -352,6 +367,7 @@ function report(
   if (loadRate) sections.push(loadRateTable(loadRate));
   if (relayed) sections.push(relayTable(relayed));
   if (pipeline) sections.push(pipelineTable(pipeline, kafka));
+  if (pipeline?.options.cpuProfile) sections.push(`CPU profile of ${pipeline.options.cpuProfile.app} (${pipeline.options.cpuProfile.file}):\n\n\`\`\`\n${formatSummary(summarise(pipeline.options.cpuProfile.file))}\n\`\`\``);
   if (alerts) sections.push(alertTable(alerts));
   if (exported) sections.push(exportsTable(exported));
   if (shared) sections.push(shareTable(shared));

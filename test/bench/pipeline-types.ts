@@ -25,7 +25,11 @@ export interface PipelineBenchOptions {
   /** load and alerting processes, each set in one consumer group sharing the topics' partitions. */
   readonly loadInstances: number;
   readonly alertingInstances: number;
+  /** A V8 CPU profile of one service's first process over the whole phase, written to `file` when it stops. */
+  readonly cpuProfile?: { readonly app: ProfiledApp; readonly file: string };
 }
+
+export type ProfiledApp = 'alerting' | 'api' | 'ingest' | 'load';
 
 export type PipelineProgress = (phase: string, done: number, text: string) => void;
 

@@ -21,6 +21,7 @@
  *   last tick, load and alerting have applied everything (stored offsets = topic end offsets on both
  *   consumed topics, load's outbox relayed).
  */
+import { join } from 'node:path';
 import { type Admin } from 'kafkajs';
 import { testKafka } from '../support/test-kafka';
 import { Client } from 'pg';
@@ -35,7 +36,7 @@ import { registerFleet, sitePartitions } from './pipeline-fleet';
 import { generateLoad } from './pipeline-generator';
 import { cpuProbe, lagProbe, startLagSampler, statementProbe } from './pipeline-probes';
 import { lagTrends, usageOver, windowLatencies } from './pipeline-report';
-import type { PipelineBenchOptions, PipelineProgress, PipelineResult } from './pipeline-types';
+import type { PipelineBenchOptions, PipelineProgress, PipelineResult, ProfiledApp } from './pipeline-types';
 import { loadAverage } from './proc-usage';
 
 /** The costliest statements the report lists, when pg_stat_statements is loaded. */
@@ -44,7 +45,7 @@ const STATEMENTS_SHOWN = 15;
 // The set-up (fleet, registry), the generator, what is read while it runs and the results are in the
 // pipeline-*.ts modules beside this one; this runs them in order.
 export { benchFleet } from './pipeline-fleet';
-export type { ConsumerLag, PipelineBenchOptions, PipelineProgress, PipelineResult, ServiceUsage } from './pipeline-types';
+export type { ConsumerLag, PipelineBenchOptions, PipelineProgress, PipelineResult, ProfiledApp, ServiceUsage } from './pipeline-types';
 
 export async function benchPipeline(options: PipelineBenchOptions, progress: PipelineProgress): Promise<PipelineResult> {
   const o = options;
@@ -62,14 +63,17 @@ export async function benchPipeline(options: PipelineBenchOptions, progress: Pip
   let dbOpen = false;
   try {
     progress(`${label}: starting`, 0, `ingest, ${o.loadInstances} × load, ${o.alertingInstances} × alerting, api`);
-    const alertings = await times(o.alertingInstances, () => ServiceProcess.start('alerting', env));
+    // The first process of the profiled app starts the profiler through the preload (Node 20 refuses --cpu-prof in NODE_OPTIONS).
+    const profiled = (app: ProfiledApp, first: boolean): Record<string, string> =>
+      o.cpuProfile?.app === app && first ? { NODE_OPTIONS: `--require ${join(__dirname, 'profile-preload.js')}`, BENCH_CPU_PROFILE: o.cpuProfile.file } : {};
+    const alertings = await times(o.alertingInstances, (i) => ServiceProcess.start('alerting', { ...env, ...profiled('alerting', i === 0) }));
     services.push(...alertings);
-    const api = await ServiceProcess.start('api', { ...env, API_ALERTING_URL: alertings[0].url });
+    const api = await ServiceProcess.start('api', { ...env, API_ALERTING_URL: alertings[0].url, ...profiled('api', true) });
     services.push(api);
     const loadEnv = { ...env, LOAD_WINDOW_MS: String(o.windowMs), LOAD_OUT_OF_ORDER_MS: String(o.outOfOrderMs), LOAD_ALLOWED_LATENESS_MS: String(10 * o.windowMs) };
     const [ingest, loads] = await Promise.all([
-      ServiceProcess.start('ingest', { ...env, INGEST_MAX_RECORDS: String(Math.max(5000, o.recordsPerRequest)) }),
-      times(o.loadInstances, () => ServiceProcess.start('load', loadEnv)),
+      ServiceProcess.start('ingest', { ...env, INGEST_MAX_RECORDS: String(Math.max(5000, o.recordsPerRequest)), ...profiled('ingest', true) }),
+      times(o.loadInstances, (i) => ServiceProcess.start('load', { ...loadEnv, ...profiled('load', i === 0) })),
     ]);
     services.push(ingest, ...loads);
     await db.connect();
@@ -210,8 +214,8 @@ export async function benchPipeline(options: PipelineBenchOptions, progress: Pip
   }
 }
 
-/** `n` processes started together (one consumer group when they are the same app with the same env). */
-const times = <T>(n: number, start: () => Promise<T>): Promise<T[]> => Promise.all(Array.from({ length: n }, start));
+/** `n` processes started together, each told its index (one consumer group when they are the same app). */
+const times = <T>(n: number, start: (index: number) => Promise<T>): Promise<T[]> => Promise.all(Array.from({ length: n }, (_, i) => start(i)));
 
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 
