@@ -75,10 +75,10 @@ export class OutboxRepository {
    */
   async publishPending(dataSource: DataSource, limit: number, publish: (rows: PendingOutboxRow[]) => Promise<void>): Promise<number> {
     return dataSource.transaction(async (tx) => {
-      const settings = Object.entries(CLAIM_PLANNER_SETTINGS);
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))${settings.map((_, i) => `, set_config($${2 * i + 2}, $${2 * i + 3}, true)`).join('')}`, [
+      // One round trip: the lock, then the settings (each applied by set_config, for this transaction only).
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1)), (SELECT count(set_config(key, value, true)) FROM jsonb_each_text($2::jsonb))', [
         `airan-outbox:${this.schema}`,
-        ...settings.flat(),
+        JSON.stringify(CLAIM_PLANNER_SETTINGS),
       ]);
       const rows: PendingOutboxRow[] = await tx.query(this.claimStatement, [limit]);
       if (rows.length === 0) return 0;

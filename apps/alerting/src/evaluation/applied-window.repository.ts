@@ -20,28 +20,31 @@ export interface AppliedBefore {
  */
 @Injectable()
 export class AppliedWindowRepository {
-  /** For each of these windows, its newest applied revision and the applied window before it, in one read along the primary key. */
-  async lookup(tx: EntityManager, windows: readonly WindowRevision[]): Promise<AppliedBefore> {
+  /**
+   * For each of these windows, its newest applied revision, and, with `withPreceding` (some rule compares a
+   * window with its cell's preceding one), the applied window before it: one read along the primary key.
+   */
+  async lookup(tx: EntityManager, windows: readonly WindowRevision[], withPreceding: boolean): Promise<AppliedBefore> {
     const revisions = new Map<string, number>();
     const preceding = new Map<string, PrecedingWindow>();
     if (windows.length === 0) return { revisions, preceding };
-    const distinct = new Map(windows.map((w) => [windowKey(w.cellId, w.windowStart), w]));
-    // One descent of the primary key per window finds the window itself, if applied, and the one before it.
+    const distinct = [...new Map(windows.map((w) => [windowKey(w.cellId, w.windowStart), w])).values()];
+    // With the window before: one backward descent of the primary key per window finds the window itself, if
+    // applied, and the one before it. Without: one equality probe per window.
+    const found = withPreceding
+      ? 'SELECT p.window_start, p.revision, p.observed FROM alerting.applied_windows p WHERE p.cell_id = w.cell_id AND p.window_start <= w.window_start ORDER BY p.window_start DESC LIMIT 2'
+      : 'SELECT p.window_start, p.revision, p.observed FROM alerting.applied_windows p WHERE p.cell_id = w.cell_id AND p.window_start = w.window_start';
     const rows: Array<{ cell_id: string; window_start: Date; found_start: Date; revision: number; observed: Observation }> = await tx.query(
       `SELECT w.cell_id, w.window_start, p.window_start AS found_start, p.revision, p.observed
-       FROM unnest($1::text[], $2::timestamptz[]) AS w(cell_id, window_start)
-       CROSS JOIN LATERAL (
-         SELECT p.window_start, p.revision, p.observed FROM alerting.applied_windows p
-         WHERE p.cell_id = w.cell_id AND p.window_start <= w.window_start ORDER BY p.window_start DESC LIMIT 2
-       ) p`,
-      [[...distinct.values()].map((w) => w.cellId), [...distinct.values()].map((w) => w.windowStart)],
+       FROM unnest($1::text[], $2::timestamptz[]) AS w(cell_id, window_start) CROSS JOIN LATERAL (${found}) p`,
+      [distinct.map((w) => w.cellId), distinct.map((w) => w.windowStart)],
     );
     for (const r of rows) {
       const key = windowKey(r.cell_id, r.window_start);
-      const found = r.found_start.getTime();
-      if (found === r.window_start.getTime()) revisions.set(key, r.revision);
+      const at = r.found_start.getTime();
+      if (at === r.window_start.getTime()) revisions.set(key, r.revision);
       // Without the window itself, the second row is the one before the preceding window.
-      else if (found > (preceding.get(key)?.start ?? -Infinity)) preceding.set(key, { start: found, observed: r.observed });
+      else if (at > (preceding.get(key)?.start ?? -Infinity)) preceding.set(key, { start: at, observed: r.observed });
     }
     return { revisions, preceding };
   }

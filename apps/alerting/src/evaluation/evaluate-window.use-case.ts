@@ -34,12 +34,12 @@ export class EvaluateWindowUseCase {
   ) {}
 
   async execute(tx: EntityManager, messages: ConsumedMessage<CellLoadWindow>[]): Promise<void> {
-    const applied = await this.appliedWindows.lookup(tx, messages.map((m) => m.value));
+    const rules = await this.rules.enabled(tx, 'window');
+    // Only what some rule compares with the next window is kept of each, and read back for it.
+    const compared = comparedMetrics(rules);
+    const applied = await this.appliedWindows.lookup(tx, messages.map((m) => m.value), compared.length > 0);
     const fresh = newerRevisions(messages, applied.revisions, (m) => m.value);
     skippedEvidence.inc({ kind: 'window', reason: 'duplicate' }, messages.length - fresh.length);
-    const rules = await this.rules.enabled(tx, 'window');
-    // Only what some rule compares with the next window is kept of each.
-    const compared = comparedMetrics(rules);
     const windows = fresh.map(({ value: w }) => ({ cellId: w.cellId, windowStart: w.windowStart, revision: w.revision, observed: observationOf(compared, metricsOf(w)) }));
     const preceding = precedingObservations(windows, applied.preceding);
     await this.appliedWindows.record(tx, windows);

@@ -45,13 +45,14 @@ export interface PrecedingWindow {
  * Postgres held for the same start.
  */
 export function precedingObservations(windows: readonly AppliedWindow[], stored: ReadonlyMap<string, PrecedingWindow>): Observation[] {
-  const applied = new Map<string, PrecedingWindow[]>();
+  // Each cell's windows applied so far in the batch, by start: a newer revision replaces the older one.
+  const applied = new Map<string, Map<number, Observation>>();
   return windows.map((w) => {
     const start = new Date(w.windowStart).getTime();
     let best = stored.get(windowKey(w.cellId, w.windowStart));
-    const earlier = applied.get(w.cellId) ?? [];
-    for (const candidate of earlier) if (candidate.start < start && (best === undefined || candidate.start >= best.start)) best = candidate;
-    applied.set(w.cellId, [...earlier.filter((e) => e.start !== start), { start, observed: w.observed }]);
+    const ofCell = applied.get(w.cellId) ?? new Map<number, Observation>();
+    for (const [candidate, observed] of ofCell) if (candidate < start && (best === undefined || candidate >= best.start)) best = { start: candidate, observed };
+    applied.set(w.cellId, ofCell.set(start, w.observed));
     return best?.observed ?? {};
   });
 }
