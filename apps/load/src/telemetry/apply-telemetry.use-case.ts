@@ -5,7 +5,7 @@ import type { RollupWindow, TelemetryReport } from '@airan/contracts';
 import { OutboxRepository } from '@airan/database';
 import { INFRA, type ServiceInfra } from '@airan/http';
 import type { ConsumedMessage } from '@airan/kafka';
-import { type SampleSegment, segmentBatch, windowOfSample } from '@airan/load-model';
+import { type SampleSegment, segmentBatch } from '@airan/load-model';
 import { counter, injectTraceHeaders, withSpan } from '@airan/observability';
 import type { LoadConfig } from '../load.config';
 import { LoadRegistry } from '../registry/load-registry.view';
@@ -14,7 +14,7 @@ import { rollupEvent } from '../rollups/rollup.events';
 import { RollupRepository } from '../rollups/rollup.repository';
 import { timed } from '../step-timer';
 import { CloseWindowsUseCase } from '../windows/close-windows.use-case';
-import { type OpenWindow, windowKey } from '../windows/window.model';
+import { WindowOpenings } from '../windows/window-openings';
 import { WindowRepository } from '../windows/window.repository';
 import { type PartitionState, PartitionStates } from './partition-state.store';
 import { type CellSampleRow, type GpuSampleRow, SampleRepository, type SampleOrigin } from './sample.repository';
@@ -101,26 +101,19 @@ export class ApplyTelemetryUseCase {
     tooLate.inc({ kind: 'cell' }, newCells.filter((r) => r.tooLate).length);
     tooLate.inc({ kind: 'gpu' }, newGpus.filter((r) => r.tooLate).length);
 
-    const opened = new Map<string, OpenWindow>();
-    const open = (cellId: string, operatorId: string, siteId: string, ts: number) => {
-      const bounds = windowOfSample(ts, windowMs);
-      opened.set(windowKey(cellId, bounds.start), { cellId, operatorId, siteId, ...bounds });
-    };
-    // A node's GPU time is shared by the cells it serves, by their requests: a new sample of any of them
-    // (or of the node) opens, or re-opens, all their windows, so every share is computed from the same data.
-    const openNode = (node: string, ts: number) => this.registry.cellsOf(node).forEach((c) => open(c.cellId, c.operatorId, c.siteId, ts));
+    const openings = new WindowOpenings(windowMs, (node) => this.registry.cellsOf(node));
     for (const r of newCells.filter((c) => !c.tooLate)) {
       state.samples.addCell(r.sample, r.traceparent);
-      open(r.sample.cellId, r.operatorId, r.siteId, r.sample.ts);
+      openings.cell(r.sample.cellId, r.operatorId, r.siteId, r.sample.ts);
       const node = this.registry.servingNode(r.sample.cellId);
-      if (node) openNode(node, r.sample.ts);
+      if (node) openings.node(node, r.sample.ts);
     }
     for (const r of newGpus.filter((g) => !g.tooLate)) {
       state.samples.addGpu(r.sample);
-      openNode(r.sample.node, r.sample.ts);
+      openings.node(r.sample.node, r.sample.ts);
     }
     // Only windows not open yet are written; most samples fall in a window an earlier one opened.
-    const firstOpened = state.openWindows.open(opened.values());
+    const firstOpened = state.openWindows.open(openings.windows());
     await timed('mark-open', () => this.windows.insertOpen(tx, topic, partition, firstOpened));
     if (firstOpened.length > 0) faultPoint('load.open-windows.written');
 
