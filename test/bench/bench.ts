@@ -84,7 +84,7 @@ import { type AlertLatencyResult } from './alert-common';
 import { benchAlerts } from './alerts.bench';
 import { kafkaProducerPerf } from './kafka-perf.bench';
 import { type LoadBenchResult, type LoadRateResult, type RateBenchOptions, benchLoad, benchLoadRate } from './load.bench';
-import { type PipelineBenchOptions, type PipelineResult, type ProfiledApp, benchPipeline } from './pipeline.bench';
+import { PROFILED_APPS, type PipelineBenchOptions, type PipelineResult, benchPipeline } from './pipeline.bench';
 import { formatSummary, summarise } from './cpuprofile-summary';
 import { type RelayBenchResult, benchRelay, relayTable } from './relay.bench';
 import { type ExportBenchResult, benchExports, exportsTable } from './exports.bench';
@@ -130,16 +130,22 @@ const CONSOLE = {
 };
 
 const PIPE_INTERVAL_MS = Number(process.env.BENCH_PIPE_INTERVAL_MS ?? 1000);
-const PROFILED_APPS: readonly ProfiledApp[] = ['alerting', 'api', 'ingest', 'load'];
+/** bench-results/, made if missing: the reports and the profiles beside them. */
+function resultsDir(): string {
+  const dir = join(__dirname, '../../../bench-results');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** The current time as it appears in result file names (no colons or dots). */
+const fileStamp = () => new Date().toISOString().replace(/[:.]/g, '-');
 
 /** `BENCH_PIPE_CPU_PROFILE=<app>`: where that app's profile goes, beside the reports. */
 function pipelineCpuProfile(app: string | undefined): Pick<PipelineBenchOptions, 'cpuProfile'> {
   if (!app) return {};
   const known = PROFILED_APPS.find((a) => a === app);
   if (!known) throw new Error(`BENCH_PIPE_CPU_PROFILE must be one of ${PROFILED_APPS.join(', ')}, not "${app}"`);
-  const dir = join(__dirname, '../../../bench-results');
-  mkdirSync(dir, { recursive: true });
-  return { cpuProfile: { app: known, file: join(dir, `pipeline-${known}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`) } };
+  return { cpuProfile: { app: known, file: join(resultsDir(), `pipeline-${known}-${fileStamp()}.cpuprofile`) } };
 }
 const PIPELINE: PipelineBenchOptions = {
   operators: Number(process.env.BENCH_PIPE_OPERATORS ?? 3),
@@ -341,9 +347,8 @@ function report(
   consoled?: ConsoleBenchResult,
   relayed?: RelayBenchResult,
 ): void {
-  const dir = join(__dirname, '../../../bench-results');
-  mkdirSync(dir, { recursive: true });
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const dir = resultsDir();
+  const stamp = fileStamp();
   const meta = { at: new Date().toISOString(), phases: [...PHASES], seconds: SECONDS, concurrency: CONCURRENCY, batch: BATCH, node: process.version };
   writeFileSync(join(dir, `bench-${stamp}.json`), JSON.stringify({ meta, results, load, loadRate, kafka, relay: relayed, pipeline, alerts, exports: exported, share: shared, console: consoled }, null, 2));
   const sections: string[] = [];

@@ -29,7 +29,9 @@ export interface PipelineBenchOptions {
   readonly cpuProfile?: { readonly app: ProfiledApp; readonly file: string };
 }
 
-export type ProfiledApp = 'alerting' | 'api' | 'ingest' | 'load';
+/** The apps the pipeline bench can profile (`BENCH_PIPE_CPU_PROFILE`). */
+export const PROFILED_APPS = ['alerting', 'api', 'ingest', 'load'] as const;
+export type ProfiledApp = (typeof PROFILED_APPS)[number];
 
 export type PipelineProgress = (phase: string, done: number, text: string) => void;
 

@@ -45,6 +45,7 @@ const STATEMENTS_SHOWN = 15;
 // The set-up (fleet, registry), the generator, what is read while it runs and the results are in the
 // pipeline-*.ts modules beside this one; this runs them in order.
 export { benchFleet } from './pipeline-fleet';
+export { PROFILED_APPS } from './pipeline-types';
 export type { ConsumerLag, PipelineBenchOptions, PipelineProgress, PipelineResult, ProfiledApp, ServiceUsage } from './pipeline-types';
 
 export async function benchPipeline(options: PipelineBenchOptions, progress: PipelineProgress): Promise<PipelineResult> {

@@ -31,12 +31,11 @@ export class AppliedWindowRepository {
     const distinct = [...new Map(windows.map((w) => [windowKey(w.cellId, w.windowStart), w])).values()];
     // With the window before: one backward descent of the primary key per window finds the window itself, if
     // applied, and the one before it. Without: one equality probe per window.
-    const found = withPreceding
-      ? 'SELECT p.window_start, p.revision, p.observed FROM alerting.applied_windows p WHERE p.cell_id = w.cell_id AND p.window_start <= w.window_start ORDER BY p.window_start DESC LIMIT 2'
-      : 'SELECT p.window_start, p.revision, p.observed FROM alerting.applied_windows p WHERE p.cell_id = w.cell_id AND p.window_start = w.window_start';
+    const reach = withPreceding ? 'p.window_start <= w.window_start ORDER BY p.window_start DESC LIMIT 2' : 'p.window_start = w.window_start';
     const rows: Array<{ cell_id: string; window_start: Date; found_start: Date; revision: number; observed: Observation }> = await tx.query(
       `SELECT w.cell_id, w.window_start, p.window_start AS found_start, p.revision, p.observed
-       FROM unnest($1::text[], $2::timestamptz[]) AS w(cell_id, window_start) CROSS JOIN LATERAL (${found}) p`,
+       FROM unnest($1::text[], $2::timestamptz[]) AS w(cell_id, window_start)
+       CROSS JOIN LATERAL (SELECT p.window_start, p.revision, p.observed FROM alerting.applied_windows p WHERE p.cell_id = w.cell_id AND ${reach}) p`,
       [distinct.map((w) => w.cellId), distinct.map((w) => w.windowStart)],
     );
     for (const r of rows) {
