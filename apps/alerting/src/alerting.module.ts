@@ -24,6 +24,7 @@ import { receiversFrom } from './notifications/receivers';
 import { OpsTokenLookup } from './ops-token.lookup';
 import { InternalRulesController } from './rules/internal-rules.controller';
 import { ManageRulesUseCase } from './rules/manage-rules.use-case';
+import { EnabledRules } from './rules/enabled-rules.cache';
 import { RuleRepository } from './rules/rule.repository';
 import { InternalSilencesController } from './silences/internal-silences.controller';
 import { ManageSilencesUseCase } from './silences/manage-silences.use-case';
@@ -65,6 +66,7 @@ export class AlertingModule {
         ListAlertNotificationsUseCase,
         // rules, silences, people acting on alerts
         RuleRepository,
+        EnabledRules,
         ManageRulesUseCase,
         SilenceRepository,
         ManageSilencesUseCase,

@@ -14,3 +14,4 @@ export * from './metrics';
 export * from './rule.schema';
 export * from './rule.yaml';
 export * from './ops-requests.schema';
+export * from './rule-index';

@@ -3,14 +3,15 @@ import type { EntityManager } from 'typeorm';
 import type { TelemetryReport } from '@airan/contracts';
 import { type ConsumedMessage, RegistryCache } from '@airan/kafka';
 import { extractTraceContext, linkFromHeaders } from '@airan/observability';
-import { type AlertRule, describedValue, evaluateSample, matchesAll } from '@airan/rule-engine';
+import { type AlertRule, type RuleIndex, describedValue, evaluateSample } from '@airan/rule-engine';
 import { type AlertStep, AlertStateService } from '../alerts/alert-state.service';
 import { LastSeenRepository, type Sighting } from './last-seen.repository';
-import { RuleRepository } from '../rules/rule.repository';
+import { EnabledRules } from '../rules/enabled-rules.cache';
 
 type Values = Readonly<Record<string, number | null | undefined>>;
 
 interface Observed {
+  readonly source: 'cell' | 'gpu';
   readonly target: Record<string, string>;
   readonly values: Values;
   readonly at: number;
@@ -25,34 +26,29 @@ interface Observed {
 @Injectable()
 export class EvaluateSamplesUseCase {
   constructor(
-    private readonly rules: RuleRepository,
+    private readonly rules: EnabledRules,
     private readonly state: AlertStateService,
     private readonly lastSeen: LastSeenRepository,
     private readonly registry: RegistryCache,
   ) {}
 
   async execute(tx: EntityManager, messages: ConsumedMessage<TelemetryReport>[]): Promise<void> {
-    const enabled = (await this.rules.list(tx)).filter((r) => r.enabled);
-    const rules = enabled.filter((r) => r.kind === 'sample');
+    const rules = await this.rules.in(tx);
     // Cells' last-seen times are kept only while an absence rule watches cells: sites are few, cells many.
-    const watchCells = enabled.some((r) => r.kind === 'absence' && r.target === 'cell');
+    const watchCells = rules.rules.some((r) => r.kind === 'absence' && r.target === 'cell');
     const steps: AlertStep[] = [];
     const sightings: Sighting[] = [];
     for (const message of messages) {
       const report = message.value;
       const site = this.siteLabels(report);
       sightings.push(...sightingsOf(report, site, watchCells));
-      const observed: Record<'cell' | 'gpu', Observed[]> = {
-        cell: report.cells.map((c) => ({ target: { ...site, cell: c.cellId }, values: c as unknown as Values, at: c.ts })),
-        gpu: report.gpus.map((g) => ({ target: { ...site, node: g.node, gpu: g.device }, values: g as unknown as Values, at: g.ts })),
-      };
+      const observed: Observed[] = [
+        ...report.cells.map((c) => ({ source: 'cell' as const, target: { ...site, cell: c.cellId }, values: c as unknown as Values, at: c.ts })),
+        ...report.gpus.map((g) => ({ source: 'gpu' as const, target: { ...site, node: g.node, gpu: g.device }, values: g as unknown as Values, at: g.ts })),
+      ];
       const parentTrace = extractTraceContext(message.headers);
       const traceId = linkFromHeaders(message.headers)?.context.traceId;
-      for (const rule of rules) {
-        for (const o of observed[rule.source ?? 'cell']) {
-          if (matchesAll(rule.scope, AlertStateService.labelsOf(rule, o.target))) steps.push(sampleStep(rule, o, parentTrace, traceId));
-        }
-      }
+      steps.push(...ruleByRule(rules, observed).map(([rule, o]) => sampleStep(rule, o, parentTrace, traceId)));
     }
     await this.lastSeen.record(tx, sightings);
     await this.state.apply(tx, steps);
@@ -62,6 +58,19 @@ export class EvaluateSamplesUseCase {
     const pilot = this.registry.get('site', report.siteId)?.pilotId;
     return { operator: report.operatorId, ...(pilot ? { pilot } : {}), site: report.siteId };
   }
+}
+
+/** Each rule's matching observations, rule by rule in the rules' order, then in the report's order. */
+function ruleByRule(rules: RuleIndex, observed: readonly Observed[]): Array<[AlertRule, Observed]> {
+  const matched = new Map<AlertRule, Observed[]>();
+  for (const o of observed) {
+    for (const rule of rules.matching(o.source, o.target)) {
+      const ofRule = matched.get(rule);
+      if (ofRule) ofRule.push(o);
+      else matched.set(rule, [o]);
+    }
+  }
+  return rules.rules.flatMap((rule) => (matched.get(rule) ?? []).map((o): [AlertRule, Observed] => [rule, o]));
 }
 
 function sampleStep(rule: AlertRule, o: Observed, parentTrace: AlertStep['parentTrace'], traceId: string | undefined): AlertStep {

@@ -3,11 +3,11 @@ import type { EntityManager } from 'typeorm';
 import type { CellLoadWindow } from '@airan/contracts';
 import type { ConsumedMessage } from '@airan/kafka';
 import { extractTraceContext } from '@airan/observability';
-import { type AlertRule, type MetricValues, comparedMetrics, describedValue, evaluateRule, matchesAll, observationOf } from '@airan/rule-engine';
+import { type AlertRule, type MetricValues, comparedMetrics, describedValue, evaluateRule, observationOf } from '@airan/rule-engine';
 import { type AlertStep, AlertStateService } from '../alerts/alert-state.service';
 import { skippedEvidence } from '../alerting.metrics';
 import { AppliedWindowRepository } from './applied-window.repository';
-import { RuleRepository } from '../rules/rule.repository';
+import { EnabledRules } from '../rules/enabled-rules.cache';
 import { newerRevisions, precedingObservations } from './window-revisions';
 
 /** The labels a window rule's instance carries: the cell and where it sits. */
@@ -28,15 +28,15 @@ const metricsOf = (w: CellLoadWindow) => w as unknown as MetricValues;
 @Injectable()
 export class EvaluateWindowUseCase {
   constructor(
-    private readonly rules: RuleRepository,
+    private readonly rules: EnabledRules,
     private readonly state: AlertStateService,
     private readonly appliedWindows: AppliedWindowRepository,
   ) {}
 
   async execute(tx: EntityManager, messages: ConsumedMessage<CellLoadWindow>[]): Promise<void> {
-    const rules = await this.rules.enabled(tx, 'window');
+    const rules = await this.rules.in(tx);
     // Only what some rule compares with the next window is kept of each, and read back for it.
-    const compared = comparedMetrics(rules);
+    const compared = comparedMetrics(rules.rules.filter((r) => r.kind === 'window'));
     const applied = await this.appliedWindows.lookup(tx, messages.map((m) => m.value), compared.length > 0);
     const fresh = newerRevisions(messages, applied.revisions, (m) => m.value);
     skippedEvidence.inc({ kind: 'window', reason: 'duplicate' }, messages.length - fresh.length);
@@ -49,7 +49,7 @@ export class EvaluateWindowUseCase {
       const values = metricsOf(window);
       const at = Date.parse(window.windowEnd);
       return rules
-        .filter((rule) => matchesAll(rule.scope, AlertStateService.labelsOf(rule, target)))
+        .matching('window', target)
         .map(
           (rule: AlertRule): AlertStep => ({
             rule,

@@ -1,13 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { AlertRule, RuleKind } from '@airan/rule-engine';
+import type { AlertRule } from '@airan/rule-engine';
 
 /** Alert rules in the alerting schema. The definition is the whole validated rule; `enabled` mirrors it for indexing. */
 @Injectable()
 export class RuleRepository {
-  async enabled(db: EntityManager, kind: RuleKind): Promise<AlertRule[]> {
-    const rows: Array<{ definition: AlertRule }> = await db.query(`SELECT definition FROM alerting.rules WHERE enabled AND definition->>'kind' = $1 ORDER BY id`, [kind]);
-    return rows.map((r) => r.definition);
+  /**
+   * The rule set's version and, unless it is still `known`, its enabled rules by id: one row, whose
+   * version and rules are of the same snapshot.
+   */
+  async enabledUnlessAt(db: EntityManager, known: string | null): Promise<{ version: string; rules: AlertRule[] | null }> {
+    const [row]: Array<{ version: string; rules: AlertRule[] | null }> = await db.query(
+      `SELECT v.version::text AS version,
+         CASE WHEN v.version::text IS DISTINCT FROM $1 THEN (SELECT coalesce(json_agg(definition ORDER BY id), '[]') FROM alerting.rules WHERE enabled) END AS rules
+       FROM alerting.rule_set_version v`,
+      [known],
+    );
+    return row;
   }
 
   async list(db: EntityManager): Promise<AlertRule[]> {
