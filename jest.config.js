@@ -8,6 +8,7 @@
  * aliases are resolved by `moduleNameMapper` instead.
  */
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 
 /** @type {import('@swc/core').Options} */
@@ -46,6 +47,10 @@ module.exports = {
   // Jest 29 reads testTimeout only from the top-level (global) config: inside a project it is ignored
   // with an "Unknown option" warning. The integration tests need 120 s; the unit tests never come close.
   testTimeout: 120000,
+  // Jest's default is one worker per core but one: a single worker on a 2-core machine, where a one-worker run
+  // left the cores idle about half of the time (integration suites wait on the processes they start, the
+  // broker and timers). Each test file has its own database, topic prefix and (where it stops one) broker.
+  maxWorkers: Math.max(2, os.availableParallelism() - 1),
   projects: [
     {
       ...shared,
