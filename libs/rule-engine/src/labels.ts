@@ -1,3 +1,5 @@
+import type { AlertRule } from './rule.model';
+
 export type Labels = Readonly<Record<string, string>>;
 
 /** A Prometheus label name (the classic ASCII form): matchers, rule labels, annotations and `groupBy` use it. */
@@ -9,4 +11,12 @@ export const LABEL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  */
 export function labelValue(labels: Labels, name: string): string {
   return Object.hasOwn(labels, name) ? labels[name] : '';
+}
+
+/**
+ * The labels of a rule's instance for a target: what identifies it (its fingerprint) and what matchers
+ * see. The rule's own labels, `alertname` and `severity` win over the target's.
+ */
+export function instanceLabels(rule: AlertRule, target: Labels): Record<string, string> {
+  return { ...target, ...rule.labels, alertname: rule.alertname, severity: rule.severity };
 }

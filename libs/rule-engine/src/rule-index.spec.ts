@@ -1,5 +1,5 @@
 import { createPrng, type Prng } from '@airan/demo-fleet';
-import type { Labels } from './labels';
+import { type Labels, instanceLabels } from './labels';
 import { matchesAll, parseMatcher } from './matchers';
 import { type Evidence, RuleIndex } from './rule-index';
 import type { AlertRule, Matcher, MatchOp } from './rule.model';
@@ -9,7 +9,7 @@ import { rule } from './rule-state.fixtures';
 function triedOneByOne(rules: readonly AlertRule[], evidence: Evidence, target: Labels): AlertRule[] {
   return rules.filter((r) => {
     const watches = r.kind === 'window' ? 'window' : r.kind === 'sample' ? (r.source ?? 'cell') : undefined;
-    return watches === evidence && matchesAll(r.scope, { ...target, ...r.labels, alertname: r.alertname, severity: r.severity });
+    return watches === evidence && matchesAll(r.scope, instanceLabels(r, target));
   });
 }
 

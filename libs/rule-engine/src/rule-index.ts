@@ -1,4 +1,4 @@
-import { type Labels, labelValue } from './labels';
+import { type Labels, instanceLabels, labelValue } from './labels';
 import { matchesAll } from './matchers';
 import type { AlertRule, Matcher, SampleSource } from './rule.model';
 
@@ -52,7 +52,7 @@ export class RuleIndex {
     rules.forEach((rule, position) => {
       const evidence = evidenceOf(rule);
       if (!evidence) return;
-      const own: Labels = { ...rule.labels, alertname: rule.alertname, severity: rule.severity };
+      const own = instanceLabels(rule, {});
       const decided = rule.scope.filter((m) => Object.hasOwn(own, m.name));
       if (!matchesAll(decided, own)) return;
       this.evidence[evidence].add(rule, position, rule.scope.filter((m) => !decided.includes(m)));

@@ -3,7 +3,7 @@ import type { AlertEvent } from '@airan/contracts';
 import type { OutboxEvent, OutboxRepository } from '@airan/database';
 import type { ServiceInfra } from '@airan/http';
 import { Clock } from '@airan/system';
-import { type AlertRule, type MetricValues, type Observation, evaluateRule, evaluateSample, fingerprint, parseRule } from '@airan/rule-engine';
+import { type AlertRule, type MetricValues, type Observation, evaluateRule, evaluateSample, fingerprint, instanceLabels, parseRule } from '@airan/rule-engine';
 import type { AlertChange, AlertInstance, AlertRepository } from './alert.repository';
 import type { AlertNotifier, NotifiableChange } from '../notifications/alert.notifier';
 import { type AlertStep, AlertStateService } from './alert-state.service';
@@ -77,7 +77,7 @@ describe('AlertStateService.apply', () => {
     expect(await service.apply(tx, [windowStep(rule, 2 * MIN, { inferenceLoad: 0.95, prbDlPct: 50, thpDlMbps: 190 }, { thpDlMbps: 200 })])).toEqual([]);
     expect([store.locks, store.instances.size]).toEqual([0, 0]);
     const applied = await service.apply(tx, [windowStep(rule, 3 * MIN, { inferenceLoad: 0.95, prbDlPct: 50, thpDlMbps: 120 }, { thpDlMbps: 190 })]);
-    expect(applied).toEqual([{ labels: AlertStateService.labelsOf(rule, cell), transition: 'firing' }]);
+    expect(applied).toEqual([{ labels: instanceLabels(rule, cell), transition: 'firing' }]);
   });
 
   it('keeps idle evidence of a rule that compares with the previous observation (dropPct), remembering the value, when the evidence does not bring it', async () => {
@@ -94,8 +94,8 @@ describe('AlertStateService.apply', () => {
     const rule = shipped('radio-protection');
     await service.apply(tx, [windowStep(rule, MIN, { inferenceLoad: 0.95, prbDlPct: 50, thpDlMbps: 200 })]);
     const applied = await service.apply(tx, [windowStep(rule, 2 * MIN, { inferenceLoad: 0.95, prbDlPct: 50, thpDlMbps: 120 })]);
-    const fp = fingerprint(AlertStateService.labelsOf(rule, cell));
-    expect(applied).toEqual([{ labels: AlertStateService.labelsOf(rule, cell), transition: 'firing' }]);
+    const fp = fingerprint(instanceLabels(rule, cell));
+    expect(applied).toEqual([{ labels: instanceLabels(rule, cell), transition: 'firing' }]);
     expect(store.events).toHaveLength(1);
     expect(store.events[0]).toMatchObject({ topic: 'airan.alerts.v1', key: fp, value: { status: 'firing', labels: { alertname: 'RadioProtection', severity: 'critical' } } });
     expect(store.notified.map((n) => n.event.status)).toEqual(['firing']);

@@ -17,6 +17,7 @@ import {
   groupKey,
   groupLabels,
   inhibitedBy,
+  instanceLabels,
   renderTemplate,
   silencesEndingOnResolve,
   type Observation,
@@ -85,11 +86,6 @@ export class AlertStateService {
     private readonly outbox: OutboxRepository,
     private readonly clock: Clock,
   ) {}
-
-  /** The labels of an instance: what identifies it (its fingerprint) and what matchers see. */
-  static labelsOf(rule: AlertRule, target: Readonly<Record<string, string>>): Record<string, string> {
-    return { ...target, ...rule.labels, alertname: rule.alertname, severity: rule.severity };
-  }
 
   async apply(tx: EntityManager, allSteps: readonly AlertStep[]): Promise<AppliedTransition[]> {
     const labelled = await this.relevant(tx, allSteps);
@@ -163,7 +159,7 @@ export class AlertStateService {
       const idle = !remembers(step) && isIdle(step.evaluate(INACTIVE));
       // No instance of this rule is active or was started earlier in the batch: no fingerprint needed to know it stays idle.
       if (idle && !active.rules.has(step.rule.id) && !startedRules.has(step.rule.id)) continue;
-      const labels = AlertStateService.labelsOf(step.rule, step.target);
+      const labels = instanceLabels(step.rule, step.target);
       const fp = this.fingerprintOf(labels);
       if (!idle) {
         started.add(fp);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { type AlertRule, evaluateRule, markNoData, matchesAll } from '@airan/rule-engine';
+import { type AlertRule, evaluateRule, instanceLabels, markNoData, matchesAll } from '@airan/rule-engine';
 import { AlertRepository } from '../alerts/alert.repository';
 import { type AlertStep, AlertStateService } from '../alerts/alert-state.service';
 import { LastSeenRepository } from './last-seen.repository';
@@ -28,7 +28,7 @@ export class EvaluateAbsenceUseCase {
       const silentFor = Math.min(...rule.all.map((c) => Math.min(c.threshold, c.recoveryThreshold ?? c.threshold)));
       const candidates = await this.lastSeen.silentOrListed(tx, target, now - silentFor, active.map((i) => i.labels[target]).filter(Boolean));
       const steps: AlertStep[] = candidates
-        .filter((c) => matchesAll(rule.scope, AlertStateService.labelsOf(rule, c.labels)))
+        .filter((c) => matchesAll(rule.scope, instanceLabels(rule, c.labels)))
         .map((c) => {
           const values = { silenceMs: now - c.receivedAt };
           return { rule, target: c.labels, at: now, evaluate: (s) => evaluateRule(rule, s, values, now), value: values.silenceMs };
