@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AlertChangeKind, AlertEvent, AlertStatus } from '@airan/contracts';
 import type { AlertPhase, RuleState } from '@airan/rule-engine';
+import { byCodeUnits } from '@airan/system';
 
 /** Who acknowledged an alert and who owns it: human state that lives beside the rule state. */
 export interface AlertOwnership {
@@ -182,7 +183,7 @@ export class AlertRepository {
   async save(tx: EntityManager, unordered: readonly AlertInstance[]): Promise<void> {
     if (unordered.length === 0) return;
     // Rows are written in fingerprint order, the order `lock` takes them in: concurrent batches never deadlock.
-    const instances = [...unordered].sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0));
+    const instances = [...unordered].sort((a, b) => byCodeUnits(a.fingerprint, b.fingerprint));
     const col = <T>(f: (i: AlertInstance) => T) => instances.map(f);
     await tx.query(
       `INSERT INTO alerting.alert_instances (fingerprint, rule_id, labels, group_key, phase, active_since, last_true_at, fired_at, flap_times,

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { INFRA, type ServiceInfra } from '@airan/http';
+import { byCodeUnits } from '@airan/system';
 import type { IdentifierKind, UnknownIdentifier } from '../access/identifier.resolver';
 
 export interface UnknownIdentifierRow {
@@ -14,11 +15,15 @@ export interface UnknownIdentifierRow {
 /** `ingest.unknown_identifiers`: names sites reported that the registry does not know, per site. */
 @Injectable()
 export class UnknownIdentifierRepository {
-  constructor(@Inject(INFRA) private readonly infra: ServiceInfra) {}
+  constructor(@Inject(INFRA) private readonly infra: Pick<ServiceInfra, 'dataSource'>) {}
 
-  /** Counts each (distinct) identifier once more, seen at `seenAt`. */
-  async record(identifiers: readonly UnknownIdentifier[], seenAt: Date): Promise<void> {
-    if (identifiers.length === 0) return;
+  /**
+   * Counts each (distinct) identifier once more, seen at `seenAt`. Rows are written in key order, so
+   * concurrent requests naming the same identifiers wait for each other instead of deadlocking.
+   */
+  async record(unordered: readonly UnknownIdentifier[], seenAt: Date): Promise<void> {
+    if (unordered.length === 0) return;
+    const identifiers = [...unordered].sort((x, y) => byCodeUnits(x.siteId, y.siteId) || byCodeUnits(x.kind, y.kind) || byCodeUnits(x.identifier, y.identifier));
     await this.infra.dataSource.query(
       `INSERT INTO ingest.unknown_identifiers (site_id, kind, identifier, first_seen, last_seen, count)
        SELECT s, k, i, $4, $4, 1 FROM unnest($1::text[], $2::text[], $3::text[]) AS u(s, k, i)

@@ -1,4 +1,5 @@
 import { CELL_FIELDS, type CellSample, GPU_FIELDS, type GpuSample } from '@airan/contracts';
+import { byCodeUnits } from '@airan/system';
 import type { StoredCellSample } from '../telemetry/sample.repository';
 
 /**
@@ -37,9 +38,6 @@ export class PackedCellSamples {
     return out.sort((a, b) => a.ts - b.ts);
   }
 }
-
-/** Code-unit order, as Postgres sorts under the C collation, whatever the locale. */
-const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** One GPU node's samples in one window: ts and GPU_FIELDS per sample, with its device. */
 export class PackedGpuSamples {
