@@ -18,17 +18,23 @@ interface CompiledRule {
 class EvidenceRules {
   private readonly byLabel = new Map<string, Map<string, CompiledRule[]>>();
   private readonly unindexed: CompiledRule[] = [];
+  /** When no rule needs a target label (unscoped rule sets, the usual case): the one answer for every target. */
+  private everyTarget: readonly AlertRule[] | null = [];
 
   add(rule: AlertRule, position: number, targetMatchers: readonly Matcher[]): void {
     const key = targetMatchers.find((m) => m.op === '=');
     const compiled = { rule, position, residual: targetMatchers.filter((m) => m !== key) };
+    this.everyTarget = this.everyTarget && targetMatchers.length === 0 ? [...this.everyTarget, rule] : null;
     if (!key) return void this.unindexed.push(compiled);
     const byValue = this.byLabel.get(key.name) ?? new Map<string, CompiledRule[]>();
     this.byLabel.set(key.name, byValue);
-    byValue.set(key.value, [...(byValue.get(key.value) ?? []), compiled]);
+    const withValue = byValue.get(key.value);
+    if (withValue) withValue.push(compiled);
+    else byValue.set(key.value, [compiled]);
   }
 
-  matching(target: Labels): AlertRule[] {
+  matching(target: Labels): readonly AlertRule[] {
+    if (this.everyTarget) return this.everyTarget;
     const candidates = [...this.unindexed];
     for (const [name, byValue] of this.byLabel) candidates.push(...(byValue.get(labelValue(target, name)) ?? []));
     if (candidates.length > this.unindexed.length) candidates.sort((a, b) => a.position - b.position);
@@ -60,7 +66,7 @@ export class RuleIndex {
   }
 
   /** The rules evaluated on this evidence for a target with these labels. */
-  matching(evidence: Evidence, target: Labels): AlertRule[] {
+  matching(evidence: Evidence, target: Labels): readonly AlertRule[] {
     return this.evidence[evidence].matching(target);
   }
 }
