@@ -81,10 +81,13 @@ export async function accountAlerts(db: Client, topicPrefix: string, deliveries:
     `SELECT id, fingerprint, status, body->'alerts'->0->>'startsAt' AS starts_at FROM alerting.notifications`);
   const notified = new Set(notifications.map((n) => notificationKey(n.fingerprint, n.status, n.starts_at)));
   const notNotified = new Collector();
+  // A firing is notified unless muted when it fired; a resolve only if its episode's firing was notified (as in
+  // Alertmanager): an alert that fired inhibited and resolved before the inhibition's end was never announced.
+  const expectsNotification = (e: AlertEvent) =>
+    e.status === 'firing' ? e.silencedBy.length === 0 && e.inhibitedBy === null : notified.has(notificationKey(e.fingerprint, 'firing', e.startsAt));
   for (const copies of onTopic.values()) {
     const e = copies[0];
-    const muted = e.silencedBy.length > 0 || e.inhibitedBy !== null;
-    if (e.change === 'state' && (e.status === 'firing' || e.status === 'resolved') && !muted && !notified.has(notificationKey(e.fingerprint, e.status, e.startsAt))) {
+    if (e.change === 'state' && (e.status === 'firing' || e.status === 'resolved') && expectsNotification(e) && !notified.has(notificationKey(e.fingerprint, e.status, e.startsAt))) {
       notNotified.add(`${e.id} (${e.status} ${e.fingerprint})`);
     }
   }
